@@ -1,0 +1,11 @@
+export { createPgAdapter } from "./adapter.ts";
+export {
+  CONTEXTS,
+  type ContextName,
+  contextDatabaseUrl,
+  databaseName,
+  isContextName,
+} from "./contexts.ts";
+export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
+export * from "./migrate/index.ts";
+export { isRetryableTransactionError, uniqueViolationFields } from "./prisma-errors.ts";

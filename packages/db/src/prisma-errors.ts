@@ -1,0 +1,65 @@
+/**
+ * Helpers to classify errors raised by Prisma 7 through the pg driver adapter. With driver
+ * adapters the original PostgreSQL error is nested in `meta.driverAdapterError`, and a
+ * serialization failure may surface as P2034 or, at COMMIT, as a raw adapter error.
+ */
+
+interface ErrorLike {
+  code?: unknown;
+  meta?: Record<string, unknown>;
+  cause?: unknown;
+  originalCode?: unknown;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** Walks an error's nested causes (Prisma wraps adapter errors which wrap pg errors). */
+function* chain(error: unknown): Generator<Record<string, unknown>> {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    const record = asRecord(current);
+    if (!record || seen.has(current)) continue;
+    seen.add(current);
+    yield record;
+    const e = record as ErrorLike;
+    queue.push(e.cause, e.meta, asRecord(e.meta)?.driverAdapterError, record.constraint);
+  }
+}
+
+/** The column names of a violated unique constraint, or null if this is not a unique violation. */
+export function uniqueViolationFields(error: unknown): string[] | null {
+  let isUnique = false;
+  const fields = new Set<string>();
+  for (const e of chain(error)) {
+    if (
+      e.code === "P2002" ||
+      e.kind === "UniqueConstraintViolation" ||
+      e.originalCode === "23505"
+    ) {
+      isUnique = true;
+    }
+    const target = e.target ?? e.fields;
+    if (Array.isArray(target)) for (const f of target) fields.add(String(f));
+    else if (typeof target === "string") fields.add(target);
+    if (typeof e.index === "string") fields.add(e.index);
+    if (typeof e.constraint === "string") fields.add(e.constraint);
+  }
+  return isUnique ? [...fields] : null;
+}
+
+const RETRYABLE = new Set(["P2034", "40001", "40P01"]);
+
+/** Serialization failures and deadlocks: the transaction can be retried as a whole. */
+export function isRetryableTransactionError(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (RETRYABLE.has(String(e.code)) || RETRYABLE.has(String(e.originalCode))) return true;
+    if (e.kind === "TransactionWriteConflict") return true;
+  }
+  return false;
+}

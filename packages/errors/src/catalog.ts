@@ -1,0 +1,18 @@
+/**
+ * The one error catalog shared by every subgraph. A GraphQL error's `extensions.code` is always
+ * one of these keys; clients switch on the code, never on the message.
+ */
+export const ERROR_CATALOG = {
+  VALIDATION_FAILED:
+    "The input broke one or more rules; `extensions.fields` lists each offending field.",
+  NOT_FOUND: "No entity with that id (or key) exists.",
+  CONFLICT: "The entity changed concurrently (version mismatch); reload and retry.",
+  INVALID_STATE_TRANSITION: "The entity's current state does not allow this operation.",
+  INSUFFICIENT_STOCK: "Not enough available stock to satisfy the request.",
+  DUPLICATE: "A unique value (email, SKU, idempotency key, ...) is already taken.",
+  UNAUTHENTICATED: "The request carries no valid credentials.",
+  FORBIDDEN: "The caller may not perform this operation.",
+  INTERNAL_SERVER_ERROR: "An unexpected failure; it was logged with the correlation id given.",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,0 +1,69 @@
+import { randomUUID } from "node:crypto";
+import type { GraphQLFormattedError } from "graphql";
+import { ERROR_CATALOG, type ErrorCode } from "./catalog.ts";
+import { isDomainError } from "./domain-error.ts";
+
+export interface ErrorLogger {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+/** Apollo's own codes for failures it detects before our code runs; passed through unchanged. */
+const APOLLO_CLIENT_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "OPERATION_RESOLUTION_FAILURE",
+  "BAD_REQUEST",
+]);
+
+/**
+ * Apollo `formatError`: expected failures keep their catalog code and extensions; anything
+ * else is logged with a correlation id and replaced by a generic message, so internals
+ * (SQL, stack traces, hostnames) never reach a client.
+ */
+export function createErrorFormatter(logger: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrap(error);
+    if (isDomainError(original)) {
+      return {
+        message: original.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { ...original.extensions, code: original.code },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === "string" && (APOLLO_CLIENT_CODES.has(code) || code in ERROR_CATALOG)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    const correlationId = randomUUID();
+    logger.error("unexpected error", {
+      correlationId,
+      error: original instanceof Error ? (original.stack ?? original.message) : String(original),
+    });
+    const internal: ErrorCode = "INTERNAL_SERVER_ERROR";
+    return {
+      message: `Internal error (correlation id ${correlationId})`,
+      ...(formatted.path ? { path: formatted.path } : {}),
+      extensions: { code: internal, correlationId },
+    };
+  };
+}
+
+/**
+ * The error a resolver threw, under GraphQL's wrappers. Walks `originalError` by shape rather
+ * than `instanceof GraphQLError`: Apollo loads graphql's CommonJS build and our code its ES module
+ * build, so there are two GraphQLError classes in one process.
+ */
+function unwrap(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 10; depth++) {
+    const inner = (current as { originalError?: unknown } | null)?.originalError;
+    if (inner === undefined || inner === null) return current;
+    current = inner;
+  }
+  return current;
+}

@@ -1,0 +1,46 @@
+/**
+ * Money: an integer amount in minor units plus an ISO 4217 currency (DESIGN.md). Never a float.
+ * The currency list and minor-unit digits come from the runtime's ICU data (Intl), which tracks
+ * ISO 4217, rather than a hand-copied table.
+ */
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf("currency"));
+
+export function isCurrency(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
+}
+
+/** Digits after the decimal point for a currency: 2 for EUR, 0 for JPY, 3 for KWD. */
+export function minorUnitDigits(currency: string): number {
+  return (
+    new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2
+  );
+}
+
+/** Human-readable amount, e.g. `€12.34`; for display only, never parsed back. */
+export function formatMoney(money: Money, locale = "en-US"): string {
+  const digits = minorUnitDigits(money.currency);
+  // Integer division keeps exactness for large amounts; only the final rendering uses Intl.
+  const major = money.amount / 10 ** digits;
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency: money.currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(major);
+}
+
+/** Problems with a money input, or null when it is valid. */
+export function moneyProblem(money: Money, opts: { min?: number } = {}): string | null {
+  if (!isCurrency(money.currency)) return `currency ${money.currency} is not an ISO 4217 code`;
+  if (!Number.isSafeInteger(money.amount)) return "amount must be a whole number of minor units";
+  if (opts.min !== undefined && money.amount < opts.min)
+    return `amount must be at least ${opts.min}`;
+  return null;
+}

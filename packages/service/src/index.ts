@@ -1,0 +1,21 @@
+export {
+  type HttpServiceOptions,
+  type ReadinessCheck,
+  type RequestContext,
+  type RunningHttpService,
+  requestContext,
+  startHttpService,
+} from "./http-service.ts";
+export { assertUuid, byIdLoader, isUuid } from "./loaders.ts";
+export { createLogger, type Logger, type LogLevel } from "./logger.ts";
+export { MoneyResolvers } from "./money-resolvers.ts";
+export { runService } from "./run.ts";
+export { runSubgraph } from "./run-subgraph.ts";
+export { DateScalar, DateTimeScalar, JSONScalar } from "./scalars.ts";
+export {
+  contextDatabaseEnv,
+  loadSubgraphConfig,
+  SUBGRAPH_PORTS,
+  type SubgraphConfig,
+} from "./subgraph-config.ts";
+export { createSubgraphServer, loadTypeDefs } from "./subgraph-server.ts";

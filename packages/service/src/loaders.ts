@@ -1,0 +1,50 @@
+import { DomainError } from "@shopstream/errors";
+import DataLoader from "dataloader";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (id: string): boolean => UUID.test(id);
+
+/**
+ * A per-request DataLoader keyed by UUID: one `fetch` per tick for all requested ids. Ids that
+ * are not UUIDs resolve to null (or []) without reaching the database, whose uuid columns would
+ * reject them.
+ */
+export function byIdLoader<T extends { id: string }>(
+  fetch: (ids: string[]) => Promise<T[]>,
+): DataLoader<string, T | null>;
+export function byIdLoader<T>(
+  fetch: (ids: string[]) => Promise<T[]>,
+  opts: { many: (row: T) => string },
+): DataLoader<string, T[]>;
+export function byIdLoader<T>(
+  fetch: (ids: string[]) => Promise<T[]>,
+  opts?: { many: (row: T) => string },
+): DataLoader<string, T | null> | DataLoader<string, T[]> {
+  if (opts) {
+    return new DataLoader<string, T[]>(async (keys) => {
+      const valid = [...new Set(keys.filter(isUuid))];
+      const rows = valid.length > 0 ? await fetch(valid) : [];
+      const groups = new Map<string, T[]>();
+      for (const row of rows) {
+        const key = opts.many(row);
+        const group = groups.get(key);
+        if (group) group.push(row);
+        else groups.set(key, [row]);
+      }
+      return keys.map((k) => groups.get(k) ?? []);
+    });
+  }
+  return new DataLoader<string, T | null>(async (keys) => {
+    const valid = [...new Set(keys.filter(isUuid))];
+    const rows = valid.length > 0 ? await fetch(valid) : [];
+    const byId = new Map(rows.map((r) => [(r as { id: string }).id, r]));
+    return keys.map((k) => byId.get(k) ?? null);
+  });
+}
+
+/** Rejects a non-UUID id argument with VALIDATION_FAILED naming the argument. */
+export function assertUuid(id: string, field = "id"): string {
+  if (!isUuid(id)) throw DomainError.validation([{ field, message: "must be a UUID" }]);
+  return id;
+}

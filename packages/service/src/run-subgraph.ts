@@ -1,0 +1,56 @@
+import type { ApolloServer } from "@apollo/server";
+import { ConfigError } from "@shopstream/config";
+import type { ContextName } from "@shopstream/db";
+import type { Express } from "express";
+import { type RequestContext, startHttpService } from "./http-service.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { runService } from "./run.ts";
+import { loadSubgraphConfig, type SubgraphConfig } from "./subgraph-config.ts";
+
+interface PrismaLike {
+  $disconnect(): Promise<void>;
+  $queryRawUnsafe(query: string): Promise<unknown>;
+}
+
+/**
+ * A subgraph's whole `main`: load and validate config, connect Prisma, serve HTTP with
+ * `/health` and `/ready`, and stop cleanly on SIGINT/SIGTERM.
+ */
+export async function runSubgraph<P extends PrismaLike, C extends RequestContext>(opts: {
+  context: ContextName;
+  createPrisma: (databaseUrl: string) => P;
+  createServer: (logger: Logger) => ApolloServer<C>;
+  createContext: (prisma: P, base: RequestContext) => C;
+  routes?: (app: Express, prisma: P, config: SubgraphConfig) => void;
+}): Promise<void> {
+  let config: SubgraphConfig;
+  try {
+    config = loadSubgraphConfig(opts.context);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${opts.context}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(opts.context, config.logLevel);
+  await runService(logger, async () => {
+    const prisma = opts.createPrisma(config.databaseUrl);
+    const http = await startHttpService({
+      name: opts.context,
+      port: config.port,
+      host: config.host,
+      logger,
+      apollo: opts.createServer(logger),
+      context: (base) => opts.createContext(prisma, base),
+      readiness: { postgres: async () => void (await prisma.$queryRawUnsafe("SELECT 1")) },
+      ...(opts.routes ? { routes: (app: Express) => opts.routes?.(app, prisma, config) } : {}),
+    });
+    return {
+      async stop() {
+        await http.stop();
+        await prisma.$disconnect();
+      },
+    };
+  });
+}

@@ -1,0 +1,55 @@
+import { ConfigError, env, loadConfig, z } from "@shopstream/config";
+import { type ContextName, contextDatabaseUrl } from "@shopstream/db";
+
+/** Default port of each subgraph; the gateway listens on 4000. */
+export const SUBGRAPH_PORTS: Record<ContextName, number> = {
+  identity: 4001,
+  catalogue: 4002,
+  ordering: 4003,
+  inventory: 4004,
+  payments: 4005,
+};
+
+export interface SubgraphConfig {
+  context: ContextName;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/** Environment variable that overrides a context's full database URL, e.g. IDENTITY_DATABASE_URL. */
+export const contextDatabaseEnv = (context: ContextName) => `${context.toUpperCase()}_DATABASE_URL`;
+
+/**
+ * Configuration shared by every subgraph. `DATABASE_URL` names a server and the context's
+ * database name (`shopstream_<context>`) is derived from it; `<CONTEXT>_DATABASE_URL` names the
+ * database itself (used for embedded PGlite, where each context has its own server).
+ */
+export function loadSubgraphConfig(
+  context: ContextName,
+  source: Record<string, string | undefined> = process.env,
+): SubgraphConfig {
+  const own = contextDatabaseEnv(context);
+  const schema = z.object({
+    PORT: env.port(SUBGRAPH_PORTS[context]),
+    HOST: z.string().default("0.0.0.0"),
+    [own]: env.postgresUrl().optional(),
+    DATABASE_URL: env.postgresUrl().optional(),
+    LOG_LEVEL: env.logLevel(),
+  });
+  const c = loadConfig(schema, source) as {
+    PORT: number;
+    HOST: string;
+    DATABASE_URL?: string;
+    LOG_LEVEL: SubgraphConfig["logLevel"];
+  } & Record<string, string | undefined>;
+  const databaseUrl =
+    c[own] ?? (c.DATABASE_URL ? contextDatabaseUrl(c.DATABASE_URL, context) : undefined);
+  if (!databaseUrl) {
+    throw new ConfigError([
+      `DATABASE_URL: set DATABASE_URL (a PostgreSQL server) or ${own} (this context's database)`,
+    ]);
+  }
+  return { context, port: c.PORT, host: c.HOST, databaseUrl, logLevel: c.LOG_LEVEL };
+}

@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
+import { createErrorFormatter } from "@shopstream/errors";
+import { parse } from "graphql";
+import type { RequestContext } from "./http-service.ts";
+import type { Logger } from "./logger.ts";
+
+export function loadTypeDefs(schemaPath: string) {
+  return parse(readFileSync(schemaPath, "utf8"));
+}
+
+/**
+ * An Apollo subgraph server with the shared error formatter. Subgraphs serve no landing page:
+ * people use the IDE on the gateway.
+ */
+export function createSubgraphServer<TContext extends RequestContext>(options: {
+  schemaPath: string;
+  // biome-ignore lint/suspicious/noExplicitAny: resolver maps are typed per subgraph
+  resolvers: GraphQLResolverMap<any>;
+  logger: Logger;
+}): ApolloServer<TContext> {
+  return new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([
+      { typeDefs: loadTypeDefs(options.schemaPath), resolvers: options.resolvers },
+    ]),
+    formatError: createErrorFormatter(options.logger),
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+  });
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Entry point (packages/stack/bin/bootstrap.mjs) of `npm start` and `npm test` on a fresh clone: needs only Node 20 and npm.
+// Finds pnpm 10 (or runs it through npx), installs the workspace (which also generates the
+// Prisma clients), then runs `pnpm dev` or `pnpm test:all`. Plain JS with no dependencies,
+// because nothing is installed yet when it runs.
+import { spawn, spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const task = process.argv[2];
+const scripts = { start: "dev", test: "test:all" };
+if (!(task in scripts)) {
+  console.error("usage: node scripts/bootstrap.mjs start|test");
+  process.exit(2);
+}
+
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(`ShopStream needs Node.js 20.19 or newer; this is ${process.version}.`);
+  process.exit(1);
+}
+
+const isWindows = process.platform === "win32";
+function pnpmCommand() {
+  const probe = spawnSync(isWindows ? "pnpm.cmd" : "pnpm", ["--version"], { encoding: "utf8" });
+  if (probe.status === 0 && probe.stdout.trim().startsWith("10."))
+    return [isWindows ? "pnpm.cmd" : "pnpm"];
+  // Corepack's download fails signature checks on some machines; npx fetches pnpm from npm.
+  console.log(
+    "• pnpm 10 not found on PATH; using it through npx (npm install -g pnpm@10 makes this faster)",
+  );
+  return [isWindows ? "npx.cmd" : "npx", "--yes", "pnpm@10"];
+}
+
+const pnpm = pnpmCommand();
+const run = (args) => {
+  const result = spawnSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+
+console.log("• installing dependencies (pnpm install)");
+run(["install", "--frozen-lockfile"]);
+
+// The long-running task: let it own Ctrl-C (the terminal signals the whole process group).
+const child = spawn(pnpm[0], [...pnpm.slice(1), "run", "--silent", scripts[task]], {
+  cwd: root,
+  stdio: "inherit",
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

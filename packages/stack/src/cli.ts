@@ -1,0 +1,80 @@
+/**
+ * `pnpm dev` (and `npm start` after installing): starts the whole stack in the foreground. Ctrl-C stops every process.
+ * Configuration is validated first; see the README's configuration table.
+ */
+import { performance } from "node:perf_hooks";
+import { ConfigError, env, loadConfig, z } from "@shopstream/config";
+import { REPO_ROOT, startStack } from "./stack.ts";
+
+const t0 = performance.now();
+let config: ReturnType<typeof loadStartConfig>;
+try {
+  config = loadStartConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+function loadStartConfig() {
+  return loadConfig(
+    z.object({
+      PORT_BASE: env.port(4000),
+      DATABASE_URL: env.postgresUrl().optional(),
+      REDIS_URL: env.redisUrl(),
+      EMBEDDED_PG_DATA_DIR: z.string().default(`${REPO_ROOT}.data/pglite`),
+      EMBEDDED_PG_PORT: env.port(5440),
+      LOG_LEVEL: env.logLevel(),
+    }),
+  );
+}
+
+console.log(
+  config.DATABASE_URL
+    ? `• PostgreSQL: ${new URL(config.DATABASE_URL).host} (databases shopstream_<context>)`
+    : `• PostgreSQL: embedded PGlite, data in ${config.EMBEDDED_PG_DATA_DIR} (set DATABASE_URL to use a server)`,
+);
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+try {
+  stack = await startStack({
+    portBase: config.PORT_BASE,
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+    redisUrl: config.REDIS_URL,
+    embedded: { dataDir: config.EMBEDDED_PG_DATA_DIR, basePort: config.EMBEDDED_PG_PORT },
+    logLevel: config.LOG_LEVEL,
+    log: (line) => console.log(line),
+  });
+} catch (error) {
+  console.error(
+    `\n✗ ShopStream did not start.\n${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}
+
+console.log(
+  `\n✓ ShopStream is up in ${Math.round(performance.now() - t0)} ms\n` +
+    `  GraphQL API and GraphiQL: ${stack.gatewayUrl.replace("127.0.0.1", "localhost")}\n` +
+    `  Subgraphs: ${Object.entries(stack.serviceUrls)
+      .filter(([name]) => name !== "gateway" && name !== "workers")
+      .map(([name, url]) => `${name} ${url}`)
+      .join(", ")}\n  Press Ctrl-C to stop.\n`,
+);
+
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  console.log("\n• stopping…");
+  await stack.stop();
+  console.log("✓ stopped");
+  process.exit(code);
+};
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+stack.crashed.then(({ service, code }) => {
+  console.error(`✗ ${service} exited unexpectedly (code ${code}); stopping the stack`);
+  void shutdown(1);
+});

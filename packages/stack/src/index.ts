@@ -1,0 +1,14 @@
+export {
+  ALL_SPECS,
+  GATEWAY_SPEC,
+  type ServiceSpec,
+  SUBGRAPH_SPECS,
+  WORKERS_SPEC,
+} from "./services.ts";
+export {
+  REPO_ROOT,
+  type RunningStack,
+  StackError,
+  type StackOptions,
+  startStack,
+} from "./stack.ts";

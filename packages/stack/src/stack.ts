@@ -1,0 +1,199 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import {
+  applyMigrations,
+  CONTEXTS,
+  type ContextName,
+  contextDatabaseUrl,
+  contextPaths,
+  type EmbeddedPostgres,
+  ensureDatabase,
+  startEmbeddedPostgres,
+} from "@shopstream/db";
+import { pingRedis, redisHelp } from "@shopstream/redis";
+import { ALL_SPECS, type ServiceSpec } from "./services.ts";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+export interface StackOptions {
+  /** Gateway port; subgraphs use base+1..base+5 and workers base+10. */
+  portBase: number;
+  /** A PostgreSQL server URL; when absent, PostgreSQL is embedded (PGlite). */
+  databaseUrl?: string;
+  /** Use the `shopstream_test_*` databases. */
+  test?: boolean;
+  redisUrl: string;
+  embedded: { dataDir: string; basePort: number; inMemory?: boolean };
+  logLevel: string;
+  /** Receives every line the services print, prefixed with the service name. */
+  log: (line: string) => void;
+  /** Extra environment for every service. */
+  env?: Record<string, string>;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningStack {
+  gatewayUrl: string;
+  serviceUrls: Record<string, string>;
+  databaseUrls: Record<ContextName, string>;
+  embedded: boolean;
+  /** Resolves with an exit code when a service dies on its own. */
+  crashed: Promise<{ service: string; code: number | null }>;
+  stop(): Promise<void>;
+}
+
+export class StackError extends Error {
+  override name = "StackError";
+}
+
+const COLORS = [36, 35, 33, 32, 34, 91, 92, 93];
+
+/**
+ * Brings up the whole stack: checks Redis, starts embedded PostgreSQL when no server is given,
+ * creates and migrates every context's database, then starts the five subgraphs, the gateway
+ * and the workers as child processes, and waits until the gateway is ready.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  try {
+    await pingRedis(options.redisUrl);
+  } catch {
+    throw new StackError(redisHelp(options.redisUrl));
+  }
+
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrls: Record<ContextName, string>;
+  if (options.databaseUrl) {
+    const server = options.databaseUrl;
+    databaseUrls = Object.fromEntries(
+      CONTEXTS.map((c) => [c, contextDatabaseUrl(server, c, { test: options.test ?? false })]),
+    ) as Record<ContextName, string>;
+  } else {
+    embedded = await startEmbeddedPostgres({ ...options.embedded, contexts: CONTEXTS });
+    databaseUrls = embedded.urls;
+  }
+
+  const children: { spec: ServiceSpec; child: ChildProcess }[] = [];
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(children.map(({ child }) => terminate(child)));
+    await embedded?.stop();
+  };
+
+  try {
+    for (const context of CONTEXTS) {
+      const url = databaseUrls[context];
+      const created = await ensureDatabase(url);
+      const { applied } = await applyMigrations({
+        connectionString: url,
+        migrationsDir: contextPaths(context).migrationsDir,
+      });
+      options.log(
+        `[db] ${context}: ${created ? "database created, " : ""}${applied.length} migration(s) applied${applied.length ? ` (${applied.join(", ")})` : ""}`,
+      );
+    }
+
+    const port = (spec: ServiceSpec) => options.portBase + spec.portOffset;
+    const serviceUrls: Record<string, string> = {};
+    const baseEnv: Record<string, string> = {
+      REDIS_URL: options.redisUrl,
+      LOG_LEVEL: options.logLevel,
+      ...Object.fromEntries(
+        CONTEXTS.map((c) => [`${c.toUpperCase()}_DATABASE_URL`, databaseUrls[c]]),
+      ),
+      ...Object.fromEntries(
+        ALL_SPECS.filter((s) => s.context).map((s) => [
+          `${s.name.toUpperCase()}_URL`,
+          `http://127.0.0.1:${port(s)}/graphql`,
+        ]),
+      ),
+      ...options.env,
+    };
+
+    let onCrash: (value: { service: string; code: number | null }) => void = () => {};
+    const crashed = new Promise<{ service: string; code: number | null }>((resolve) => {
+      onCrash = resolve;
+    });
+
+    ALL_SPECS.forEach((spec, index) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...baseEnv,
+        PORT: String(port(spec)),
+        HOST: "127.0.0.1",
+      };
+      delete env.DATABASE_URL;
+      const child = spawn(process.execPath, ["--import", "tsx", spec.entry], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+        // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
+        // the services in order instead of racing their own signal handlers.
+        detached: true,
+      });
+      const prefix = `\x1b[${COLORS[index % COLORS.length]}m[${spec.name}]\x1b[0m`;
+      for (const stream of [child.stdout, child.stderr]) {
+        if (stream)
+          createInterface({ input: stream }).on("line", (line) => options.log(`${prefix} ${line}`));
+      }
+      child.on("exit", (code) => {
+        if (!stopping) onCrash({ service: spec.name, code });
+      });
+      children.push({ spec, child });
+      serviceUrls[spec.name] = `http://127.0.0.1:${port(spec)}`;
+    });
+
+    const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+    const gatewayBase = serviceUrls.gateway!;
+    const ready = (async () => {
+      for (const spec of ALL_SPECS) {
+        await waitFor(
+          `${serviceUrls[spec.name]}/${spec.name === "gateway" ? "ready" : "health"}`,
+          deadline,
+        );
+      }
+    })();
+    const first = await Promise.race([ready.then(() => null), crashed]);
+    if (first)
+      throw new StackError(`${first.service} exited with code ${first.code} during start-up`);
+
+    return {
+      gatewayUrl: `${gatewayBase}/graphql`,
+      serviceUrls,
+      databaseUrls,
+      embedded: embedded !== undefined,
+      crashed,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function waitFor(url: string, deadline: number): Promise<void> {
+  for (;;) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new StackError(`timed out waiting for ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

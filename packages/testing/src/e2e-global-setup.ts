@@ -1,0 +1,38 @@
+import { startStack } from "@shopstream/stack";
+import { TEST_REDIS_URL, TEST_SERVER_URL } from "@shopstream/testing";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    gatewayUrl: string;
+    serviceUrls: Record<string, string>;
+  }
+}
+
+/**
+ * Starts the whole stack once for the e2e project, exactly as `pnpm dev` does, but on the test
+ * databases and on ports 14000+ so it never collides with a stack a developer is running.
+ */
+export default async function setup(project: TestProject) {
+  const lines: string[] = [];
+  const stack = await startStack({
+    portBase: Number(process.env.E2E_PORT_BASE ?? 14000),
+    databaseUrl: TEST_SERVER_URL,
+    test: true,
+    redisUrl: TEST_REDIS_URL,
+    embedded: { dataDir: "", basePort: 0 },
+    logLevel: "warn",
+    log: (line) => {
+      lines.push(line);
+      if (process.env.E2E_VERBOSE) console.log(line);
+    },
+  }).catch((error: unknown) => {
+    console.error(lines.join("\n"));
+    throw error;
+  });
+  project.provide("gatewayUrl", stack.gatewayUrl);
+  project.provide("serviceUrls", stack.serviceUrls);
+  return async () => {
+    await stack.stop();
+  };
+}

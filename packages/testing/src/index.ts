@@ -1,0 +1,32 @@
+import { randomUUID } from "node:crypto";
+import { type ContextName, contextDatabaseUrl } from "@shopstream/db";
+
+/** The PostgreSQL server tests use: DATABASE_URL when set, else the local server. */
+export const TEST_SERVER_URL =
+  process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** A context's test database (`shopstream_test_<context>`), migrated by the global setup. */
+export function testDatabaseUrl(context: ContextName): string {
+  return contextDatabaseUrl(TEST_SERVER_URL, context, { test: true });
+}
+
+/** A short unique suffix so that each test owns its data (emails, SKUs, external ids). */
+export const unique = (prefix = "t") => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** Minimal GraphQL-over-HTTP client for end-to-end tests. */
+export async function graphql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as {
+    data?: T;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
+}

@@ -1,0 +1,9 @@
+import { createPgAdapter } from "@shopstream/db";
+import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
+
+export type CataloguePrisma = PrismaClient;
+export type CatalogueDb = PrismaClient | Prisma.TransactionClient;
+
+export function createCataloguePrisma(databaseUrl: string): CataloguePrisma {
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl) });
+}

@@ -1,0 +1,9 @@
+import { createPgAdapter } from "@shopstream/db";
+import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
+
+export type OrderingPrisma = PrismaClient;
+export type OrderingDb = PrismaClient | Prisma.TransactionClient;
+
+export function createOrderingPrisma(databaseUrl: string): OrderingPrisma {
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl) });
+}

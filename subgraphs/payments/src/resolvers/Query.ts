@@ -1,0 +1,7 @@
+import { assertUuid } from "@shopstream/service";
+import type { PaymentsContext } from "../context.ts";
+
+export const Query = {
+  payment: (_: unknown, { id }: { id: string }, ctx: PaymentsContext) =>
+    ctx.loaders.payment.load(assertUuid(id)),
+};

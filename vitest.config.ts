@@ -1,0 +1,40 @@
+import { defineConfig } from "vitest/config";
+
+// Three tiers, split by file suffix (STYLE.md): `*.test.ts` are unit tests with no I/O,
+// `*.int.test.ts` talk to the real PostgreSQL and Redis, `*.e2e.test.ts` go through the gateway
+// of a running stack.
+const shared = ["**/node_modules/**", "**/generated/**"];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: [...shared, "**/*.int.test.ts", "**/*.e2e.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["**/*.int.test.ts"],
+          exclude: shared,
+          globalSetup: ["./packages/testing/src/int-global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["**/*.e2e.test.ts"],
+          exclude: shared,
+          globalSetup: ["./packages/testing/src/e2e-global-setup.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
