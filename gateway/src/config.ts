@@ -26,6 +26,9 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
 });
 
+/** Every environment variable this process reads. */
+export const GATEWAY_ENV_KEYS = Object.keys(schema.shape);
+
 export interface GatewayConfig {
   port: number;
   host: string;

@@ -14,6 +14,9 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
 });
 
+/** Every environment variable this process reads. */
+export const WORKERS_ENV_KEYS = Object.keys(schema.shape);
+
 export interface WorkersConfig {
   port: number;
   host: string;

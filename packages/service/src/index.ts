@@ -17,5 +17,6 @@ export {
   loadSubgraphConfig,
   SUBGRAPH_PORTS,
   type SubgraphConfig,
+  subgraphEnvKeys,
 } from "./subgraph-config.ts";
 export { createSubgraphServer, loadTypeDefs } from "./subgraph-server.ts";

@@ -21,6 +21,15 @@ export interface SubgraphConfig {
 /** Environment variable that overrides a context's full database URL, e.g. IDENTITY_DATABASE_URL. */
 export const contextDatabaseEnv = (context: ContextName) => `${context.toUpperCase()}_DATABASE_URL`;
 
+/** Every environment variable a subgraph reads. */
+export const subgraphEnvKeys = (context: ContextName) => [
+  "PORT",
+  "HOST",
+  contextDatabaseEnv(context),
+  "DATABASE_URL",
+  "LOG_LEVEL",
+];
+
 /**
  * Configuration shared by every subgraph. `DATABASE_URL` names a server and the context's
  * database name (`shopstream_<context>`) is derived from it; `<CONTEXT>_DATABASE_URL` names the

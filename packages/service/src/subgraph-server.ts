@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
 import { createErrorFormatter } from "@shopstream/errors";
 import { parse } from "graphql";
@@ -26,7 +29,8 @@ export function createSubgraphServer<TContext extends RequestContext>(options: {
       { typeDefs: loadTypeDefs(options.schemaPath), resolvers: options.resolvers },
     ]),
     formatError: createErrorFormatter(options.logger),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // No Apollo Studio here: inline traces would only add weight to every subgraph response.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,
   });
 }

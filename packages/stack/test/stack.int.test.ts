@@ -1,0 +1,74 @@
+import { createServer } from "node:net";
+import { graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { describe, expect, it } from "vitest";
+import { StackError, startStack } from "../src/stack.ts";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(),
+      );
+    });
+  });
+}
+
+describe("startStack", () => {
+  it("runs the whole stack on embedded PostgreSQL (PGlite) when no DATABASE_URL is given", async () => {
+    const lines: string[] = [];
+    const stack = await startStack({
+      portBase: 15000,
+      redisUrl: TEST_REDIS_URL,
+      embedded: { dataDir: "", basePort: await freePort(), inMemory: true },
+      logLevel: "warn",
+      log: (line) => lines.push(line),
+    });
+    try {
+      expect(stack.embedded).toBe(true);
+      expect(lines.filter((l) => l.startsWith("[db]"))).toHaveLength(5);
+      const id = unique("embedded");
+      const result = await graphql<{ registerCustomer: { id: string; email: string } }>(
+        stack.gatewayUrl,
+        `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id email } }`,
+        {
+          input: {
+            externalId: id,
+            email: `${id}@example.com`,
+            firstName: "Embedded",
+            lastName: "Pg",
+          },
+        },
+      );
+      expect(result.errors).toBeUndefined();
+      const read = await graphql(
+        stack.gatewayUrl,
+        `query($id: ID!) { customer(id: $id) { email } }`,
+        {
+          id: result.data!.registerCustomer.id,
+        },
+      );
+      expect(read).toEqual({ data: { customer: { email: `${id}@example.com` } } });
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
+
+  it("refuses to start without Redis and says how to get one", async () => {
+    const port = await freePort();
+    const error = await startStack({
+      portBase: 15100,
+      redisUrl: `redis://127.0.0.1:${port}`,
+      embedded: { dataDir: "", basePort: 0, inMemory: true },
+      logLevel: "warn",
+      log: () => {},
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(StackError);
+    expect((error as Error).message).toMatch(`Redis is not reachable at redis://127.0.0.1:${port}`);
+    expect((error as Error).message).toMatch(/apt-get install redis-server/);
+  });
+});
