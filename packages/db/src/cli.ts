@@ -172,4 +172,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// Exit explicitly: nothing may run after the result is known (pooled connections' late events).
+process.exit(await main(process.argv.slice(2)));

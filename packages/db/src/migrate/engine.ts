@@ -28,7 +28,14 @@ export type {
 /** No external tables/enums: the engine manages everything in the schema. */
 export const NO_FILTER: bindings.SchemaFilter = { externalTables: [], externalEnums: [] };
 
-let loaded: Promise<void> | undefined;
+/**
+ * The instantiation promise lives on `globalThis`, not in this module: the JS glue
+ * (`schema_engine_bg.js`, in node_modules) is loaded once per process, but this file can be
+ * evaluated more than once (vitest evaluates workspace sources per project). A second
+ * `__wbg_set_wasm` would swap the memory under engines the first instance is running.
+ */
+const LOADED = Symbol.for("shopstream.schema-engine-wasm.loaded");
+const processGlobals = globalThis as typeof globalThis & { [LOADED]?: Promise<void> };
 
 /**
  * The slice of the WebAssembly JS API we use. The repo's TypeScript config has no DOM lib, and
@@ -88,7 +95,8 @@ function engineImports(module: object): Record<string, unknown> {
 
 /** Compiles and starts the Wasm module once per process. */
 function loadWasm(): Promise<void> {
-  loaded ??= (async () => {
+  let loaded = processGlobals[LOADED];
+  loaded ??= processGlobals[LOADED] = (async () => {
     const require = createRequire(import.meta.url);
     // The package's `exports` only expose its JS entry points; its folder holds the .wasm.
     const dir = path.dirname(require.resolve("@prisma/schema-engine-wasm"));
@@ -99,7 +107,7 @@ function loadWasm(): Promise<void> {
     (instance.exports.__wbindgen_start as () => void)();
   })();
   loaded.catch(() => {
-    loaded = undefined;
+    processGlobals[LOADED] = undefined;
   });
   return loaded;
 }
@@ -218,7 +226,13 @@ export async function withSchemaEngine<T>(
     throw toError(error);
   } finally {
     inFlight.delete(fail);
-    if (!panicked) engine?.free();
-    await factory.close();
+    // Close the connections (and drop shadow databases) before freeing the engine: a pooled
+    // connection terminated by the drop reports its error through the engine's callbacks, which
+    // must not run into freed Wasm memory.
+    try {
+      await factory.close();
+    } finally {
+      if (!panicked) engine?.free();
+    }
   }
 }
