@@ -7,6 +7,7 @@ const shared = ["**/node_modules/**", "**/generated/**"];
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./packages/testing/src/summary-reporter.ts"],
     projects: [
       {
         test: {
