@@ -37,4 +37,6 @@ export async function runService(
   };
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.once("SIGTERM", () => shutdown("SIGTERM"));
+  // Started by the stack orchestrator (with an IPC channel): stop when it goes away.
+  if (process.send) process.once("disconnect", () => shutdown("orchestrator exited"));
 }

@@ -127,7 +127,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const child = spawn(process.execPath, ["--import", "tsx", spec.entry], {
         cwd: REPO_ROOT,
         env,
-        stdio: ["ignore", "pipe", "pipe"],
+        // The IPC channel is only a lifeline: a service stops itself when it closes, so no service
+        // outlives an orchestrator that was killed outright.
+        stdio: ["ignore", "pipe", "pipe", "ipc"],
         // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
         // the services in order instead of racing their own signal handlers.
         detached: true,
