@@ -12,6 +12,23 @@ const schema = z.object({
   INVENTORY_DATABASE_URL: env.postgresUrl().optional(),
   PAYMENTS_DATABASE_URL: env.postgresUrl().optional(),
   LOG_LEVEL: env.logLevel(),
+  WORKER_ROLES: z
+    .string()
+    .default("relay,consumers")
+    .refine((v) => v.split(",").every((r) => ["relay", "consumers"].includes(r.trim())), {
+      message: "must be a comma-separated list of relay, consumers",
+    }),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
+    .default("shopstream"),
+  RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(168),
+  LIVE_HISTORY: z.coerce.number().int().min(100).default(10_000),
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).default(10_000),
 });
 
 /** Every environment variable this process reads. */
@@ -23,6 +40,15 @@ export interface WorkersConfig {
   redisUrl: string;
   databaseUrls: Record<ContextName, string>;
   logLevel: "debug" | "info" | "warn" | "error";
+  roles: { relay: boolean; consumers: boolean };
+  queuePrefix: string;
+  relayPollMs: number;
+  relayBatchSize: number;
+  consumerConcurrency: number;
+  consumerAttempts: number;
+  outboxRetentionMs: number;
+  liveHistory: number;
+  shutdownDeadlineMs: number;
 }
 
 export function loadWorkersConfig(
@@ -42,5 +68,21 @@ export function loadWorkersConfig(
       `DATABASE_URL: set DATABASE_URL (a PostgreSQL server) or <CONTEXT>_DATABASE_URL for ${missing.join(", ")}`,
     ]);
   }
-  return { port: c.PORT, host: c.HOST, redisUrl: c.REDIS_URL, databaseUrls, logLevel: c.LOG_LEVEL };
+  const roles = c.WORKER_ROLES.split(",").map((r) => r.trim());
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    redisUrl: c.REDIS_URL,
+    databaseUrls,
+    logLevel: c.LOG_LEVEL,
+    roles: { relay: roles.includes("relay"), consumers: roles.includes("consumers") },
+    queuePrefix: c.QUEUE_PREFIX,
+    relayPollMs: c.RELAY_POLL_MS,
+    relayBatchSize: c.RELAY_BATCH_SIZE,
+    consumerConcurrency: c.CONSUMER_CONCURRENCY,
+    consumerAttempts: c.CONSUMER_ATTEMPTS,
+    outboxRetentionMs: c.OUTBOX_RETENTION_HOURS * 3600 * 1000,
+    liveHistory: c.LIVE_HISTORY,
+    shutdownDeadlineMs: c.SHUTDOWN_DEADLINE_MS,
+  };
 }

@@ -1,12 +1,18 @@
 import { ConfigError } from "@shopstream/config";
+import { CONTEXTS } from "@shopstream/db";
 import { pingRedis, redisHelp } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import pg from "pg";
 import { loadWorkersConfig } from "./config.ts";
+import { createAllConsumers } from "./consumers.ts";
+import { startConsumerRunner } from "./pipeline/consumer-runner.ts";
+import { assertNoEviction, createRedis } from "./pipeline/redis.ts";
+import { startRelay } from "./pipeline/relay.ts";
 
 /**
- * The workers process. For now it only verifies its connections (Redis and every context's
- * database) and serves `/health` and `/ready`; the event pipeline arrives with the next issue.
+ * The workers process: one outbox relay per context and one queue worker per consumer
+ * (WORKER_ROLES picks which), plus `/health` and `/ready`. Any number of these processes may run:
+ * relays elect one leader per context, consumers share their queues.
  */
 let config: ReturnType<typeof loadWorkersConfig>;
 try {
@@ -24,34 +30,84 @@ try {
   process.stderr.write(`workers: ${redisHelp(config.redisUrl)}\n`);
   process.exit(1);
 }
+const probe = createRedis(config.redisUrl);
+try {
+  await assertNoEviction(probe);
+} catch (error) {
+  process.stderr.write(`workers: ${(error as Error).message}\n`);
+  process.exit(1);
+} finally {
+  probe.disconnect();
+}
 
-await runService(logger, async () => {
-  const pools = Object.entries(config.databaseUrls).map(
-    ([context, url]) => [context, new pg.Pool({ connectionString: url, max: 1 })] as const,
-  );
-  const readiness: Record<string, () => Promise<void>> = {
-    redis: () => pingRedis(config.redisUrl),
-  };
-  for (const [context, pool] of pools)
-    readiness[`postgres:${context}`] = async () => void (await pool.query("SELECT 1"));
-  for (const [name, check] of Object.entries(readiness))
-    await check().catch((error: unknown) => {
-      throw new Error(
-        `${name} unreachable: ${error instanceof Error ? error.message : String(error)}`,
-      );
+await runService(
+  logger,
+  async () => {
+    const pools = Object.entries(config.databaseUrls).map(
+      ([context, url]) => [context, new pg.Pool({ connectionString: url, max: 1 })] as const,
+    );
+    const readiness: Record<string, () => Promise<void>> = {
+      redis: () => pingRedis(config.redisUrl),
+    };
+    for (const [context, pool] of pools) {
+      readiness[`postgres:${context}`] = async () => void (await pool.query("SELECT 1"));
+    }
+    for (const [name, check] of Object.entries(readiness)) {
+      await check().catch((error: unknown) => {
+        throw new Error(
+          `${name} unreachable: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    }
+
+    const registry = createAllConsumers(config.databaseUrls);
+    const relays = config.roles.relay
+      ? CONTEXTS.map((context) =>
+          startRelay({
+            context,
+            databaseUrl: config.databaseUrls[context],
+            redisUrl: config.redisUrl,
+            prefix: config.queuePrefix,
+            consumers: registry.consumers,
+            logger,
+            pollIntervalMs: config.relayPollMs,
+            batchSize: config.relayBatchSize,
+            retentionMs: config.outboxRetentionMs,
+            liveHistory: config.liveHistory,
+            attempts: config.consumerAttempts,
+          }),
+        )
+      : [];
+    const runner = config.roles.consumers
+      ? startConsumerRunner({
+          redisUrl: config.redisUrl,
+          prefix: config.queuePrefix,
+          consumers: registry.consumers,
+          logger,
+          concurrency: config.consumerConcurrency,
+          attempts: config.consumerAttempts,
+        })
+      : undefined;
+    logger.info("workers started", {
+      relays: relays.length,
+      consumers: runner ? registry.consumers.map((c) => c.name) : [],
     });
-  logger.info("connections verified", { checks: Object.keys(readiness) });
-  const http = await startHttpService({
-    name: "workers",
-    port: config.port,
-    host: config.host,
-    logger,
-    readiness,
-  });
-  return {
-    async stop() {
-      await http.stop();
-      await Promise.all(pools.map(([, pool]) => pool.end()));
-    },
-  };
-});
+    const http = await startHttpService({
+      name: "workers",
+      port: config.port,
+      host: config.host,
+      logger,
+      readiness,
+    });
+    return {
+      async stop() {
+        await http.stop();
+        await Promise.all(relays.map((r) => r.stop()));
+        await runner?.stop(config.shutdownDeadlineMs);
+        await registry.disconnect();
+        await Promise.all(pools.map(([, pool]) => pool.end()));
+      },
+    };
+  },
+  { shutdownDeadlineMs: config.shutdownDeadlineMs + 5_000 },
+);

@@ -1,6 +1,8 @@
 import { DomainError } from "@shopstream/errors";
 import { isUuid } from "@shopstream/service";
 import type { IdentityContext } from "../context.ts";
+import type { CustomersArgs } from "../customers/customer-directory.ts";
+import { searchCustomers } from "../customers/customer-directory.queries.ts";
 
 export const Query = {
   customer: (_: unknown, args: { id: string }, ctx: IdentityContext) => {
@@ -8,4 +10,6 @@ export const Query = {
       throw DomainError.validation([{ field: "id", message: "must be a UUID" }]);
     return ctx.loaders.customer.load(args.id);
   },
+  customers: (_: unknown, args: CustomersArgs, ctx: IdentityContext) =>
+    searchCustomers(ctx.deps.prisma, ctx.loaders.customer, args),
 };

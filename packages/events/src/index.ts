@@ -1,0 +1,42 @@
+import type { ContextName } from "@shopstream/db";
+import type { DomainEvent } from "@shopstream/outbox";
+
+/**
+ * What a consumer's transaction client must offer: every Prisma transaction client does. The
+ * runner records the inbox row and the per-aggregate checkpoint through it, so they commit or
+ * roll back together with the handler's own writes.
+ */
+export interface ConsumerTransaction {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+export type EventHandler<Tx extends ConsumerTransaction> = (event: DomainEvent, tx: Tx) => Promise<void>;
+
+/**
+ * A consumer, declared by the context that owns its effect. It receives every event of the
+ * aggregate types it follows, in aggregate-version order and at most once in effect; events
+ * whose type has no handler are acknowledged without effect (so versions stay gap-free).
+ */
+export interface EventConsumer<Tx extends ConsumerTransaction = ConsumerTransaction> {
+  /** Unique, stable name: it keys the queue, the inbox and the checkpoints, e.g. `identity.customer-directory`. */
+  name: string;
+  /** The context whose outbox carries the events. */
+  source: ContextName;
+  /** Aggregate types followed, e.g. `["Customer"]`. */
+  aggregateTypes: string[];
+  /** Handlers by event type. */
+  handlers: Record<string, EventHandler<Tx>>;
+  /** Runs `fn` in one transaction on the consuming context's database. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/** An event that can never be applied (bad payload, violated invariant): dead-lettered at once. */
+export class PermanentEventError extends Error {
+  override name = "PermanentEventError";
+}
+
+/** Declares a consumer with its transaction type inferred from the Prisma client passed in. */
+export function defineConsumer<Tx extends ConsumerTransaction>(consumer: EventConsumer<Tx>): EventConsumer<Tx> {
+  return consumer;
+}

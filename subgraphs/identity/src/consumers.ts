@@ -1,0 +1,7 @@
+import { createCustomerDirectoryConsumer } from "./customers/customer-directory.consumer.ts";
+import type { IdentityPrisma } from "./db.ts";
+
+/** Every event consumer the identity context declares; the workers run them. */
+export function identityConsumers(prisma: IdentityPrisma) {
+  return [createCustomerDirectoryConsumer(prisma)];
+}

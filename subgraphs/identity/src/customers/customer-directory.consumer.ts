@@ -1,0 +1,28 @@
+import { defineConsumer, type EventHandler } from "@shopstream/events";
+import type { IdentityPrisma } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { directoryProjections } from "./customer-directory.ts";
+import { applyDirectoryWrite } from "./customer-directory.repository.ts";
+
+type Tx = Prisma.TransactionClient;
+
+/** One handler per projected event type: project (pure), then write unless already applied. */
+const handlers: Record<string, EventHandler<Tx>> = Object.fromEntries(
+  Object.entries(directoryProjections).map(([type, project]) => [
+    type,
+    async (event, tx) => {
+      await applyDirectoryWrite(tx, project(event));
+    },
+  ]),
+);
+
+/** Keeps `customer_directory` (the read model behind `Query.customers`) up to date. */
+export function createCustomerDirectoryConsumer(prisma: IdentityPrisma) {
+  return defineConsumer<Tx>({
+    name: "identity.customer-directory",
+    source: "identity",
+    aggregateTypes: ["Customer"],
+    handlers,
+    transaction: (fn) => prisma.$transaction(fn),
+  });
+}

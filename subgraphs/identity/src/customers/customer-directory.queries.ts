@@ -1,0 +1,46 @@
+import type { IdentityDb } from "../db.ts";
+import type { Customer } from "./customer.ts";
+import type { createCustomerLoader } from "./customer.queries.ts";
+import { type CustomersArgs, encodeCursor, parseCustomersArgs } from "./customer-directory.ts";
+import { findDirectoryPage } from "./customer-directory.repository.ts";
+
+export interface CustomerConnection {
+  edges: { cursor: string; node: Customer }[];
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
+  totalCount: number;
+}
+
+/**
+ * `Query.customers`: filters and pages over the customer directory (the read model), then loads
+ * each node through the request's customer loader, so every field comes from the source of truth
+ * in one batched query. A directory entry whose customer is missing is left out.
+ */
+export async function searchCustomers(
+  db: IdentityDb,
+  customers: ReturnType<typeof createCustomerLoader>,
+  args: CustomersArgs,
+): Promise<CustomerConnection> {
+  const page = await findDirectoryPage(db, parseCustomersArgs(args));
+  const nodes = await customers.loadMany(page.entries.map((e) => e.id));
+  const edges = page.entries.flatMap((entry, i) => {
+    const node = nodes[i];
+    if (node instanceof Error) throw node;
+    if (!node) return [];
+    return [{ cursor: encodeCursor(entry), node }];
+  });
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount: page.totalCount,
+  };
+}

@@ -1,0 +1,129 @@
+import { type EventConsumer, PermanentEventError } from "@shopstream/events";
+import type { DomainEvent } from "@shopstream/outbox";
+import type { Logger } from "@shopstream/service";
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
+import { applyEvent, OutOfOrderError } from "./apply-event.ts";
+import { backoffDelay } from "./backoff.ts";
+import { type DeadLetter, deadLetterJobId } from "./dead-letters.ts";
+import { DEFAULT_ATTEMPTS } from "./job-options.ts";
+import { consumerQueueName, DEAD_LETTER_QUEUE } from "./names.ts";
+import { createRedis } from "./redis.ts";
+
+export interface ConsumerRunnerOptions {
+  redisUrl: string;
+  /** BullMQ key prefix; tests use their own to stay isolated. */
+  prefix: string;
+  consumers: EventConsumer[];
+  logger: Logger;
+  /** Jobs processed at once per consumer (events of one aggregate still apply in order). */
+  concurrency?: number;
+  /** Attempts before an event is dead-lettered. */
+  attempts?: number;
+  backoff?: { baseMs: number; capMs: number };
+  /** How long an event that arrived ahead of its predecessor waits before it is tried again. */
+  outOfOrderDelayMs?: number;
+  /** BullMQ lock/stall settings (defaults 30 s); tests shorten them to see recovery quickly. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface ConsumerRunner {
+  /** Finishes in-flight jobs (up to `deadlineMs`), then disconnects. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+/** Starts one BullMQ worker per consumer, each on the consumer's own queue. */
+export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRunner {
+  const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
+  const backoff = options.backoff ?? { baseMs: 200, capMs: 30_000 };
+  const connection = createRedis(options.redisUrl);
+  const deadLetters = new Queue<DeadLetter>(DEAD_LETTER_QUEUE, {
+    connection,
+    prefix: options.prefix,
+  });
+  const log = options.logger;
+
+  const workers = options.consumers.map((consumer) => {
+    const worker = new Worker<DomainEvent>(
+      consumerQueueName(consumer.name),
+      async (job: Job<DomainEvent>, token?: string) => {
+        const event = job.data;
+        try {
+          const outcome = await applyEvent(consumer, event);
+          log.debug("event consumed", { consumer: consumer.name, eventId: event.id, outcome });
+          return outcome;
+        } catch (error) {
+          if (error instanceof OutOfOrderError) {
+            // Not a failure: wait for the predecessor without spending an attempt.
+            await job.moveToDelayed(Date.now() + (options.outOfOrderDelayMs ?? 100), token);
+            throw new DelayedError();
+          }
+          const permanent =
+            error instanceof PermanentEventError || error instanceof UnrecoverableError;
+          const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? attempts);
+          const message = error instanceof Error ? error.message : String(error);
+          log.warn("event failed", {
+            consumer: consumer.name,
+            eventId: event.id,
+            attempt: job.attemptsMade + 1,
+            final,
+            error: message,
+          });
+          if (final) {
+            // Recorded before the job is marked failed: a crash in between leaves the event in
+            // both places, and the inbox makes a replay of either harmless.
+            await deadLetters.add(
+              consumer.name,
+              {
+                consumer: consumer.name,
+                event,
+                error: message,
+                attempts: job.attemptsMade + 1,
+                failedAt: new Date().toISOString(),
+              },
+              {
+                jobId: deadLetterJobId(consumer.name, event.id),
+                removeOnComplete: true,
+                removeOnFail: false,
+              },
+            );
+            if (!permanent) throw new UnrecoverableError(message);
+          }
+          throw error;
+        }
+      },
+      {
+        connection: createRedis(options.redisUrl),
+        prefix: options.prefix,
+        concurrency: options.concurrency ?? 16,
+        ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+        ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+        settings: {
+          backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoff),
+        },
+      },
+    );
+    worker.on("error", (error) =>
+      log.warn("worker error", { consumer: consumer.name, error: error.message }),
+    );
+    return worker;
+  });
+
+  return {
+    async stop(deadlineMs = 10_000) {
+      const closing = Promise.all(workers.map((w) => w.close()));
+      const timedOut = await Promise.race([
+        closing.then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deadlineMs).unref()),
+      ]);
+      if (timedOut) {
+        log.warn("in-flight jobs did not finish before the deadline; forcing close", {
+          deadlineMs,
+        });
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await deadLetters.close();
+      connection.disconnect();
+    },
+  };
+}
