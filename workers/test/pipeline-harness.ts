@@ -143,7 +143,7 @@ export interface WidgetConsumerOptions {
 
 /** A consumer following `Widget` events whose projection depends on applying them in order. */
 export function widgetConsumer(db: PipelineDb, options: WidgetConsumerOptions = {}) {
-  const prisma = createIdentityPrisma(db.url);
+  const prisma = createIdentityPrisma(db.url, { poolSize: 24 });
   const name = options.name ?? "test.widget-projection";
   const consumer = defineConsumer({
     name,

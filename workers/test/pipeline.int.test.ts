@@ -170,7 +170,7 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     const { rows } = await db.pool.query(
       "SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL",
     );
-    expect(rows[0].n).toBe(0);
+    expect(rows[0]?.n).toBe(0);
   });
 
   it("applies every event once when each is delivered twice in shuffled order (equals a serial replay)", async () => {
@@ -311,15 +311,16 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     relay(db, consumer, redisUrl);
     const r = startConsumerRunner({ redisUrl, prefix: db.prefix, consumers: [consumer], logger });
     await writeEvents(db.pool, widgetSpecs(3, 1).flat());
-    await waitFor("a job in flight", async () => {
-      const q = new Queue(consumerQueueName(consumer.name), {
-        connection: createRedis(redisUrl),
-        prefix: db.prefix,
-      });
-      const n = (await q.getJobCounts("active")).active;
-      await q.close();
-      return n > 0;
+    const connection = createRedis(redisUrl);
+    const queue = new Queue(consumerQueueName(consumer.name), { connection, prefix: db.prefix });
+    cleanups.push(async () => {
+      await queue.close();
+      connection.disconnect();
     });
+    await waitFor(
+      "a job in flight",
+      async () => ((await queue.getJobCounts("active")).active ?? 0) > 0,
+    );
     await r.stop(5000);
     expect(await countEffects(db.pool)).toBe(3);
   });

@@ -11,7 +11,10 @@ export interface ConsumerTransaction {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
 }
 
-export type EventHandler<Tx extends ConsumerTransaction> = (event: DomainEvent, tx: Tx) => Promise<void>;
+export type EventHandler<Tx extends ConsumerTransaction> = (
+  event: DomainEvent,
+  tx: Tx,
+) => Promise<void>;
 
 /**
  * A consumer, declared by the context that owns its effect. It receives every event of the
@@ -37,6 +40,8 @@ export class PermanentEventError extends Error {
 }
 
 /** Declares a consumer with its transaction type inferred from the Prisma client passed in. */
-export function defineConsumer<Tx extends ConsumerTransaction>(consumer: EventConsumer<Tx>): EventConsumer<Tx> {
+export function defineConsumer<Tx extends ConsumerTransaction>(
+  consumer: EventConsumer<Tx>,
+): EventConsumer<Tx> {
   return consumer;
 }

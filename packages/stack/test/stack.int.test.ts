@@ -24,6 +24,7 @@ describe("startStack", () => {
       embedded: { dataDir: "", basePort: await freePort(), inMemory: true },
       logLevel: "warn",
       log: (line) => lines.push(line),
+      env: { QUEUE_PREFIX: "shopstream-embedded-test" },
     });
     try {
       expect(stack.embedded).toBe(true);

@@ -22,6 +22,8 @@ export default async function setup(project: TestProject) {
     redisUrl: TEST_REDIS_URL,
     embedded: { dataDir: "", basePort: 0 },
     logLevel: "warn",
+    // Own BullMQ keys, so a developer's running stack never consumes the tests' events.
+    env: { QUEUE_PREFIX: "shopstream-e2e" },
     log: (line) => {
       lines.push(line);
       if (process.env.E2E_VERBOSE) console.log(line);

@@ -4,6 +4,9 @@ import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type CataloguePrisma = PrismaClient;
 export type CatalogueDb = PrismaClient | Prisma.TransactionClient;
 
-export function createCataloguePrisma(databaseUrl: string): CataloguePrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl) });
+export function createCataloguePrisma(
+  databaseUrl: string,
+  opts: { poolSize?: number } = {},
+): CataloguePrisma {
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize ?? 10 }) });
 }

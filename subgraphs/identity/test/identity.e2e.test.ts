@@ -80,3 +80,31 @@ describe("identity through the gateway", () => {
     });
   });
 });
+
+describe("customer directory read model (through the event pipeline)", () => {
+  it("shows a registered customer in customers(filter) shortly after commit", async () => {
+    const cmd = input();
+    const registered = await graphql<{ registerCustomer: { id: string } }>(gateway(), REGISTER, {
+      input: cmd,
+    });
+    expect(registered.errors).toBeUndefined();
+    const started = Date.now();
+    let found: unknown;
+    while (Date.now() - started < 15_000) {
+      const result = await graphql<{
+        customers: { totalCount: number; edges: { node: { id: string; email: string } }[] };
+      }>(
+        gateway(),
+        `query($email: String!) { customers(filter: { email: $email }) { totalCount edges { node { id email } } } }`,
+        { email: cmd.email.toUpperCase() },
+      );
+      expect(result.errors).toBeUndefined();
+      if (result.data!.customers.totalCount > 0) {
+        found = result.data!.customers.edges[0]?.node;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toEqual({ id: registered.data!.registerCustomer.id, email: cmd.email });
+  });
+});

@@ -84,7 +84,6 @@ describe("registerCustomer (command, real PostgreSQL)", () => {
       aggregateId: customer.id,
       aggregateVersion: 1,
       schemaVersion: 1,
-      publishedAt: null,
     });
     expect(events[0]?.metadata).toMatchObject({ actor: "test" });
   });

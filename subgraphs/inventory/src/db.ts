@@ -4,6 +4,9 @@ import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 export type InventoryPrisma = PrismaClient;
 export type InventoryDb = PrismaClient | Prisma.TransactionClient;
 
-export function createInventoryPrisma(databaseUrl: string): InventoryPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl) });
+export function createInventoryPrisma(
+  databaseUrl: string,
+  opts: { poolSize?: number } = {},
+): InventoryPrisma {
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize ?? 10 }) });
 }

@@ -24,7 +24,7 @@ export type ApplyOutcome = "applied" | "skipped-duplicate" | "skipped-unhandled"
  * 2. lock the `(consumer, aggregate)` checkpoint row — concurrent events of one aggregate queue
  *    here — and require `version = checkpoint + 1` (older: already applied; newer: an earlier
  *    event is still on its way, so the caller retries later);
- * 3. run the handler (if the consumer handles this type) and advance the checkpoint.
+ * 3. advance the checkpoint and run the handler (if the consumer handles this type).
  *
  * Any failure rolls back all three, so a retry starts from scratch.
  */
@@ -33,41 +33,34 @@ export async function applyEvent<Tx extends ConsumerTransaction>(
   event: DomainEvent,
 ): Promise<ApplyOutcome> {
   return consumer.transaction(async (tx) => {
-    const fresh = await tx.$executeRawUnsafe(
-      "INSERT INTO inbox (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING",
+    // Steps 1 and 2 in one statement, since it runs for every event of every consumer: the inbox
+    // insert and, only if it inserted, an upsert that locks the checkpoint row and advances it
+    // when this event is the next one. Advancing before the handler runs is safe: the handler's
+    // failure rolls the whole transaction back. The inbox is never pruned, so a first delivery
+    // cannot meet a checkpoint already at its version.
+    const [checkpoint] = await tx.$queryRawUnsafe<{ version: number }[]>(
+      `WITH first_delivery AS (
+         INSERT INTO inbox (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING RETURNING 1
+       )
+       INSERT INTO consumer_checkpoint AS c (consumer, aggregate_type, aggregate_id, version)
+       SELECT $1, $3, $4, CASE WHEN $5::int = 1 THEN 1 ELSE 0 END WHERE EXISTS (SELECT 1 FROM first_delivery)
+       ON CONFLICT (consumer, aggregate_type, aggregate_id) DO UPDATE
+         SET version = CASE WHEN c.version = $5::int - 1 THEN $5::int ELSE c.version END, updated_at = now()
+       RETURNING version`,
       consumer.name,
       event.id,
-    );
-    if (fresh === 0) return "skipped-duplicate";
-
-    await tx.$executeRawUnsafe(
-      `INSERT INTO consumer_checkpoint (consumer, aggregate_type, aggregate_id, version)
-       VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
-      consumer.name,
-      event.aggregateType,
-      event.aggregateId,
-    );
-    const [checkpoint] = await tx.$queryRawUnsafe<{ version: number }[]>(
-      `SELECT version FROM consumer_checkpoint
-       WHERE consumer = $1 AND aggregate_type = $2 AND aggregate_id = $3 FOR UPDATE`,
-      consumer.name,
-      event.aggregateType,
-      event.aggregateId,
-    );
-    const applied = checkpoint?.version ?? 0;
-    if (event.aggregateVersion <= applied) return "skipped-duplicate";
-    if (event.aggregateVersion > applied + 1) throw new OutOfOrderError(applied + 1, event);
-
-    const handler = consumer.handlers[event.type];
-    if (handler) await handler(event, tx);
-    await tx.$executeRawUnsafe(
-      `UPDATE consumer_checkpoint SET version = $4, updated_at = now()
-       WHERE consumer = $1 AND aggregate_type = $2 AND aggregate_id = $3`,
-      consumer.name,
       event.aggregateType,
       event.aggregateId,
       event.aggregateVersion,
     );
-    return handler ? "applied" : "skipped-unhandled";
+    if (!checkpoint) return "skipped-duplicate";
+    if (checkpoint.version > event.aggregateVersion) return "skipped-duplicate";
+    if (checkpoint.version < event.aggregateVersion)
+      throw new OutOfOrderError(checkpoint.version + 1, event);
+
+    const handler = consumer.handlers[event.type];
+    if (!handler) return "skipped-unhandled";
+    await handler(event, tx);
+    return "applied";
   });
 }

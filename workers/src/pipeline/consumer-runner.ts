@@ -28,6 +28,8 @@ export interface ConsumerRunnerOptions {
 }
 
 export interface ConsumerRunner {
+  /** Resolves once every consumer's worker is connected and taking jobs. */
+  ready(): Promise<void>;
   /** Finishes in-flight jobs (up to `deadlineMs`), then disconnects. */
   stop(deadlineMs?: number): Promise<void>;
 }
@@ -110,6 +112,9 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
   });
 
   return {
+    async ready() {
+      await Promise.all(workers.map((w) => w.waitUntilReady()));
+    },
     async stop(deadlineMs = 10_000) {
       const closing = Promise.all(workers.map((w) => w.close()));
       const timedOut = await Promise.race([

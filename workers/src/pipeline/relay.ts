@@ -92,11 +92,17 @@ export function startRelay(options: RelayOptions): Relay {
   let running = true;
   let published = 0;
   let wake: (() => void) | undefined;
+  // Set by NOTIFY; a notification that arrives mid-pass must not be lost to the next sleep.
+  let notified = false;
   let listener: pg.Client | undefined;
   let lastCleanup = 0;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (notified || !running) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
@@ -120,7 +126,10 @@ export function startRelay(options: RelayOptions): Relay {
       await client.end().catch(() => {});
       return false;
     }
-    client.on("notification", () => wake?.());
+    client.on("notification", () => {
+      notified = true;
+      wake?.();
+    });
     client.on("end", () => {
       if (listener === client) listener = undefined;
     });
@@ -199,6 +208,7 @@ export function startRelay(options: RelayOptions): Relay {
           await sleep(pollMs * 2);
           continue;
         }
+        notified = false;
         const count = await publishBatch();
         failures = 0;
         if (count > 0) log.debug("relayed", { context: options.context, count });

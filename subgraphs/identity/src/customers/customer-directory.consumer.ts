@@ -1,8 +1,8 @@
 import { defineConsumer, type EventHandler } from "@shopstream/events";
 import type { IdentityPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { directoryProjections } from "./customer-directory.ts";
 import { applyDirectoryWrite } from "./customer-directory.repository.ts";
+import { directoryProjections } from "./customer-directory.ts";
 
 type Tx = Prisma.TransactionClient;
 

@@ -1,8 +1,8 @@
 import type { IdentityDb } from "../db.ts";
-import type { Customer } from "./customer.ts";
 import type { createCustomerLoader } from "./customer.queries.ts";
-import { type CustomersArgs, encodeCursor, parseCustomersArgs } from "./customer-directory.ts";
+import type { Customer } from "./customer.ts";
 import { findDirectoryPage } from "./customer-directory.repository.ts";
+import { type CustomersArgs, encodeCursor, parseCustomersArgs } from "./customer-directory.ts";
 
 export interface CustomerConnection {
   edges: { cursor: string; node: Customer }[];

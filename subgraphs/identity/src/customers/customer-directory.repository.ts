@@ -75,7 +75,10 @@ export interface DirectoryPage {
 }
 
 /** One page of matching entries (their sort keys), newest registration first. */
-export async function findDirectoryPage(db: IdentityDb, query: DirectoryQuery): Promise<DirectoryPage> {
+export async function findDirectoryPage(
+  db: IdentityDb,
+  query: DirectoryQuery,
+): Promise<DirectoryPage> {
   const filter = filterOf(query);
   const cursor = query.after;
   const [rows, totalCount, before] = await Promise.all([

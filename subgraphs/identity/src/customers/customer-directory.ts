@@ -2,7 +2,12 @@ import { DomainError, type FieldError } from "@shopstream/errors";
 import { PermanentEventError } from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
 import { z } from "zod";
-import { CUSTOMER_STATUSES, CUSTOMER_TIERS, type CustomerTier, type CustomerStatus } from "./customer.ts";
+import {
+  CUSTOMER_STATUSES,
+  CUSTOMER_TIERS,
+  type CustomerStatus,
+  type CustomerTier,
+} from "./customer.ts";
 import { normalizeEmail } from "./customer-rules.ts";
 
 /**

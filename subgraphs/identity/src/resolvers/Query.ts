@@ -1,8 +1,8 @@
 import { DomainError } from "@shopstream/errors";
 import { isUuid } from "@shopstream/service";
 import type { IdentityContext } from "../context.ts";
-import type { CustomersArgs } from "../customers/customer-directory.ts";
 import { searchCustomers } from "../customers/customer-directory.queries.ts";
+import type { CustomersArgs } from "../customers/customer-directory.ts";
 
 export const Query = {
   customer: (_: unknown, args: { id: string }, ctx: IdentityContext) => {

@@ -1,0 +1,131 @@
+import { DomainError } from "@shopstream/errors";
+import { PermanentEventError } from "@shopstream/events";
+import { type DomainEvent, defaultMetadata, toEnvelope } from "@shopstream/outbox";
+import { describe, expect, it } from "vitest";
+import { registerCustomer } from "./customer.ts";
+import {
+  type CustomersArgs,
+  customerRegisteredToEntry,
+  decodeCursor,
+  directoryProjections,
+  encodeCursor,
+  parseCustomersArgs,
+} from "./customer-directory.ts";
+
+const now = new Date("2026-11-24T12:00:00.123Z");
+const customerId = "01900000-0000-7000-8000-000000000001";
+
+function registered(): DomainEvent {
+  const { events } = registerCustomer(
+    { externalId: "ext-1", email: "Ada.Lovelace@Example.com", firstName: "Ada", lastName: "L" },
+    { customerId, addressId: "01900000-0000-7000-8000-000000000002" },
+    now,
+  );
+  return toEnvelope(events[0]!, defaultMetadata(), now);
+}
+
+function fieldsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "VALIDATION_FAILED") {
+      return (error.extensions.fields as { field: string }[]).map((f) => f.field);
+    }
+    throw error;
+  }
+  throw new Error("expected VALIDATION_FAILED");
+}
+
+describe("directory projection", () => {
+  it("turns CustomerRegistered into a full entry at the event's version", () => {
+    expect(customerRegisteredToEntry(registered())).toEqual({
+      id: customerId,
+      email: "Ada.Lovelace@Example.com",
+      emailNormalized: "ada.lovelace@example.com",
+      firstName: "Ada",
+      lastName: "L",
+      tier: "STANDARD",
+      status: "ACTIVE",
+      registeredAt: now,
+      version: 1,
+    });
+  });
+
+  it("maps CustomerRegistered to a put of that entry", () => {
+    const event = registered();
+    expect(directoryProjections.CustomerRegistered?.(event)).toEqual({
+      kind: "put",
+      entry: customerRegisteredToEntry(event),
+    });
+  });
+
+  it("rejects a payload it can never apply as a permanent failure", () => {
+    const event = registered();
+    const broken = { ...event, payload: { ...(event.payload as object), tier: "DIAMOND" } };
+    expect(() => customerRegisteredToEntry(broken)).toThrow(PermanentEventError);
+    const foreign = { ...event, aggregateId: "01900000-0000-7000-8000-00000000ffff" };
+    expect(() => customerRegisteredToEntry(foreign)).toThrow(/is not aggregate/);
+  });
+});
+
+describe("cursors", () => {
+  const key = { registeredAt: now, id: customerId };
+
+  it("round-trips the sort key through an opaque base64url string", () => {
+    const cursor = encodeCursor(key);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(cursor).not.toContain(customerId);
+    expect(decodeCursor(cursor)).toEqual(key);
+  });
+
+  it.each([
+    ["empty", ""],
+    ["not base64url", "abc+/="],
+    ["not a key", Buffer.from("hello").toString("base64url")],
+    ["bad id", Buffer.from(`${now.toISOString()}|42`).toString("base64url")],
+    ["bad date", Buffer.from(`2026-13-40T00:00:00.000Z|${customerId}`).toString("base64url")],
+    ["extra part", Buffer.from(`${now.toISOString()}|${customerId}|x`).toString("base64url")],
+  ])("rejects %s", (_, cursor) => expect(decodeCursor(cursor)).toBeNull());
+});
+
+describe("customers arguments", () => {
+  it("defaults to the first 20 of everything", () => {
+    expect(parseCustomersArgs({})).toEqual({
+      emailPrefix: null,
+      tier: null,
+      status: null,
+      first: 20,
+      after: null,
+    });
+  });
+
+  it("normalizes the email prefix like stored emails and decodes the cursor", () => {
+    const after = encodeCursor({ registeredAt: now, id: customerId });
+    expect(
+      parseCustomersArgs({ filter: { email: " ADA@ ", tier: "GOLD" }, first: 0, after }),
+    ).toEqual({
+      emailPrefix: "ada@",
+      tier: "GOLD",
+      status: null,
+      first: 0,
+      after: { registeredAt: now, id: customerId },
+    });
+  });
+
+  it.each<[CustomersArgs, string[]]>([
+    [{ first: 101 }, ["first"]],
+    [{ first: -1 }, ["first"]],
+    [{ after: "not-a-cursor" }, ["after"]],
+    [
+      { first: 1000, after: "x", filter: { email: "a".repeat(321) } },
+      ["first", "after", "filter.email"],
+    ],
+  ])("rejects %j naming %j", (args, fields) =>
+    expect(fieldsOf(() => parseCustomersArgs(args))).toEqual(fields),
+  );
+
+  it("accepts the bounds 0 and 100", () => {
+    expect(parseCustomersArgs({ first: 100 }).first).toBe(100);
+    expect(parseCustomersArgs({ first: 0 }).first).toBe(0);
+  });
+});
