@@ -14,10 +14,13 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   WORKER_ROLES: z
     .string()
-    .default("relay,consumers")
-    .refine((v) => v.split(",").every((r) => ["relay", "consumers"].includes(r.trim())), {
-      message: "must be a comma-separated list of relay, consumers",
-    }),
+    .default("relay,consumers,scheduler")
+    .refine(
+      (v) => v.split(",").every((r) => ["relay", "consumers", "scheduler"].includes(r.trim())),
+      {
+        message: "must be a comma-separated list of relay, consumers, scheduler",
+      },
+    ),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
@@ -40,7 +43,7 @@ export interface WorkersConfig {
   redisUrl: string;
   databaseUrls: Record<ContextName, string>;
   logLevel: "debug" | "info" | "warn" | "error";
-  roles: { relay: boolean; consumers: boolean };
+  roles: { relay: boolean; consumers: boolean; scheduler: boolean };
   queuePrefix: string;
   relayPollMs: number;
   relayBatchSize: number;
@@ -75,7 +78,11 @@ export function loadWorkersConfig(
     redisUrl: c.REDIS_URL,
     databaseUrls,
     logLevel: c.LOG_LEVEL,
-    roles: { relay: roles.includes("relay"), consumers: roles.includes("consumers") },
+    roles: {
+      relay: roles.includes("relay"),
+      consumers: roles.includes("consumers"),
+      scheduler: roles.includes("scheduler"),
+    },
     queuePrefix: c.QUEUE_PREFIX,
     relayPollMs: c.RELAY_POLL_MS,
     relayBatchSize: c.RELAY_BATCH_SIZE,

@@ -2,18 +2,33 @@ import type { ContextName } from "@shopstream/db";
 import type { EventConsumer } from "@shopstream/events";
 import { identityConsumers } from "@shopstream/identity/src/consumers.ts";
 import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
+import { orderingConsumers } from "@shopstream/ordering/src/consumers.ts";
+import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
+import type { ScheduledTask } from "./pipeline/scheduler.ts";
 
 /**
- * Every consumer of the system, as declared by the context that owns its effect. The relays
- * route by this list and the runner starts one queue worker for each entry.
+ * Every consumer and scheduled task of the system, as declared by the context that owns its
+ * effect. The relays route by the consumer list; the runner starts one queue worker for each.
  */
-export function createAllConsumers(databaseUrls: Record<ContextName, string>) {
-  const identity = createIdentityPrisma(databaseUrls.identity);
-  const consumers: EventConsumer[] = [...identityConsumers(identity)] as unknown as EventConsumer[];
+export function createRegistry(
+  databaseUrls: Record<ContextName, string>,
+  opts: { poolSize?: number } = {},
+) {
+  const poolSize = opts.poolSize ?? 10;
+  const identity = createIdentityPrisma(databaseUrls.identity, { poolSize });
+  const ordering = createOrderingPrisma(databaseUrls.ordering, { poolSize });
+  // Each context types its consumers with its own Prisma transaction client; the runner only
+  // needs the raw-SQL slice of it (ConsumerTransaction).
+  const consumers = [
+    ...identityConsumers(identity),
+    ...orderingConsumers(ordering),
+  ] as unknown as EventConsumer[];
+  const tasks: ScheduledTask[] = [];
   return {
     consumers,
+    tasks,
     async disconnect() {
-      await identity.$disconnect();
+      await Promise.all([identity.$disconnect(), ordering.$disconnect()]);
     },
   };
 }

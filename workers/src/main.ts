@@ -4,10 +4,11 @@ import { pingRedis, redisHelp } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import pg from "pg";
 import { loadWorkersConfig } from "./config.ts";
-import { createAllConsumers } from "./consumers.ts";
+import { createRegistry } from "./consumers.ts";
 import { startConsumerRunner } from "./pipeline/consumer-runner.ts";
 import { assertNoEviction, createRedis } from "./pipeline/redis.ts";
 import { startRelay } from "./pipeline/relay.ts";
+import { startScheduler } from "./pipeline/scheduler.ts";
 
 /**
  * The workers process: one outbox relay per context and one queue worker per consumer
@@ -60,7 +61,9 @@ await runService(
       });
     }
 
-    const registry = createAllConsumers(config.databaseUrls);
+    const registry = createRegistry(config.databaseUrls, {
+      poolSize: config.consumerConcurrency + 2,
+    });
     const relays = config.roles.relay
       ? CONTEXTS.map((context) =>
           startRelay({
@@ -88,9 +91,18 @@ await runService(
           attempts: config.consumerAttempts,
         })
       : undefined;
+    const scheduler = config.roles.scheduler
+      ? await startScheduler({
+          redisUrl: config.redisUrl,
+          prefix: config.queuePrefix,
+          tasks: registry.tasks,
+          logger,
+        })
+      : undefined;
     logger.info("workers started", {
       relays: relays.length,
       consumers: runner ? registry.consumers.map((c) => c.name) : [],
+      scheduled: scheduler ? registry.tasks.map((t) => t.name) : [],
     });
     const http = await startHttpService({
       name: "workers",
@@ -104,6 +116,7 @@ await runService(
         await http.stop();
         await Promise.all(relays.map((r) => r.stop()));
         await runner?.stop(config.shutdownDeadlineMs);
+        await scheduler?.stop();
         await registry.disconnect();
         await Promise.all(pools.map(([, pool]) => pool.end()));
       },

@@ -1,0 +1,7 @@
+import type { OrderingPrisma } from "./db.ts";
+import { createPriceViewConsumer } from "./pricing/price-view.consumer.ts";
+
+/** The ordering context's event consumers (run by the workers process). */
+export function orderingConsumers(prisma: OrderingPrisma) {
+  return [createPriceViewConsumer(prisma)];
+}
