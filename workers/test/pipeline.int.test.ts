@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { EventConsumer } from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
 import { TEST_REDIS_URL } from "@shopstream/testing";
@@ -27,6 +30,7 @@ import {
   writeEvents,
 } from "./pipeline-harness.ts";
 
+const execFileAsync = promisify(execFile);
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
@@ -152,6 +156,40 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     expect(await widgetState(db.pool)).toEqual(serialReplay(specs.flat()));
   }, 120_000);
 
+  it("runs three relays at once without double effects or breaking per-aggregate order", async () => {
+    const { db, consumer, redisUrl } = await setup();
+    const relays = [
+      relay(db, consumer, redisUrl),
+      relay(db, consumer, redisUrl),
+      relay(db, consumer, redisUrl),
+    ];
+    runner(db, consumer, redisUrl, { concurrency: 32 });
+    const specs = widgetSpecs(40, 10);
+    for (let v = 0; v < 10; v++)
+      await writeEvents(
+        db.pool,
+        specs.map((s) => s[v]!),
+      );
+    await waitFor("400 effects", async () => (await countEffects(db.pool)) === 400);
+    expect(await duplicateEffects(db.pool)).toBe(0);
+    expect(await outOfOrderAggregates(db.pool)).toEqual([]);
+    // One leader per context: the others stood by.
+    expect(relays.map((r) => r.published).filter((n) => n > 0)).toHaveLength(1);
+    expect(relays.reduce((sum, r) => sum + r.published, 0)).toBe(400);
+  });
+
+  it("deletes published outbox rows once they are past the retention period", async () => {
+    const { db, consumer, redisUrl } = await setup();
+    runner(db, consumer, redisUrl);
+    relay(db, consumer, redisUrl, { retentionMs: 1 });
+    await writeEvents(db.pool, widgetSpecs(5, 1).flat());
+    await waitFor("5 effects", async () => (await countEffects(db.pool)) === 5);
+    await waitFor("the outbox to be emptied", async () => {
+      const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox");
+      return rows[0]?.n === 0;
+    });
+  });
+
   it("delivers a row whose transaction commits after later rows", async () => {
     const { db, consumer, redisUrl } = await setup();
     relay(db, consumer, redisUrl);
@@ -269,8 +307,22 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     });
     expect(await countEffects(db.pool)).toBe(5);
 
+    // The operator's commands (`pnpm dlq …`): list and show it, then — after the fix — replay it.
+    const dlqCli = (...args: string[]) =>
+      execFileAsync(
+        process.execPath,
+        ["--import", "tsx", fileURLToPath(new URL("../src/dlq-cli.ts", import.meta.url)), ...args],
+        {
+          env: { ...process.env, REDIS_URL: redisUrl, QUEUE_PREFIX: db.prefix },
+        },
+      );
+    expect((await dlqCli("list")).stdout).toContain(entry!.id);
+    expect(JSON.parse((await dlqCli("show", entry!.id)).stdout)).toMatchObject({
+      consumer: consumer.name,
+      attempts: 3,
+    });
     broken = false;
-    await dlq.replay(entry!.id);
+    expect((await dlqCli("replay", entry!.id)).stdout).toContain(`replayed ${entry!.id}`);
     await waitFor("the replayed event", async () => (await countEffects(db.pool)) === 6);
     // A second replay of the same event (e.g. an operator's double click) changes nothing.
     const queue = new Queue(consumerQueueName(consumer.name), {
