@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, contextPaths, ensureDatabase } from "@shopstream/db";
@@ -8,7 +7,10 @@ import { defineConsumer, PermanentEventError } from "@shopstream/events";
 import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
 import { newId } from "@shopstream/outbox";
 import { createLogger } from "@shopstream/service";
-import { TEST_SERVER_URL } from "@shopstream/testing";
+import { freePort, TEST_SERVER_URL } from "@shopstream/testing";
+
+export { freePort };
+
 import pg from "pg";
 
 /**
@@ -22,18 +24,6 @@ export const logger = createLogger(
   "pipeline-test",
   process.env.PIPELINE_TEST_LOG === "1" ? "debug" : "error",
 );
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
 
 export interface PipelineDb {
   url: string;

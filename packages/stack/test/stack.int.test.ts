@@ -1,19 +1,6 @@
-import { createServer } from "node:net";
-import { graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { describe, expect, it } from "vitest";
 import { StackError, startStack } from "../src/stack.ts";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(),
-      );
-    });
-  });
-}
 
 describe("startStack", () => {
   it("runs the whole stack on embedded PostgreSQL (PGlite) when no DATABASE_URL is given", async () => {

@@ -30,3 +30,19 @@ export async function graphql<T = Record<string, unknown>>(
     errors?: { message: string; extensions?: Record<string, unknown> }[];
   };
 }
+
+/** A TCP port that was free a moment ago (for servers a test starts). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
