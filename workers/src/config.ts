@@ -32,6 +32,7 @@ const schema = z.object({
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   LIVE_HISTORY: z.coerce.number().int().min(100).default(10_000),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).default(10_000),
+  RESERVATION_EXPIRY_EVERY_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 /** Every environment variable this process reads. */
@@ -52,6 +53,7 @@ export interface WorkersConfig {
   outboxRetentionMs: number;
   liveHistory: number;
   shutdownDeadlineMs: number;
+  reservationExpiryEveryMs: number;
 }
 
 export function loadWorkersConfig(
@@ -91,5 +93,6 @@ export function loadWorkersConfig(
     outboxRetentionMs: c.OUTBOX_RETENTION_HOURS * 3600 * 1000,
     liveHistory: c.LIVE_HISTORY,
     shutdownDeadlineMs: c.SHUTDOWN_DEADLINE_MS,
+    reservationExpiryEveryMs: c.RESERVATION_EXPIRY_EVERY_MS,
   };
 }

@@ -2,6 +2,9 @@ import type { ContextName } from "@shopstream/db";
 import type { EventConsumer } from "@shopstream/events";
 import { identityConsumers } from "@shopstream/identity/src/consumers.ts";
 import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
+import { inventoryConsumers } from "@shopstream/inventory/src/consumers.ts";
+import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
+import { releaseExpiredReservations } from "@shopstream/inventory/src/reservations/release-expired-reservations.ts";
 import { orderingConsumers } from "@shopstream/ordering/src/consumers.ts";
 import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
 import type { ScheduledTask } from "./pipeline/scheduler.ts";
@@ -12,23 +15,31 @@ import type { ScheduledTask } from "./pipeline/scheduler.ts";
  */
 export function createRegistry(
   databaseUrls: Record<ContextName, string>,
-  opts: { poolSize?: number } = {},
+  opts: { poolSize?: number; reservationExpiryEveryMs?: number } = {},
 ) {
   const poolSize = opts.poolSize ?? 10;
   const identity = createIdentityPrisma(databaseUrls.identity, { poolSize });
+  const inventory = createInventoryPrisma(databaseUrls.inventory, { poolSize });
   const ordering = createOrderingPrisma(databaseUrls.ordering, { poolSize });
   // Each context types its consumers with its own Prisma transaction client; the runner only
   // needs the raw-SQL slice of it (ConsumerTransaction).
   const consumers = [
     ...identityConsumers(identity),
+    ...inventoryConsumers(inventory),
     ...orderingConsumers(ordering),
   ] as unknown as EventConsumer[];
-  const tasks: ScheduledTask[] = [];
+  const tasks: ScheduledTask[] = [
+    {
+      name: "inventory.release-expired-reservations",
+      everyMs: opts.reservationExpiryEveryMs ?? 15_000,
+      run: (now) => releaseExpiredReservations(inventory, now),
+    },
+  ];
   return {
     consumers,
     tasks,
     async disconnect() {
-      await Promise.all([identity.$disconnect(), ordering.$disconnect()]);
+      await Promise.all([identity.$disconnect(), inventory.$disconnect(), ordering.$disconnect()]);
     },
   };
 }

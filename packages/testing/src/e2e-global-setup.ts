@@ -23,7 +23,7 @@ export default async function setup(project: TestProject) {
     embedded: { dataDir: "", basePort: 0 },
     logLevel: "warn",
     // Own BullMQ keys, so a developer's running stack never consumes the tests' events.
-    env: { QUEUE_PREFIX: "shopstream-e2e" },
+    env: { QUEUE_PREFIX: "shopstream-e2e", RESERVATION_EXPIRY_EVERY_MS: "500" },
     log: (line) => {
       lines.push(line);
       if (process.env.E2E_VERBOSE) console.log(line);
