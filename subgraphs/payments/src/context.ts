@@ -10,3 +10,10 @@ export interface PaymentsContext extends RequestContext {
 export function createContext(prisma: PaymentsPrisma, base: RequestContext): PaymentsContext {
   return { ...base, prisma, loaders: createPaymentsLoaders(prisma) };
 }
+
+export const metadataOf = (ctx: PaymentsContext) => ({
+  correlationId: ctx.correlationId,
+  causationId: null,
+  idempotencyKey: null,
+  actor: ctx.actor,
+});

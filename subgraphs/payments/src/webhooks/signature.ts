@@ -1,0 +1,40 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+
+/**
+ * Webhook authentication: `x-shopstream-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "<t>.<raw body>">` (the scheme Stripe popularised). The timestamp is signed too, so a captured
+ * request cannot be replayed after the tolerance window.
+ */
+export const SIGNATURE_HEADER = "x-shopstream-signature";
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+export function signWebhook(secret: string, rawBody: string, timestamp: number): string {
+  const mac = createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest("hex");
+  return `t=${timestamp},v1=${mac}`;
+}
+
+export type VerifyResult =
+  | { ok: true }
+  | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
+
+export function verifyWebhook(
+  secret: string,
+  rawBody: string,
+  header: string | undefined,
+  nowSeconds: number,
+  toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
+): VerifyResult {
+  if (!header) return { ok: false, reason: "missing" };
+  const parts = Object.fromEntries(
+    header.split(",").map((p) => p.trim().split("=", 2) as [string, string]),
+  );
+  const timestamp = Number(parts.t);
+  const given = parts.v1;
+  if (!Number.isInteger(timestamp) || !given || !/^[0-9a-f]{64}$/.test(given))
+    return { ok: false, reason: "malformed" };
+  if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: "stale" };
+  const expected = createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest();
+  return timingSafeEqual(expected, Buffer.from(given, "hex"))
+    ? { ok: true }
+    : { ok: false, reason: "mismatch" };
+}
