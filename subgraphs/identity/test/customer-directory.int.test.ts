@@ -3,6 +3,13 @@ import { createLogger } from "@shopstream/service";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../src/context.ts";
+import {
+  addCustomerAddress,
+  closeCustomer,
+  suspendCustomer,
+  updateCustomerProfile,
+  upgradeCustomerTier,
+} from "../src/customers/change-customer.ts";
 import { insertCustomer } from "../src/customers/customer.repository.ts";
 import {
   type CustomerStatus,
@@ -10,6 +17,7 @@ import {
   registerCustomer,
 } from "../src/customers/customer.ts";
 import { createCustomerDirectoryConsumer } from "../src/customers/customer-directory.consumer.ts";
+import { registerCustomer as registerCommand } from "../src/customers/register-customer.ts";
 import { createIdentityPrisma } from "../src/db.ts";
 import { createServer } from "../src/server.ts";
 
@@ -273,5 +281,91 @@ describe("Query.customers", () => {
       });
     }
     expect((await page({ filter: { email: unique("none") }, first: 100 })).totalCount).toBe(0);
+  });
+});
+
+/** The outbox rows of one customer as the events the relay would hand to the consumer. */
+async function eventsOf(customerId: string): Promise<DomainEvent[]> {
+  const rows = await prisma.outbox.findMany({
+    where: { aggregateId: customerId },
+    orderBy: { aggregateVersion: "asc" },
+  });
+  return rows.map((r) => ({
+    id: r.eventId,
+    type: r.eventType,
+    schemaVersion: r.schemaVersion,
+    aggregateType: r.aggregateType,
+    aggregateId: r.aggregateId,
+    aggregateVersion: r.aggregateVersion,
+    occurredAt: r.occurredAt.toISOString(),
+    payload: r.payload,
+    metadata: r.metadata as unknown as DomainEvent["metadata"],
+  }));
+}
+
+/** Like the runner: events without a handler are acknowledged without effect. */
+async function deliverAll(events: DomainEvent[]) {
+  for (const event of events) {
+    const handler = consumer.handlers[event.type];
+    if (handler) await consumer.transaction((tx) => handler(event, tx));
+  }
+}
+
+describe("directory after customer changes", () => {
+  it("reflects email, name, tier and status changes; repeats and late events change nothing", async () => {
+    const deps = { prisma };
+    const meta = defaultMetadata({ actor: "test" });
+    const prefix = unique("life");
+    const { id } = await registerCommand(
+      deps,
+      { externalId: prefix, email: `${prefix}@example.com`, firstName: "Ada", lastName: "L" },
+      meta,
+    );
+    await addCustomerAddress(
+      deps,
+      id,
+      { street: "1 Main St", city: "London", postalCode: "N1", country: "GB" },
+      meta,
+    );
+    const email = `${prefix}.new@Example.com`;
+    await updateCustomerProfile(deps, id, { email, firstName: "Augusta", phone: "123" }, meta);
+    await upgradeCustomerTier(deps, id, "PLATINUM", meta);
+    await suspendCustomer(deps, id, "fraud check", meta);
+    await closeCustomer(deps, id, meta);
+
+    const events = await eventsOf(id);
+    expect(events.map((e) => e.type)).toEqual([
+      "CustomerRegistered",
+      "CustomerAddressAdded",
+      "CustomerProfileUpdated",
+      "CustomerTierUpgraded",
+      "CustomerSuspended",
+      "CustomerClosed",
+    ]);
+    await deliverAll(events);
+    const entry = () => prisma.customerDirectoryEntry.findUniqueOrThrow({ where: { id } });
+    const projected = await entry();
+    expect(projected).toMatchObject({
+      email,
+      emailNormalized: email.toLowerCase(),
+      firstName: "Augusta",
+      lastName: "L",
+      tier: "PLATINUM",
+      status: "CLOSED",
+      version: 6,
+    });
+
+    // Redelivered and late events (e.g. the suspension after the closure) change nothing.
+    await deliverAll([...events].reverse());
+    expect(await entry()).toEqual(projected);
+
+    const listed = await page({
+      filter: { email: `${prefix}.NEW`, status: "CLOSED", tier: "PLATINUM" },
+    });
+    expect(listed.edges.map((e) => e.node)).toEqual([
+      expect.objectContaining({ id, email, status: "CLOSED", tier: "PLATINUM" }),
+    ]);
+    // The old email no longer matches.
+    expect((await page({ filter: { email: `${prefix}@` } })).totalCount).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { defineConsumer, type EventHandler } from "@shopstream/events";
+import type { DomainEvent } from "@shopstream/outbox";
 import type { IdentityPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { applyDirectoryWrite } from "./customer-directory.repository.ts";
@@ -8,12 +9,18 @@ type Tx = Prisma.TransactionClient;
 
 /** One handler per projected event type: project (pure), then write unless already applied. */
 const handlers: Record<string, EventHandler<Tx>> = Object.fromEntries(
-  Object.entries(directoryProjections).map(([type, project]) => [
-    type,
-    async (event, tx) => {
-      await applyDirectoryWrite(tx, project(event));
-    },
-  ]),
+  Object.entries(directoryProjections).flatMap(([type, project]) =>
+    project
+      ? [
+          [
+            type,
+            async (event: DomainEvent, tx: Tx) => {
+              await applyDirectoryWrite(tx, project(event));
+            },
+          ],
+        ]
+      : [],
+  ),
 );
 
 /** Keeps `customer_directory` (the read model behind `Query.customers`) up to date. */

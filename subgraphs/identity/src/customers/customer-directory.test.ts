@@ -2,15 +2,30 @@ import { DomainError } from "@shopstream/errors";
 import { PermanentEventError } from "@shopstream/events";
 import { type DomainEvent, defaultMetadata, toEnvelope } from "@shopstream/outbox";
 import { describe, expect, it } from "vitest";
-import { registerCustomer } from "./customer.ts";
+import { customer } from "./customer.fixtures.ts";
+import {
+  CUSTOMER_EVENT_TYPES,
+  type Customer,
+  type Decision,
+  registerCustomer,
+} from "./customer.ts";
+import { addCustomerAddress } from "./customer-addresses.ts";
 import {
   type CustomersArgs,
   customerRegisteredToEntry,
   decodeCursor,
+  directoryIgnores,
   directoryProjections,
   encodeCursor,
   parseCustomersArgs,
 } from "./customer-directory.ts";
+import {
+  closeCustomer,
+  reactivateCustomer,
+  suspendCustomer,
+  upgradeCustomerTier,
+} from "./customer-lifecycle.ts";
+import { updateCustomerProfile } from "./customer-profile.ts";
 
 const now = new Date("2026-11-24T12:00:00.123Z");
 const customerId = "01900000-0000-7000-8000-000000000001";
@@ -65,6 +80,66 @@ describe("directory projection", () => {
     expect(() => customerRegisteredToEntry(broken)).toThrow(PermanentEventError);
     const foreign = { ...event, aggregateId: "01900000-0000-7000-8000-00000000ffff" };
     expect(() => customerRegisteredToEntry(foreign)).toThrow(/is not aggregate/);
+  });
+});
+
+describe("directory projection of later Customer events", () => {
+  const envelope = (decision: Decision<Customer, { type: string }>): DomainEvent =>
+    toEnvelope(decision.events[0] as never, defaultMetadata(), now);
+  const project = (event: DomainEvent) =>
+    directoryProjections[event.type as "CustomerClosed"]?.(event);
+  const patch = (fields: object) => ({ kind: "patch", id: customerId, version: 4, fields });
+  const c = customer({ id: customerId });
+
+  it("acknowledges every Customer event type: each is projected or deliberately ignored", () => {
+    const projected = Object.keys(directoryProjections);
+    expect([...projected, ...directoryIgnores].sort()).toEqual([...CUSTOMER_EVENT_TYPES].sort());
+    expect(projected.filter((t) => directoryIgnores.includes(t as never))).toEqual([]);
+  });
+
+  it.each<[string, () => Decision<Customer, { type: string }>, object]>([
+    [
+      "email and name changes",
+      () =>
+        updateCustomerProfile(
+          c,
+          { email: "Augusta@Example.ORG", lastName: "King", phone: "1" },
+          now,
+        ),
+      {
+        email: "Augusta@Example.ORG",
+        emailNormalized: "augusta@example.org",
+        lastName: "King",
+      },
+    ],
+    [
+      "a phone-only change (nothing listed)",
+      () => updateCustomerProfile(c, { phone: "1" }, now),
+      {},
+    ],
+    ["a suspension", () => suspendCustomer(c, "fraud"), { status: "SUSPENDED" }],
+    [
+      "a reactivation",
+      () => reactivateCustomer({ ...c, status: "SUSPENDED", suspensionReason: "x" }),
+      { status: "ACTIVE" },
+    ],
+    ["a closure", () => closeCustomer(c), { status: "CLOSED" }],
+    ["a tier upgrade", () => upgradeCustomerTier(c, "GOLD"), { tier: "GOLD" }],
+  ])("patches the entry for %s at the event's version", (_, decide, fields) => {
+    expect(project(envelope(decide()))).toEqual(patch(fields));
+  });
+
+  it("has no projection for address events", () => {
+    const added = envelope(
+      addCustomerAddress(c, { street: "s", city: "c", postalCode: "p", country: "GB" }, customerId),
+    );
+    expect(project(added)).toBeUndefined();
+  });
+
+  it("rejects a tier upgrade with an unknown tier as a permanent failure", () => {
+    const event = envelope(upgradeCustomerTier(c, "GOLD"));
+    const broken = { ...event, payload: { tier: "DIAMOND" } };
+    expect(() => project(broken)).toThrow(PermanentEventError);
   });
 });
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   CUSTOMER_STATUSES,
   CUSTOMER_TIERS,
+  type CustomerEventType,
   type CustomerStatus,
   type CustomerTier,
 } from "./customer.ts";
@@ -82,15 +83,57 @@ export function customerRegisteredToEntry(event: DomainEvent): DirectoryEntry {
   };
 }
 
+const patch = (event: DomainEvent, fields: Partial<DirectoryFields>): DirectoryWrite => ({
+  kind: "patch",
+  id: event.aggregateId,
+  version: event.aggregateVersion,
+  fields,
+});
+
+const profileUpdatedPayload = z.object({
+  changes: z.object({
+    email: z.object({ new: z.string().min(1) }).optional(),
+    firstName: z.object({ new: z.string() }).optional(),
+    lastName: z.object({ new: z.string() }).optional(),
+  }),
+});
+const tierUpgradedPayload = z.object({ tier: z.enum(CUSTOMER_TIERS) });
+
+/** The directory fields a profile update touches (phone and dateOfBirth are not listed). */
+export function profileUpdatedToFields(event: DomainEvent): Partial<DirectoryFields> {
+  const { changes } = payloadOf(event, profileUpdatedPayload);
+  return {
+    ...(changes.email && {
+      email: changes.email.new,
+      emailNormalized: normalizeEmail(changes.email.new),
+    }),
+    ...(changes.firstName && { firstName: changes.firstName.new }),
+    ...(changes.lastName && { lastName: changes.lastName.new }),
+  };
+}
+
 /**
- * The directory's projection, by event type. A later Customer event is one more entry here,
- * e.g. `CustomerSuspended: (e) => ({ kind: "patch", id: e.aggregateId, version:
- * e.aggregateVersion, fields: { status: "SUSPENDED" } })`. Event types absent here are
- * acknowledged by the runner without effect.
+ * The directory's projection, by event type. Every Customer event type is either here or in
+ * `directoryIgnores` (a unit test checks both lists against `CUSTOMER_EVENT_TYPES`); the runner
+ * acknowledges ignored types without effect, keeping the per-customer version order.
  */
-export const directoryProjections: Record<string, DirectoryProjection> = {
+export const directoryProjections: Partial<Record<CustomerEventType, DirectoryProjection>> = {
   CustomerRegistered: (event) => ({ kind: "put", entry: customerRegisteredToEntry(event) }),
+  CustomerProfileUpdated: (event) => patch(event, profileUpdatedToFields(event)),
+  CustomerSuspended: (event) => patch(event, { status: "SUSPENDED" }),
+  CustomerReactivated: (event) => patch(event, { status: "ACTIVE" }),
+  CustomerClosed: (event) => patch(event, { status: "CLOSED" }),
+  CustomerTierUpgraded: (event) =>
+    patch(event, { tier: payloadOf(event, tierUpgradedPayload).tier }),
 };
+
+/** Customer events that change nothing the directory holds: addresses are not listed there. */
+export const directoryIgnores: CustomerEventType[] = [
+  "CustomerAddressAdded",
+  "CustomerAddressUpdated",
+  "CustomerAddressRemoved",
+  "DefaultCustomerAddressChanged",
+];
 
 // ---- Listing: order (registeredAt desc, id desc) and its opaque cursors ----
 

@@ -92,6 +92,7 @@ export interface AddressInput {
   country: string;
 }
 
+/** Problems of a whole new address; `prefix` is its input path ("" for a top-level input). */
 export function addressProblems(address: AddressInput, prefix: string): FieldError[] {
   const checks: [string, string | null][] = [
     ["street", requiredText(address.street, 255)],
@@ -102,8 +103,12 @@ export function addressProblems(address: AddressInput, prefix: string): FieldErr
   ];
   return checks
     .filter((c): c is [string, string] => c[1] !== null)
-    .map(([field, message]) => ({ field: `${prefix}.${field}`, message }));
+    .map(([field, message]) => ({ field: fieldPath(prefix, field), message }));
 }
+
+/** `address.street` under a prefix, plain `street` for a top-level input. */
+export const fieldPath = (prefix: string, field: string): string =>
+  prefix === "" ? field : `${prefix}.${field}`;
 
 /** Runs named checks and keeps the failures, in input order. */
 export function collect(checks: [string, string | null][]): FieldError[] {

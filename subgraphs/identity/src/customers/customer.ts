@@ -41,6 +41,9 @@ export interface Customer {
   dateOfBirth: string | null;
   tier: CustomerTier;
   status: CustomerStatus;
+  /** Why the customer is suspended; set only while SUSPENDED. */
+  suspensionReason: string | null;
+  /** In insertion order (oldest first). */
   addresses: Address[];
   registeredAt: string;
   version: number;
@@ -69,11 +72,74 @@ export interface CustomerRegisteredPayload {
   registeredAt: string;
 }
 
-export type CustomerEvent = NewEvent<"CustomerRegistered", CustomerRegisteredPayload>;
+export type CustomerRegistered = NewEvent<"CustomerRegistered", CustomerRegisteredPayload>;
+
+/**
+ * Every event type the Customer aggregate raises. Consumers following "Customer" receive all of
+ * them (the directory test checks that each one is either projected or deliberately ignored).
+ */
+export const CUSTOMER_EVENT_TYPES = [
+  "CustomerRegistered",
+  "CustomerProfileUpdated",
+  "CustomerAddressAdded",
+  "CustomerAddressUpdated",
+  "CustomerAddressRemoved",
+  "DefaultCustomerAddressChanged",
+  "CustomerSuspended",
+  "CustomerReactivated",
+  "CustomerClosed",
+  "CustomerTierUpgraded",
+] as const;
+export type CustomerEventType = (typeof CUSTOMER_EVENT_TYPES)[number];
+
+/** Any Customer event; payload types live next to the decisions that raise them. */
+export type CustomerEvent = NewEvent<CustomerEventType, object>;
 
 export interface Decision<S, E> {
   state: S;
   events: E[];
+}
+
+/** A customer may place orders and check out only while ACTIVE (DOMAIN.md, "status"). */
+export const canPlaceOrders = (customer: Pick<Customer, "status">): boolean =>
+  customer.status === "ACTIVE";
+
+/** Nothing changed: no event, no new version. */
+export const unchanged = (customer: Customer): Decision<Customer, CustomerEvent> => ({
+  state: customer,
+  events: [],
+});
+
+/**
+ * One change to an existing customer: the new state at the next version and the one event that
+ * records it, carrying that version (versions stay gap-free).
+ */
+export function changed<T extends CustomerEventType, P extends object>(
+  customer: Customer,
+  next: Partial<Omit<Customer, "id" | "version">>,
+  type: T,
+  payload: P,
+): Decision<Customer, CustomerEvent> {
+  const version = customer.version + 1;
+  return {
+    state: { ...customer, ...next, version },
+    events: [
+      {
+        type,
+        aggregateType: "Customer",
+        aggregateId: customer.id,
+        aggregateVersion: version,
+        payload: { customerId: customer.id, ...payload },
+      },
+    ],
+  };
+}
+
+/** A CLOSED customer is terminal: nothing about it changes any more. */
+export function assertNotClosed(customer: Customer, action: string): void {
+  if (customer.status === "CLOSED") {
+    throw DomainError.invalidTransition("Customer", customer.status, action);
+  }
 }
 
 /**
@@ -84,7 +150,7 @@ export function registerCustomer(
   command: RegisterCustomerCommand,
   ids: { customerId: string; addressId: string },
   now: Date,
-): Decision<Customer, CustomerEvent> {
+): Decision<Customer, CustomerRegistered> {
   const email = command.email.trim();
   const phone = command.phone?.trim() || null;
   const dateOfBirth = command.dateOfBirth?.trim() || null;
@@ -109,6 +175,7 @@ export function registerCustomer(
     dateOfBirth,
     tier: "STANDARD",
     status: "ACTIVE",
+    suspensionReason: null,
     addresses: command.address
       ? [
           {
