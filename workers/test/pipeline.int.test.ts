@@ -338,6 +338,26 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     expect(await dlq.list()).toEqual([]);
   });
 
+  it("dead-letters an event whose predecessor never arrives, after the out-of-order timeout", async () => {
+    const { db, consumer, redisUrl } = await setup();
+    relay(db, consumer, redisUrl);
+    runner(db, consumer, redisUrl, { outOfOrderTimeoutMs: 500 });
+    const [orphan] = widgetSpecs(1, 1, 2); // version 2 of an aggregate whose version 1 never existed
+    await writeEvents(db.pool, orphan!);
+    const redis = createRedis(redisUrl);
+    const dlq = new DeadLetters(redis, db.prefix);
+    cleanups.push(async () => {
+      await dlq.close();
+      redis.disconnect();
+    });
+    const [entry] = await waitFor("a dead letter", async () => {
+      const list = await dlq.list();
+      return list.length > 0 ? list : undefined;
+    });
+    expect(entry?.error).toMatch(/version 2 arrived before version 1/);
+    expect(await countEffects(db.pool)).toBe(0);
+  });
+
   it("dead-letters an event that can never succeed at once", async () => {
     const { db, consumer, redisUrl } = await setup({ failWhen: (p) => p.poison, permanent: true });
     relay(db, consumer, redisUrl);

@@ -22,6 +22,8 @@ export interface ConsumerRunnerOptions {
   backoff?: { baseMs: number; capMs: number };
   /** How long an event that arrived ahead of its predecessor waits before it is tried again. */
   outOfOrderDelayMs?: number;
+  /** How long such an event may keep waiting before it is dead-lettered (default 10 min). */
+  outOfOrderTimeoutMs?: number;
   /** BullMQ lock/stall settings (defaults 30 s); tests shorten them to see recovery quickly. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -55,13 +57,21 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
           log.debug("event consumed", { consumer: consumer.name, eventId: event.id, outcome });
           return outcome;
         } catch (error) {
-          if (error instanceof OutOfOrderError) {
+          const waitedTooLong =
+            error instanceof OutOfOrderError &&
+            Date.now() - job.timestamp > (options.outOfOrderTimeoutMs ?? 10 * 60_000);
+          if (error instanceof OutOfOrderError && !waitedTooLong) {
             // Not a failure: wait for the predecessor without spending an attempt.
             await job.moveToDelayed(Date.now() + (options.outOfOrderDelayMs ?? 100), token);
             throw new DelayedError();
           }
+          // A predecessor that never comes (dead-lettered, or older than the outbox retention when
+          // a consumer is added later) would keep this event waiting forever: after the timeout it
+          // is dead-lettered so an operator sees it.
           const permanent =
-            error instanceof PermanentEventError || error instanceof UnrecoverableError;
+            waitedTooLong ||
+            error instanceof PermanentEventError ||
+            error instanceof UnrecoverableError;
           const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? attempts);
           const message = error instanceof Error ? error.message : String(error);
           log.warn("event failed", {
