@@ -7,5 +7,5 @@ await runSubgraph({
   context: "inventory",
   createPrisma: createInventoryPrisma,
   createServer,
-  createContext,
+  createContext: (prisma, base) => createContext({ prisma }, base),
 });

@@ -1,0 +1,7 @@
+import type { InventoryPrisma } from "./db.ts";
+import { createVariantStockConsumer } from "./stock/variant-stock.consumer.ts";
+
+/** Every event consumer the inventory context declares; the workers run them. */
+export function inventoryConsumers(prisma: InventoryPrisma) {
+  return [createVariantStockConsumer(prisma)];
+}

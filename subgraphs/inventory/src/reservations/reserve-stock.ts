@@ -1,0 +1,46 @@
+import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import { type CommandDeps, TX_OPTIONS } from "../shared/command.ts";
+import { applyStockPlan } from "../stock/stock.repository.ts";
+import { stockChangeEvents } from "../stock/stock-levels.ts";
+import { insertReservation } from "./reservation.repository.ts";
+import {
+  newReservation,
+  planReservation,
+  type Reservation,
+  type ReserveStockCommand,
+  reservationDetails,
+  reservationEvent,
+  STOCK_EVENT_OF,
+  stockContextOf,
+} from "./reservation.ts";
+
+/**
+ * Holds stock for an order: `reserved` rises in one guarded statement that succeeds only while
+ * `onHand − reserved ≥ quantity` (else INSUFFICIENT_STOCK), so concurrent buyers can never
+ * reserve more than exists. Writes the ACTIVE reservation, StockReserved (StockItem), possibly
+ * LowStockDetected, and ReservationCreated (Reservation) in one transaction.
+ */
+export async function reserveStock(
+  deps: CommandDeps,
+  command: ReserveStockCommand,
+  metadata: EventMetadata,
+): Promise<Reservation> {
+  const plan = planReservation(command);
+  const now = deps.now?.() ?? new Date();
+  return deps.prisma.$transaction(async (tx) => {
+    const change = await applyStockPlan(tx, command.stockItemId, plan, now, {
+      requireActiveWarehouse: true,
+    });
+    const reservation = newReservation(command, newId(), now);
+    await insertReservation(tx, reservation);
+    const events = [
+      ...stockChangeEvents(change, STOCK_EVENT_OF.reserve, reservationDetails(reservation)),
+      reservationEvent(reservation, "create", stockContextOf(change), null),
+    ];
+    await appendToOutbox(
+      tx,
+      events.map((e) => toEnvelope(e, metadata, now)),
+    );
+    return reservation;
+  }, TX_OPTIONS);
+}

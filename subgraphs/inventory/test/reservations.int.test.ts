@@ -1,0 +1,248 @@
+import { newId } from "@shopstream/outbox";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  commitReservation,
+  confirmReservation,
+  releaseReservation,
+} from "../src/reservations/change-reservation.ts";
+import { releaseExpiredReservations } from "../src/reservations/release-expired-reservations.ts";
+import { reserveStock } from "../src/reservations/reserve-stock.ts";
+import {
+  deps,
+  eventsOf,
+  expectDomainError,
+  expectGapFree,
+  meta,
+  newStockItem,
+  prisma,
+} from "./helpers.ts";
+
+afterAll(() => prisma.$disconnect());
+
+const stockOf = (id: string) => prisma.stockItem.findUniqueOrThrow({ where: { id } });
+
+describe("flash sale: 50 concurrent buyers, 10 units", () => {
+  it("reserves exactly the units that exist; losers get INSUFFICIENT_STOCK", async () => {
+    const item = await newStockItem({ onHand: 10 });
+    const quantities = Array.from({ length: 50 }, (_, i) => 1 + (i % 3));
+    // Watch available while the sale runs: it must never go below 0.
+    let watching = true;
+    const samples: number[] = [];
+    const watcher = (async () => {
+      while (watching) {
+        const s = await stockOf(item.id);
+        samples.push(s.onHand - s.reserved);
+      }
+    })();
+    const results = await Promise.allSettled(
+      quantities.map((quantity) =>
+        reserveStock(deps, { stockItemId: item.id, quantity, orderId: newId() }, meta()),
+      ),
+    );
+    watching = false;
+    await watcher;
+
+    const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [quantities[i]!] : []));
+    const reservedUnits = won.reduce((a, b) => a + b, 0);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect(
+        (r as PromiseRejectedResult).reason,
+        String((r as PromiseRejectedResult).reason),
+      ).toMatchObject({ code: "INSUFFICIENT_STOCK" });
+    }
+    // 50 buyers want ~100 units: the 10 units run out, and what is left is too little for
+    // every loser (each loser wanted more than was left when it tried).
+    const stored = await stockOf(item.id);
+    expect(stored.reserved).toBe(reservedUnits);
+    // At least 7 of the 17 one-unit buyers lose, and a one-unit buyer only loses at 0 left.
+    expect(reservedUnits).toBe(10);
+    expect(10 - reservedUnits).toBeLessThan(
+      Math.min(...quantities.filter((_, i) => results[i]?.status === "rejected")),
+    );
+    expect(Math.min(...samples)).toBeGreaterThanOrEqual(0);
+    expect(
+      await prisma.reservation.aggregate({
+        where: { stockItemId: item.id },
+        _sum: { quantity: true },
+      }),
+    ).toMatchObject({ _sum: { quantity: reservedUnits } });
+    expectGapFree(await eventsOf(item.id), stored.version);
+  });
+});
+
+describe("reservation lifecycle (commands, real PostgreSQL)", () => {
+  it("reserve → confirm → commit: onHand and reserved both drop; events on both aggregates", async () => {
+    const item = await newStockItem({ onHand: 10 });
+    const orderId = newId();
+    const r = await reserveStock(deps, { stockItemId: item.id, quantity: 3, orderId }, meta());
+    expect(r).toMatchObject({ status: "ACTIVE", quantity: 3, orderId, version: 1 });
+    expect(r.expiresAt.getTime() - r.createdAt.getTime()).toBe(15 * 60 * 1000);
+    expect(await stockOf(item.id)).toMatchObject({ onHand: 10, reserved: 3 });
+
+    await confirmReservation(deps, r.id, null, meta());
+    const committed = await commitReservation(deps, r.id, meta());
+    expect(committed).toMatchObject({ status: "COMMITTED", version: 3 });
+    expect(await stockOf(item.id)).toMatchObject({ onHand: 7, reserved: 0 });
+
+    const reservationEvents = await eventsOf(r.id);
+    expectGapFree(reservationEvents, 3);
+    expect(reservationEvents.map((e) => e.eventType)).toEqual([
+      "ReservationCreated",
+      "ReservationConfirmed",
+      "ReservationCommitted",
+    ]);
+    expect(reservationEvents[2]?.payload).toMatchObject({
+      reservationId: r.id,
+      orderId,
+      stockItemId: item.id,
+      previousStatus: "CONFIRMED",
+      status: "COMMITTED",
+      previous: { onHand: 10, reserved: 3, available: 7 },
+      current: { onHand: 7, reserved: 0, available: 7 },
+    });
+    const stockEvents = await eventsOf(item.id);
+    expect(stockEvents.map((e) => e.eventType)).toEqual([
+      "StockInitialized",
+      "StockReceived",
+      "StockReserved",
+      "ReservedStockCommitted",
+    ]);
+    expect(stockEvents[2]?.payload).toMatchObject({ reservationId: r.id, quantity: 3, orderId });
+  });
+
+  it("releases ACTIVE and CONFIRMED reservations; reserved drops", async () => {
+    const item = await newStockItem({ onHand: 10 });
+    const a = await reserveStock(deps, { stockItemId: item.id, quantity: 2 }, meta());
+    const b = await reserveStock(deps, { stockItemId: item.id, quantity: 3 }, meta());
+    await confirmReservation(deps, b.id, null, meta());
+    expect(await releaseReservation(deps, a.id, null, meta())).toMatchObject({
+      status: "RELEASED",
+      releaseReason: "CANCELLED",
+    });
+    await releaseReservation(deps, b.id, "PAYMENT_FAILED", meta());
+    expect(await stockOf(item.id)).toMatchObject({ onHand: 10, reserved: 0 });
+    const released = (await eventsOf(b.id)).at(-1);
+    expect(released).toMatchObject({ eventType: "ReservationReleased", aggregateVersion: 3 });
+    expect(released?.payload).toMatchObject({
+      reason: "PAYMENT_FAILED",
+      current: { available: 10 },
+    });
+  });
+
+  it.each([
+    ["commit an ACTIVE reservation", "ACTIVE", "commit"],
+    ["confirm a COMMITTED one", "COMMITTED", "confirm"],
+    ["release a COMMITTED one", "COMMITTED", "release"],
+    ["release a RELEASED one", "RELEASED", "release"],
+    ["confirm a RELEASED one", "RELEASED", "confirm"],
+  ])("refuses to %s with INVALID_STATE_TRANSITION", async (_, state, action) => {
+    const item = await newStockItem({ onHand: 5 });
+    const r = await reserveStock(deps, { stockItemId: item.id, quantity: 1 }, meta());
+    if (state === "COMMITTED") {
+      await confirmReservation(deps, r.id, null, meta());
+      await commitReservation(deps, r.id, meta());
+    }
+    if (state === "RELEASED") await releaseReservation(deps, r.id, null, meta());
+    const before = await stockOf(item.id);
+    const run = {
+      commit: () => commitReservation(deps, r.id, meta()),
+      confirm: () => confirmReservation(deps, r.id, null, meta()),
+      release: () => releaseReservation(deps, r.id, null, meta()),
+    }[action]!;
+    await expectDomainError(run(), "INVALID_STATE_TRANSITION");
+    expect(await stockOf(item.id)).toEqual(before);
+  });
+
+  it("refuses to confirm an expired reservation", async () => {
+    const item = await newStockItem({ onHand: 5 });
+    const r = await reserveStock(
+      deps,
+      { stockItemId: item.id, quantity: 1, ttlSeconds: 1 },
+      meta(),
+    );
+    const later = { prisma, now: () => new Date(r.expiresAt.getTime() + 1) };
+    const error = await expectDomainError(
+      confirmReservation(later, r.id, null, meta()),
+      "INVALID_STATE_TRANSITION",
+    );
+    expect(error.extensions).toMatchObject({ from: "EXPIRED" });
+  });
+
+  it("lets exactly one of a racing confirm and release win; the other gets CONFLICT", async () => {
+    const item = await newStockItem({ onHand: 5 });
+    for (let round = 0; round < 5; round++) {
+      const r = await reserveStock(deps, { stockItemId: item.id, quantity: 1 }, meta());
+      const results = await Promise.allSettled([
+        confirmReservation(deps, r.id, null, meta()),
+        releaseReservation(deps, r.id, null, meta()),
+      ]);
+      const failed = results.filter((x) => x.status === "rejected") as PromiseRejectedResult[];
+      expect(failed.length).toBeLessThanOrEqual(1);
+      // Both may succeed in sequence (confirm, then release); never a lost update.
+      for (const f of failed) {
+        expect(["CONFLICT", "INVALID_STATE_TRANSITION"]).toContain(f.reason.code);
+      }
+      expectGapFree(
+        await eventsOf(r.id),
+        (await prisma.reservation.findUniqueOrThrow({ where: { id: r.id } })).version,
+      );
+    }
+    const stored = await stockOf(item.id);
+    const open = await prisma.reservation.aggregate({
+      where: { stockItemId: item.id, status: { in: ["ACTIVE", "CONFIRMED"] } },
+      _sum: { quantity: true },
+    });
+    expect(stored.reserved).toBe(open._sum.quantity ?? 0);
+  });
+
+  it("refuses a malformed request and an unknown stock item", async () => {
+    await expectDomainError(
+      reserveStock(deps, { stockItemId: "x", quantity: 0 }, meta()),
+      "VALIDATION_FAILED",
+    );
+    await expectDomainError(
+      reserveStock(deps, { stockItemId: newId(), quantity: 1 }, meta()),
+      "NOT_FOUND",
+    );
+  });
+});
+
+describe("releaseExpiredReservations", () => {
+  it("releases an expired reservation exactly once, even when run twice concurrently", async () => {
+    const item = await newStockItem({ onHand: 10 });
+    const expired = await reserveStock(
+      deps,
+      { stockItemId: item.id, quantity: 2, ttlSeconds: 1 },
+      meta(),
+    );
+    const confirmed = await reserveStock(
+      deps,
+      { stockItemId: item.id, quantity: 3, ttlSeconds: 1 },
+      meta(),
+    );
+    await confirmReservation(deps, confirmed.id, null, meta());
+    const fresh = await reserveStock(deps, { stockItemId: item.id, quantity: 1 }, meta());
+    const now = new Date(expired.expiresAt.getTime() + 1000);
+
+    const [a, b] = await Promise.all([
+      releaseExpiredReservations(prisma, now),
+      releaseExpiredReservations(prisma, now),
+    ]);
+    // Other tests' expired reservations may be released by these calls too; ours exactly once.
+    expect(a + b).toBeGreaterThanOrEqual(2);
+    for (const id of [expired.id, confirmed.id]) {
+      const events = await eventsOf(id);
+      expect(events.filter((e) => e.eventType === "ReservationReleased")).toHaveLength(1);
+      expect(events.at(-1)?.payload).toMatchObject({ reason: "EXPIRED" });
+    }
+    expect(await prisma.reservation.findUniqueOrThrow({ where: { id: fresh.id } })).toMatchObject({
+      status: "ACTIVE",
+    });
+    expect(await stockOf(item.id)).toMatchObject({ onHand: 10, reserved: 1 });
+    expect(
+      (await eventsOf(item.id)).filter((e) => e.eventType === "ReservedStockReleased"),
+    ).toHaveLength(2);
+    expect(await releaseExpiredReservations(prisma, now)).toBeGreaterThanOrEqual(0);
+    expect(await stockOf(item.id)).toMatchObject({ reserved: 1 });
+  });
+});
