@@ -63,6 +63,7 @@ await runService(
 
     const registry = createRegistry(config.databaseUrls, {
       poolSize: config.consumerConcurrency + 2,
+      reservationExpiryEveryMs: config.reservationExpiryEveryMs,
     });
     const relays = config.roles.relay
       ? CONTEXTS.map((context) =>

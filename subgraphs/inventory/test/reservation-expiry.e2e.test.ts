@@ -1,0 +1,50 @@
+import { newId } from "@shopstream/outbox";
+import { graphql } from "@shopstream/testing";
+import { describe, expect, inject, it } from "vitest";
+
+// The workers' scheduled job (a BullMQ job scheduler, every 500 ms in the e2e stack) releases
+// expired reservations; no external cron is involved.
+describe("reservation expiry through the running stack", () => {
+  it("releases a reservation whose time to live ran out and gives its stock back", async () => {
+    const gateway = inject("gatewayUrl");
+    const init = await graphql<{ initializeStock: { id: string } }>(
+      gateway,
+      `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
+      { input: { variantId: newId() } },
+    );
+    expect(init.errors).toBeUndefined();
+    const stockItemId = init.data!.initializeStock.id;
+    await graphql(
+      gateway,
+      `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 5) { id } }`,
+      { id: stockItemId },
+    );
+    const reserved = await graphql<{ reserveStock: { id: string; status: string } }>(
+      gateway,
+      `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }`,
+      { input: { stockItemId, quantity: 2, ttlSeconds: 1 } },
+    );
+    expect(reserved.errors).toBeUndefined();
+    expect(reserved.data!.reserveStock.status).toBe("ACTIVE");
+    const id = reserved.data!.reserveStock.id;
+
+    let status = "ACTIVE";
+    const started = Date.now();
+    while (status !== "RELEASED" && Date.now() - started < 15_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      const read = await graphql<{ reservation: { status: string } }>(
+        gateway,
+        `query($id: ID!) { reservation(id: $id) { status } }`,
+        { id },
+      );
+      status = read.data!.reservation.status;
+    }
+    expect(status).toBe("RELEASED");
+    const stock = await graphql(
+      gateway,
+      `query($id: ID!) { stockItem(id: $id) { onHand reserved available } }`,
+      { id: stockItemId },
+    );
+    expect(stock).toEqual({ data: { stockItem: { onHand: 5, reserved: 0, available: 5 } } });
+  });
+});
