@@ -1,15 +1,15 @@
 import type { CatalogueContext } from "../context.ts";
-
-interface ProductRow {
-  id: string;
-  categoryId: string | null;
-}
+import type { ProductRecord } from "../products/product.ts";
 
 export const Product = {
   __resolveReference: (ref: { id: string }, ctx: CatalogueContext) =>
     ctx.loaders.product.load(ref.id),
-  category: (p: ProductRow, _: unknown, ctx: CatalogueContext) =>
+  category: (p: ProductRecord, _: unknown, ctx: CatalogueContext) =>
     p.categoryId ? ctx.loaders.category.load(p.categoryId) : null,
-  variants: (p: ProductRow, _: unknown, ctx: CatalogueContext) =>
+  variants: (p: ProductRecord, _: unknown, ctx: CatalogueContext) =>
     ctx.loaders.variantsByProduct.load(p.id),
+  images: (p: ProductRecord, _: unknown, ctx: CatalogueContext) =>
+    ctx.loaders.imagesByProduct.load(p.id),
+  primaryImage: async (p: ProductRecord, _: unknown, ctx: CatalogueContext) =>
+    (await ctx.loaders.imagesByProduct.load(p.id)).find((i) => i.isPrimary) ?? null,
 };

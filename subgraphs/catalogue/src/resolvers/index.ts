@@ -1,5 +1,6 @@
 import { DateTimeScalar, JSONScalar, MoneyResolvers } from "@shopstream/service";
 import { Category } from "./Category.ts";
+import { Mutation } from "./Mutation.ts";
 import { Product } from "./Product.ts";
 import { ProductVariant } from "./ProductVariant.ts";
 import { Query } from "./Query.ts";
@@ -9,6 +10,7 @@ export const resolvers = {
   JSON: JSONScalar,
   Money: MoneyResolvers,
   Query,
+  Mutation,
   Product,
   ProductVariant,
   Category,

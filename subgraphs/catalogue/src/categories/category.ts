@@ -1,0 +1,194 @@
+import { DomainError } from "@shopstream/errors";
+import type { NewEvent } from "@shopstream/outbox";
+import type { Changes, Decision } from "../shared/decision.ts";
+import { collect, intProblem, requiredText } from "../shared/rules.ts";
+
+/** Pure domain for the Category aggregate: a node of a tree at most 3 levels deep. */
+
+export const MAX_CATEGORY_DEPTH = 3;
+export const DISPLAY_ORDER_MAX = 1_000_000;
+
+export interface Category {
+  id: string;
+  name: string;
+  parentId: string | null;
+  /** 1 for a root, at most 3. */
+  depth: number;
+  displayOrder: number;
+  active: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateCategoryCommand {
+  name: string;
+  parentId?: string | null;
+  displayOrder?: number | null;
+}
+
+export interface UpdateCategoryCommand {
+  name?: string | null;
+  /** Moves the category (only one without subcategories); null makes it a root. */
+  parentId?: string | null;
+}
+
+export type CategoryEvent = NewEvent<string, Record<string, unknown>>;
+
+function categoryEvent(c: Category, type: string, payload: Record<string, unknown>): CategoryEvent {
+  return {
+    type,
+    aggregateType: "Category",
+    aggregateId: c.id,
+    aggregateVersion: c.version,
+    payload,
+  };
+}
+
+/** Why `parent` cannot take a new child, or null. `parent` is what the command found. */
+function parentProblem(parentId: string, parent: Category | null | undefined): string | null {
+  if (!parent || parent.id !== parentId) return "does not exist";
+  if (!parent.active) return "is deactivated";
+  if (parent.depth >= MAX_CATEGORY_DEPTH)
+    return `categories nest at most ${MAX_CATEGORY_DEPTH} levels deep`;
+  return null;
+}
+
+const displayOrderProblem = (value: number | null | undefined) =>
+  intProblem(value, { min: 0, max: DISPLAY_ORDER_MAX });
+
+export function createCategory(
+  command: CreateCategoryCommand,
+  parent: Category | null | undefined,
+  id: string,
+  now: Date,
+): Decision<Category, CategoryEvent> {
+  const parentId = command.parentId ?? null;
+  const problems = collect([
+    ["name", requiredText(command.name, 100)],
+    ["parentId", parentId === null ? null : parentProblem(parentId, parent)],
+    ["displayOrder", displayOrderProblem(command.displayOrder)],
+  ]);
+  if (problems.length > 0) throw DomainError.validation(problems);
+  const at = now.toISOString();
+  const category: Category = {
+    id,
+    name: command.name.trim(),
+    parentId,
+    depth: parent && parentId ? parent.depth + 1 : 1,
+    displayOrder: command.displayOrder ?? 0,
+    active: true,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return {
+    state: category,
+    events: [
+      categoryEvent(category, "CategoryCreated", {
+        categoryId: id,
+        name: category.name,
+        parentId,
+        depth: category.depth,
+        displayOrder: category.displayOrder,
+        active: true,
+      }),
+    ],
+  };
+}
+
+/**
+ * Renames and/or moves a category. Only a category without subcategories may move (moving a
+ * subtree would change other categories' depth); the move obeys the same depth rule as creation.
+ */
+export function updateCategory(
+  category: Category,
+  command: UpdateCategoryCommand,
+  context: { newParent: Category | null | undefined; hasChildren: boolean },
+  now: Date,
+): Decision<Category, CategoryEvent> {
+  const moving = command.parentId !== undefined && command.parentId !== category.parentId;
+  const parentId = command.parentId ?? null;
+  let parentIssue: string | null = null;
+  if (moving) {
+    if (parentId === category.id) parentIssue = "cannot be the category itself";
+    else if (context.hasChildren) parentIssue = "only a category without subcategories can move";
+    else if (parentId !== null) parentIssue = parentProblem(parentId, context.newParent);
+  }
+  const problems = collect([
+    ["name", command.name === undefined ? null : requiredText(command.name, 100)],
+    ["parentId", parentIssue],
+  ]);
+  if (problems.length > 0) throw DomainError.validation(problems);
+
+  const next = { ...category };
+  if (command.name != null) next.name = command.name.trim();
+  if (moving) {
+    next.parentId = parentId;
+    next.depth = parentId === null ? 1 : (context.newParent?.depth ?? 0) + 1;
+  }
+  const changes: Changes = {};
+  for (const field of ["name", "parentId", "depth"] as const) {
+    if (next[field] !== category[field])
+      changes[field] = { previous: category[field], value: next[field] };
+  }
+  if (Object.keys(changes).length === 0) return { state: category, events: [] };
+  const state = { ...next, version: category.version + 1, updatedAt: now.toISOString() };
+  return {
+    state,
+    events: [categoryEvent(state, "CategoryUpdated", { categoryId: category.id, changes })],
+  };
+}
+
+/** Sets the sort position among siblings; the same position changes nothing. */
+export function reorderCategory(
+  category: Category,
+  displayOrder: number,
+  now: Date,
+): Decision<Category, CategoryEvent> {
+  const problems = collect([["displayOrder", displayOrderProblem(displayOrder)]]);
+  if (problems.length > 0) throw DomainError.validation(problems);
+  if (displayOrder === category.displayOrder) return { state: category, events: [] };
+  const state = {
+    ...category,
+    displayOrder,
+    version: category.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return {
+    state,
+    events: [
+      categoryEvent(state, "CategoryReordered", {
+        categoryId: category.id,
+        parentId: category.parentId,
+        previousDisplayOrder: category.displayOrder,
+        displayOrder,
+      }),
+    ],
+  };
+}
+
+/** Deactivation is one-way: deactivating an inactive category is INVALID_STATE_TRANSITION. */
+export function deactivateCategory(
+  category: Category,
+  now: Date,
+): Decision<Category, CategoryEvent> {
+  if (!category.active) throw DomainError.invalidTransition("category", "INACTIVE", "deactivate");
+  const state = {
+    ...category,
+    active: false,
+    version: category.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return {
+    state,
+    events: [
+      categoryEvent(state, "CategoryDeactivated", {
+        categoryId: category.id,
+        parentId: category.parentId,
+        previousActive: true,
+        active: false,
+      }),
+    ],
+  };
+}

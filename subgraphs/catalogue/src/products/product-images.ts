@@ -1,0 +1,133 @@
+import { DomainError } from "@shopstream/errors";
+import type { Decision } from "../shared/decision.ts";
+import { collect, optionalText } from "../shared/rules.ts";
+import {
+  assertEditable,
+  type Product,
+  type ProductEvent,
+  type ProductImage,
+  productEvent,
+} from "./product.ts";
+
+/** Image rules of the Product aggregate: at most 10, exactly one primary when any exist. */
+
+export const MAX_IMAGES = 10;
+const URL_MAX = 2048;
+
+export interface AddProductImageCommand {
+  url: string;
+  altText?: string | null;
+  /** Make this the primary image (the first image is primary whatever this says). */
+  isPrimary?: boolean | null;
+}
+
+export function imageUrlProblem(url: string | null | undefined): string | null {
+  const value = url?.trim() ?? "";
+  if (value.length === 0) return "is required";
+  if (value.length > URL_MAX) return `must be at most ${URL_MAX} characters`;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    return "must be an absolute http(s) URL";
+  }
+  if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+    return "must be an absolute http(s) URL";
+  return null;
+}
+
+/** Renumbers positions 0…n-1 in list order. */
+const renumber = (images: ProductImage[]) => images.map((img, position) => ({ ...img, position }));
+
+const primaryId = (images: ProductImage[]) => images.find((i) => i.isPrimary)?.id ?? null;
+
+/** Appends an image. The first image becomes primary; `isPrimary` moves the primary to it. */
+export function addProductImage(
+  product: Product,
+  command: AddProductImageCommand,
+  imageId: string,
+  now: Date,
+): Decision<Product, ProductEvent> {
+  assertEditable(product, "add an image to");
+  const problems = collect([
+    ["url", imageUrlProblem(command.url)],
+    ["altText", optionalText(command.altText, 255)],
+  ]);
+  if (product.images.length >= MAX_IMAGES)
+    problems.push({ field: "images", message: `a product has at most ${MAX_IMAGES} images` });
+  if (problems.length > 0) throw DomainError.validation(problems);
+
+  const isPrimary = product.images.length === 0 || command.isPrimary === true;
+  const image: ProductImage = {
+    id: imageId,
+    url: command.url.trim(),
+    altText: command.altText?.trim() || null,
+    isPrimary,
+    position: product.images.length,
+    createdAt: now.toISOString(),
+  };
+  const images = [
+    ...product.images.map((i) => (isPrimary ? { ...i, isPrimary: false } : i)),
+    image,
+  ];
+  const state: Product = {
+    ...product,
+    images,
+    version: product.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return {
+    state,
+    events: [
+      productEvent(state, "ProductImageAdded", {
+        productId: product.id,
+        imageId,
+        url: image.url,
+        altText: image.altText,
+        isPrimary,
+        position: image.position,
+        previousPrimaryImageId: primaryId(product.images),
+        primaryImageId: primaryId(images),
+        imageCount: images.length,
+      }),
+    ],
+  };
+}
+
+/** Removes an image; removing the primary promotes the first remaining image. */
+export function removeProductImage(
+  product: Product,
+  imageId: string,
+  now: Date,
+): Decision<Product, ProductEvent> {
+  assertEditable(product, "remove an image from");
+  const removed = product.images.find((i) => i.id === imageId);
+  if (!removed) throw DomainError.notFound("ProductImage", imageId);
+  let images = renumber(product.images.filter((i) => i.id !== imageId));
+  let promotedImageId: string | null = null;
+  const first = images[0];
+  if (removed.isPrimary && first) {
+    promotedImageId = first.id;
+    images = images.map((i) => (i.id === first.id ? { ...i, isPrimary: true } : i));
+  }
+  const state: Product = {
+    ...product,
+    images,
+    version: product.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return {
+    state,
+    events: [
+      productEvent(state, "ProductImageRemoved", {
+        productId: product.id,
+        imageId,
+        url: removed.url,
+        wasPrimary: removed.isPrimary,
+        promotedImageId,
+        primaryImageId: primaryId(images),
+        imageCount: images.length,
+      }),
+    ],
+  };
+}

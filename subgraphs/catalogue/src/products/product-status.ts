@@ -1,0 +1,56 @@
+import { DomainError } from "@shopstream/errors";
+import type { Decision } from "../shared/decision.ts";
+import { type Product, type ProductEvent, type ProductStatus, productEvent } from "./product.ts";
+
+/**
+ * The product lifecycle: DRAFT → ACTIVE → DISCONTINUED → ARCHIVED, one step at a time and forward
+ * only. Every other move is INVALID_STATE_TRANSITION.
+ */
+
+export const PRODUCT_TRANSITIONS = {
+  activate: { from: "DRAFT", to: "ACTIVE", event: "ProductActivated" },
+  discontinue: { from: "ACTIVE", to: "DISCONTINUED", event: "ProductDiscontinued" },
+  archive: { from: "DISCONTINUED", to: "ARCHIVED", event: "ProductArchived" },
+} as const satisfies Record<string, { from: ProductStatus; to: ProductStatus; event: string }>;
+
+export type ProductTransition = keyof typeof PRODUCT_TRANSITIONS;
+
+/**
+ * Moves the product one step along its lifecycle. `variantIds` are the product's variants (oldest
+ * first); activation needs at least one, and every status event lists them so that consumers
+ * (ordering's price view) can mark each variant orderable or not.
+ */
+export function changeProductStatus(
+  product: Product,
+  action: ProductTransition,
+  variantIds: string[],
+  now: Date,
+): Decision<Product, ProductEvent> {
+  const transition = PRODUCT_TRANSITIONS[action];
+  if (product.status !== transition.from)
+    throw DomainError.invalidTransition("product", product.status, action);
+  if (action === "activate" && variantIds.length === 0) {
+    throw new DomainError(
+      "INVALID_STATE_TRANSITION",
+      `Cannot activate product ${product.id}: it has no variants`,
+      { entity: "product", from: product.status, action, reason: "a product needs a variant" },
+    );
+  }
+  const state: Product = {
+    ...product,
+    status: transition.to,
+    version: product.version + 1,
+    updatedAt: now.toISOString(),
+  };
+  return {
+    state,
+    events: [
+      productEvent(state, transition.event, {
+        productId: product.id,
+        previousStatus: product.status,
+        status: state.status,
+        variantIds,
+      }),
+    ],
+  };
+}

@@ -1,0 +1,144 @@
+import { DomainError } from "@shopstream/errors";
+import { isUuid } from "@shopstream/service";
+import type { CatalogueDb } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { Attributes, Product, ProductImage, ProductRecord } from "./product.ts";
+
+type ProductRow = Prisma.ProductGetPayload<object>;
+type ImageRow = Prisma.ProductImageGetPayload<object>;
+
+export function toProductRecord(row: ProductRow): ProductRecord {
+  return {
+    id: row.id,
+    sku: row.sku,
+    title: row.title,
+    description: row.description,
+    brand: row.brand,
+    attributes: (row.attributes ?? {}) as Attributes,
+    categoryId: row.categoryId,
+    visibility: row.visibility,
+    status: row.status,
+    metaTitle: row.metaTitle,
+    metaDescription: row.metaDescription,
+    slug: row.slug,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toProductImage(row: ImageRow): ProductImage {
+  return {
+    id: row.id,
+    url: row.url,
+    altText: row.altText,
+    isPrimary: row.isPrimary,
+    position: row.position,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The whole aggregate (product and images), optionally locking the product row. */
+export async function loadProduct(
+  db: CatalogueDb,
+  id: string,
+  opts: { lock?: "update" | "share" } = {},
+): Promise<Product | null> {
+  if (opts.lock === "update")
+    await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR UPDATE`;
+  if (opts.lock === "share")
+    await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR SHARE`;
+  const row = await db.product.findUnique({
+    where: { id },
+    include: { images: { orderBy: { position: "asc" } } },
+  });
+  if (!row) return null;
+  const { images, ...product } = row;
+  return { ...toProductRecord(product), images: images.map(toProductImage) };
+}
+
+function columns(p: Product) {
+  return {
+    sku: p.sku,
+    title: p.title,
+    description: p.description,
+    brand: p.brand,
+    attributes: p.attributes as Prisma.InputJsonObject,
+    categoryId: p.categoryId,
+    visibility: p.visibility,
+    status: p.status,
+    metaTitle: p.metaTitle,
+    metaDescription: p.metaDescription,
+    slug: p.slug,
+    version: p.version,
+    updatedAt: new Date(p.updatedAt),
+  };
+}
+
+export async function insertProduct(tx: Prisma.TransactionClient, p: Product): Promise<void> {
+  await tx.product.create({ data: { id: p.id, ...columns(p), createdAt: new Date(p.createdAt) } });
+}
+
+/**
+ * Saves a changed product if nobody else did since `before` was loaded (optimistic concurrency),
+ * then brings its images in line. The version check comes first, so a losing writer touches no
+ * image. Image writes are ordered so that at most one primary exists at any moment.
+ */
+export async function saveProduct(
+  tx: Prisma.TransactionClient,
+  before: Product,
+  after: Product,
+): Promise<void> {
+  const updated = await tx.product.updateMany({
+    where: { id: before.id, version: before.version },
+    data: columns(after),
+  });
+  if (updated.count === 0) throw DomainError.conflict("product", before.id);
+
+  const afterById = new Map(after.images.map((i) => [i.id, i]));
+  const beforeById = new Map(before.images.map((i) => [i.id, i]));
+  const removed = before.images.filter((i) => !afterById.has(i.id)).map((i) => i.id);
+  if (removed.length > 0) await tx.productImage.deleteMany({ where: { id: { in: removed } } });
+  const changed = after.images.filter((i) => {
+    const old = beforeById.get(i.id);
+    return old && (old.isPrimary !== i.isPrimary || old.position !== i.position);
+  });
+  // Demotions before promotions: the partial unique index allows one primary per product.
+  changed.sort((a, b) => Number(a.isPrimary) - Number(b.isPrimary));
+  for (const image of changed) {
+    await tx.productImage.update({
+      where: { id: image.id },
+      data: { isPrimary: image.isPrimary, position: image.position },
+    });
+  }
+  const added = after.images.filter((i) => !beforeById.has(i.id));
+  if (added.length > 0) {
+    await tx.productImage.createMany({
+      data: added.map((i) => ({
+        id: i.id,
+        productId: after.id,
+        url: i.url,
+        altText: i.altText,
+        isPrimary: i.isPrimary,
+        position: i.position,
+        createdAt: new Date(i.createdAt),
+      })),
+    });
+  }
+}
+
+/** The product's variant ids, oldest first. */
+export async function variantIdsOf(db: CatalogueDb, productId: string): Promise<string[]> {
+  const rows = await db.productVariant.findMany({
+    where: { productId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
+export async function findCategoryLookup(db: CatalogueDb, id: string | null | undefined) {
+  if (!id) return undefined;
+  if (!isUuid(id)) return null;
+  return db.category.findUnique({ where: { id }, select: { id: true, active: true } });
+}
