@@ -1,0 +1,96 @@
+import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
+import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
+import { findVariantPrices } from "@shopstream/ordering/src/pricing/price-view.repository.ts";
+import { graphql, testDatabaseUrl, unique } from "@shopstream/testing";
+import { afterAll, describe, expect, inject, it } from "vitest";
+
+// Cross-context reactions through the running stack: catalogue writes, the workers relay the
+// events, inventory and ordering react. Read models without a public field are read directly.
+const inventory = createInventoryPrisma(testDatabaseUrl("inventory"));
+const ordering = createOrderingPrisma(testDatabaseUrl("ordering"));
+afterAll(() => Promise.all([inventory.$disconnect(), ordering.$disconnect()]));
+
+const DEFAULT_WAREHOUSE_ID = "00000000-0000-7000-8000-000000000001";
+
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+async function mutate<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const result = await graphql<T>(inject("gatewayUrl"), query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data!;
+}
+
+describe("reactions between contexts", () => {
+  it("gives a new variant a stock item in the default warehouse and feeds ordering's price view", async () => {
+    const sku = unique("R").toUpperCase();
+    const { createProduct } = await mutate<{ createProduct: { id: string } }>(
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+      { input: { sku, title: "Reaction test" } },
+    );
+    const { addProductVariant } = await mutate<{ addProductVariant: { id: string } }>(
+      `mutation($productId: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $productId, input: $input) { id } }`,
+      {
+        productId: createProduct.id,
+        input: {
+          variantSku: `${sku}-V`,
+          price: { amount: 1_234, currency: "EUR" },
+          tierPrices: [{ tier: "GOLD", amount: 1_100 }],
+        },
+      },
+    );
+    const variantId = addProductVariant.id;
+    await mutate(`mutation($id: ID!) { activateProduct(id: $id) { status } }`, {
+      id: createProduct.id,
+    });
+
+    const stockItem = await eventually("the stock item", () =>
+      inventory.stockItem.findFirst({ where: { variantId, warehouseId: DEFAULT_WAREHOUSE_ID } }),
+    );
+    expect(stockItem).toMatchObject({ onHand: 0, reserved: 0 });
+    const availability = await graphql(
+      inject("gatewayUrl"),
+      `query($id: ID!) { productVariant(id: $id) { variantSku availability { onHand inStock } } }`,
+      {
+        id: variantId,
+      },
+    );
+    expect(availability).toEqual({
+      data: {
+        productVariant: { variantSku: `${sku}-V`, availability: { onHand: 0, inStock: false } },
+      },
+    });
+
+    await eventually("the price view to show the active product", async () => {
+      const [price] = await findVariantPrices(ordering, [variantId]);
+      return price?.productStatus === "ACTIVE" ? price : null;
+    });
+    await mutate(
+      `mutation($id: ID!, $price: MoneyInput!) { changeVariantPrice(id: $id, price: $price) { id } }`,
+      {
+        id: variantId,
+        price: { amount: 1_300, currency: "EUR" },
+      },
+    );
+    const updated = await eventually("the new price", async () => {
+      const [price] = await findVariantPrices(ordering, [variantId]);
+      return price?.price.amount === 1_300 ? price : null;
+    });
+    expect(updated).toMatchObject({
+      price: { amount: 1_300, currency: "EUR" },
+      tierPrices: [{ tier: "GOLD", amount: 1_100 }],
+      productStatus: "ACTIVE",
+    });
+  });
+});
