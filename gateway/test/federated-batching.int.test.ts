@@ -71,6 +71,19 @@ beforeAll(async () => {
   await gateway.start();
 
   // 50 products × 2 variants, each variant with stock, all in one category of this test's own.
+  // Stock goes to a warehouse of this test's own: a running stack's workers may meanwhile give
+  // each new variant its (empty) stock item in the default warehouse.
+  const warehouseId = (
+    await run<{ createWarehouse: { id: string } }>(
+      `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
+      {
+        input: {
+          name: categoryName,
+          address: { street: "1 Test St", city: "Testville", postalCode: "T1", country: "GB" },
+        },
+      },
+    )
+  ).createWarehouse.id;
   categoryId = (
     await run<{ createCategory: { id: string } }>(
       `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`,
@@ -109,7 +122,7 @@ beforeAll(async () => {
           await run<{ initializeStock: { id: string } }>(
             `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
             {
-              input: { variantId },
+              input: { variantId, warehouseId },
             },
           )
         ).initializeStock.id;
