@@ -33,6 +33,7 @@ const schema = z.object({
   LIVE_HISTORY: z.coerce.number().int().min(100).default(10_000),
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).default(10_000),
   RESERVATION_EXPIRY_EVERY_MS: z.coerce.number().int().min(100).default(15_000),
+  PAYMENT_PROVIDER_URL: env.httpUrl().default("http://127.0.0.1:4020"),
 });
 
 /** Every environment variable this process reads. */
@@ -54,6 +55,7 @@ export interface WorkersConfig {
   liveHistory: number;
   shutdownDeadlineMs: number;
   reservationExpiryEveryMs: number;
+  paymentProviderUrl: string;
 }
 
 export function loadWorkersConfig(
@@ -94,5 +96,6 @@ export function loadWorkersConfig(
     liveHistory: c.LIVE_HISTORY,
     shutdownDeadlineMs: c.SHUTDOWN_DEADLINE_MS,
     reservationExpiryEveryMs: c.RESERVATION_EXPIRY_EVERY_MS,
+    paymentProviderUrl: c.PAYMENT_PROVIDER_URL,
   };
 }

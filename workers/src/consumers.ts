@@ -7,6 +7,8 @@ import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
 import { releaseExpiredReservations } from "@shopstream/inventory/src/reservations/release-expired-reservations.ts";
 import { orderingConsumers } from "@shopstream/ordering/src/consumers.ts";
 import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
+import { paymentsConsumers } from "@shopstream/payments/src/consumers.ts";
+import { createPaymentsPrisma } from "@shopstream/payments/src/db.ts";
 import type { ScheduledTask } from "./pipeline/scheduler.ts";
 
 /**
@@ -15,18 +17,22 @@ import type { ScheduledTask } from "./pipeline/scheduler.ts";
  */
 export function createRegistry(
   databaseUrls: Record<ContextName, string>,
-  opts: { poolSize?: number; reservationExpiryEveryMs?: number } = {},
+  opts: { poolSize?: number; reservationExpiryEveryMs?: number; paymentProviderUrl?: string } = {},
 ) {
   const poolSize = opts.poolSize ?? 10;
   const identity = createIdentityPrisma(databaseUrls.identity, { poolSize });
   const inventory = createInventoryPrisma(databaseUrls.inventory, { poolSize });
   const ordering = createOrderingPrisma(databaseUrls.ordering, { poolSize });
+  const payments = createPaymentsPrisma(databaseUrls.payments, { poolSize });
   // Each context types its consumers with its own Prisma transaction client; the runner only
   // needs the raw-SQL slice of it (ConsumerTransaction).
   const consumers = [
     ...identityConsumers(identity),
     ...inventoryConsumers(inventory),
     ...orderingConsumers(ordering),
+    ...paymentsConsumers(payments, {
+      providerUrl: opts.paymentProviderUrl ?? "http://127.0.0.1:4020",
+    }),
   ] as unknown as EventConsumer[];
   const tasks: ScheduledTask[] = [
     {
@@ -39,7 +45,12 @@ export function createRegistry(
     consumers,
     tasks,
     async disconnect() {
-      await Promise.all([identity.$disconnect(), inventory.$disconnect(), ordering.$disconnect()]);
+      await Promise.all([
+        identity.$disconnect(),
+        inventory.$disconnect(),
+        ordering.$disconnect(),
+        payments.$disconnect(),
+      ]);
     },
   };
 }

@@ -64,6 +64,7 @@ await runService(
     const registry = createRegistry(config.databaseUrls, {
       poolSize: config.consumerConcurrency + 2,
       reservationExpiryEveryMs: config.reservationExpiryEveryMs,
+      paymentProviderUrl: config.paymentProviderUrl,
     });
     const relays = config.roles.relay
       ? CONTEXTS.map((context) =>

@@ -1,6 +1,7 @@
 export {
   ALL_SPECS,
   GATEWAY_SPEC,
+  PROVIDER_SPEC,
   type ServiceSpec,
   SUBGRAPH_SPECS,
   WORKERS_SPEC,

@@ -38,4 +38,16 @@ export const WORKERS_SPEC: ServiceSpec = {
   portOffset: 10,
 };
 
-export const ALL_SPECS: ServiceSpec[] = [...SUBGRAPH_SPECS, GATEWAY_SPEC, WORKERS_SPEC];
+/** The simulated payment provider (an outside system in production). */
+export const PROVIDER_SPEC: ServiceSpec = {
+  name: "payment-provider",
+  entry: "packages/payment-provider/src/main.ts",
+  portOffset: 20,
+};
+
+export const ALL_SPECS: ServiceSpec[] = [
+  ...SUBGRAPH_SPECS,
+  GATEWAY_SPEC,
+  WORKERS_SPEC,
+  PROVIDER_SPEC,
+];

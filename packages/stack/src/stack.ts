@@ -108,6 +108,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
           `http://127.0.0.1:${port(s)}/graphql`,
         ]),
       ),
+      PAYMENTS_WEBHOOK_URL: `http://127.0.0.1:${options.portBase + 5}/webhooks/payments`,
+      PAYMENT_PROVIDER_URL: `http://127.0.0.1:${options.portBase + 20}`,
       ...options.env,
     };
 

@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { GATEWAY_ENV_KEYS, loadGatewayConfig } from "../../../gateway/src/config.ts";
 import { loadWorkersConfig, WORKERS_ENV_KEYS } from "../../../workers/src/config.ts";
-import { ALL_SPECS, GATEWAY_SPEC, SUBGRAPH_SPECS, WORKERS_SPEC } from "../src/services.ts";
+import { loadProviderConfig, PROVIDER_ENV_KEYS } from "../../payment-provider/src/config.ts";
+import {
+  ALL_SPECS,
+  GATEWAY_SPEC,
+  PROVIDER_SPEC,
+  SUBGRAPH_SPECS,
+  WORKERS_SPEC,
+} from "../src/services.ts";
 import { REPO_ROOT } from "../src/stack.ts";
 
 // No Docker engine runs on the development and CI machines, so this checks docker-compose.yml
@@ -91,6 +98,19 @@ describe("docker-compose.yml", () => {
       Array(5).fill("postgres"),
     );
     expect(services.workers?.ports).toBeUndefined();
+  });
+
+  it("wires the simulated payment provider to the payments webhook and the workers to the provider", () => {
+    const vars = env("payment-provider");
+    expect(Object.keys(vars).filter((k) => !PROVIDER_ENV_KEYS.includes(k))).toEqual([]);
+    const config = loadProviderConfig(vars);
+    expect(config.PORT).toBe(4000 + PROVIDER_SPEC.portOffset);
+    expect(config.PAYMENTS_WEBHOOK_URL).toBe(
+      `http://payments:${SUBGRAPH_PORTS.payments}/webhooks/payments`,
+    );
+    expect(loadWorkersConfig(env("workers")).paymentProviderUrl).toBe(
+      `http://payment-provider:${config.PORT}`,
+    );
   });
 
   it("migrates with the same DATABASE_URL the services use", () => {

@@ -1,0 +1,38 @@
+import { ConfigError } from "@shopstream/config";
+import { createLogger, runService, startHttpService } from "@shopstream/service";
+import { loadProviderConfig } from "./config.ts";
+import { createProvider } from "./provider.ts";
+
+let config: ReturnType<typeof loadProviderConfig>;
+try {
+  config = loadProviderConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`payment-provider: ${error.message}\n`);
+  process.exit(1);
+}
+const logger = createLogger("payment-provider", config.LOG_LEVEL);
+
+await runService(logger, async () => {
+  const provider = createProvider({
+    webhookUrl: config.PAYMENTS_WEBHOOK_URL,
+    webhookSecret: config.PAYMENTS_WEBHOOK_SECRET,
+    latencyMs: config.PROVIDER_LATENCY_MS,
+    failureRate: config.PROVIDER_FAILURE_RATE,
+    logger,
+  });
+  const http = await startHttpService({
+    name: "payment-provider",
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    readiness: {},
+    routes: provider.mount,
+  });
+  return {
+    async stop() {
+      provider.stop();
+      await http.stop();
+    },
+  };
+});

@@ -1,0 +1,91 @@
+import { newId } from "@shopstream/outbox";
+import { graphql, unique } from "@shopstream/testing";
+import { describe, expect, inject, it } from "vitest";
+
+// The whole payment loop through the running stack: the mutation commits a payment and its
+// event; the workers send the charge to the simulated provider (its own process); the provider
+// answers the payments webhook over HTTP, signed; the payment changes state.
+const gateway = () => inject("gatewayUrl");
+
+async function mutate<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const result = await graphql<T>(gateway(), query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data!;
+}
+
+async function paymentUntil(id: string, done: (p: PaymentView) => boolean): Promise<PaymentView> {
+  const started = Date.now();
+  for (;;) {
+    const { payment } = await mutate<{ payment: PaymentView }>(
+      `query($id: ID!) { payment(id: $id) { status attempts captured { amount } refundable { amount } refunds { status amount { amount } } } }`,
+      { id },
+    );
+    if (done(payment)) return payment;
+    if (Date.now() - started > 15_000)
+      throw new Error(`payment stuck at ${JSON.stringify(payment)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+interface PaymentView {
+  status: string;
+  attempts: number;
+  captured: { amount: number };
+  refundable: { amount: number };
+  refunds: { status: string; amount: { amount: number } }[];
+}
+
+describe("payments with the simulated provider", () => {
+  it("fails, is retried and succeeds, then refunds through the provider's webhooks", async () => {
+    const orderId = newId();
+    const provider = inject("serviceUrls")["payment-provider"];
+    const scripted = await fetch(`${provider}/script`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        orderId,
+        outcomes: [{ outcome: "fail", reason: "insufficient funds" }, { outcome: "succeed" }],
+      }),
+    });
+    expect(scripted.status).toBe(204);
+
+    const { initiatePayment } = await mutate<{ initiatePayment: { id: string; status: string } }>(
+      `mutation($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`,
+      {
+        input: {
+          orderId,
+          amount: { amount: 2_500, currency: "EUR" },
+          idempotencyKey: unique("e2e-pay"),
+        },
+      },
+    );
+    expect(initiatePayment.status).toBe("PENDING");
+    const failed = await paymentUntil(initiatePayment.id, (p) => p.status !== "PENDING");
+    expect(failed).toMatchObject({ status: "FAILED", attempts: 1, captured: { amount: 0 } });
+
+    await mutate(`mutation($id: ID!) { retryPayment(id: $id) { status } }`, {
+      id: initiatePayment.id,
+    });
+    const paid = await paymentUntil(initiatePayment.id, (p) => p.status === "SUCCEEDED");
+    expect(paid).toMatchObject({
+      attempts: 2,
+      captured: { amount: 2_500 },
+      refundable: { amount: 2_500 },
+    });
+
+    await mutate(
+      `mutation($id: ID!) { requestRefund(paymentId: $id, input: { amount: 500, reason: "late" }) { status } }`,
+      {
+        id: initiatePayment.id,
+      },
+    );
+    const refunded = await paymentUntil(
+      initiatePayment.id,
+      (p) => p.status === "PARTIALLY_REFUNDED",
+    );
+    expect(refunded).toMatchObject({
+      refundable: { amount: 2_000 },
+      refunds: [{ status: "COMPLETED", amount: { amount: 500 } }],
+    });
+  });
+});
