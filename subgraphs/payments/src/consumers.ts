@@ -1,7 +1,11 @@
 import type { PaymentsPrisma } from "./db.ts";
+import { createOrderReactionsConsumer } from "./payments/order-reactions.consumer.ts";
 import { createProviderDispatchConsumer } from "./payments/provider-dispatch.consumer.ts";
 
 /** The payments context's event consumers (run by the workers process). */
 export function paymentsConsumers(prisma: PaymentsPrisma, opts: { providerUrl: string }) {
-  return [createProviderDispatchConsumer(prisma, opts.providerUrl)];
+  return [
+    createProviderDispatchConsumer(prisma, opts.providerUrl),
+    createOrderReactionsConsumer(prisma),
+  ];
 }

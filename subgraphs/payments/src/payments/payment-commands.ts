@@ -157,7 +157,7 @@ export async function applyProviderReport(
       ON CONFLICT (id) DO NOTHING`;
     if (inserted === 0) return "duplicate";
     let stale = false;
-    await changePayment(
+    const after = await changePayment(
       deps,
       report.paymentId,
       (p) => {
@@ -184,6 +184,92 @@ export async function applyProviderReport(
       metadata,
       tx,
     );
+    // A payment that succeeds after its order was cancelled is refunded at once, in the same
+    // transaction. The payment row is locked first, so this and the cancellation reaction
+    // (refundCancelledOrder) see each other's committed work: exactly one of them refunds.
+    if (
+      report.type === "payment.succeeded" &&
+      !stale &&
+      (await isOrderCancelled(tx, after.orderId))
+    ) {
+      await refundRemaining(
+        deps,
+        tx,
+        after.id,
+        "order cancelled before the payment succeeded",
+        metadata,
+      );
+    }
     return stale ? "stale" : "applied";
   });
+}
+
+async function isOrderCancelled(tx: PaymentsDb, orderId: string): Promise<boolean> {
+  return (await tx.cancelledOrder.count({ where: { orderId } })) > 0;
+}
+
+/** Requests a refund of everything still refundable on one payment (nothing if nothing is). */
+async function refundRemaining(
+  deps: PaymentsDeps,
+  tx: PaymentsDb,
+  paymentId: string,
+  reason: string,
+  metadata: EventMetadata,
+  limit?: number,
+): Promise<number> {
+  let refunded = 0;
+  await changePayment(
+    deps,
+    paymentId,
+    (p) => {
+      const refundable = p.captured - domain.refundedOrPending(p);
+      const amount = Math.min(refundable, limit ?? refundable);
+      if (amount <= 0 || (p.status !== "SUCCEEDED" && p.status !== "PARTIALLY_REFUNDED"))
+        return { state: p, events: [] };
+      refunded = amount;
+      return domain.requestRefund(p, { id: newId(), amount, reason });
+    },
+    metadata,
+    tx,
+  );
+  return refunded;
+}
+
+/**
+ * Reaction to OrderCancelled: remember the cancellation and refund whatever was captured for the
+ * order. Idempotent: a second delivery finds nothing left to refund.
+ */
+export async function refundCancelledOrder(
+  deps: PaymentsDeps,
+  tx: PaymentsDb,
+  orderId: string,
+  metadata: EventMetadata,
+): Promise<number> {
+  const now = deps.now?.() ?? new Date();
+  await tx.$executeRaw`
+    INSERT INTO cancelled_order (order_id, cancelled_at) VALUES (${orderId}::uuid, ${now}) ON CONFLICT DO NOTHING`;
+  const payments = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM payment WHERE order_id = ${orderId}::uuid ORDER BY created_at FOR UPDATE`;
+  let total = 0;
+  for (const { id } of payments)
+    total += await refundRemaining(deps, tx, id, "order cancelled", metadata);
+  return total;
+}
+
+/** Reaction to OrderReturned: refund `amount` from the order's captured payments, oldest first. */
+export async function refundReturnedOrder(
+  deps: PaymentsDeps,
+  tx: PaymentsDb,
+  orderId: string,
+  amount: number,
+  metadata: EventMetadata,
+): Promise<number> {
+  const payments = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM payment WHERE order_id = ${orderId}::uuid ORDER BY created_at FOR UPDATE`;
+  let left = amount;
+  for (const { id } of payments) {
+    if (left <= 0) break;
+    left -= await refundRemaining(deps, tx, id, "order returned", metadata, left);
+  }
+  return amount - left;
 }

@@ -1,0 +1,39 @@
+import { defineConsumer, PermanentEventError } from "@shopstream/events";
+import type { DomainEvent } from "@shopstream/outbox";
+import type { PaymentsPrisma } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import { refundCancelledOrder, refundReturnedOrder } from "./payment-commands.ts";
+
+const metadataOf = (e: DomainEvent) => ({
+  correlationId: e.metadata.correlationId,
+  causationId: e.id,
+  idempotencyKey: null,
+  actor: "payments.order-reactions",
+});
+
+/**
+ * Payments' reactions to the ordering context: a cancelled order gets back whatever was
+ * captured (now, or when a late success arrives); a returned order gets its refund amount back.
+ */
+export function createOrderReactionsConsumer(prisma: PaymentsPrisma) {
+  const deps = { prisma };
+  return defineConsumer<Prisma.TransactionClient>({
+    name: "payments.order-reactions",
+    source: "ordering",
+    aggregateTypes: ["Order"],
+    handlers: {
+      OrderCancelled: async (e, tx) => {
+        await refundCancelledOrder(deps, tx, e.aggregateId, metadataOf(e));
+      },
+      OrderReturned: async (e, tx) => {
+        const p = e.payload as { refundRequired?: boolean; refundAmount?: number };
+        if (p.refundRequired === false) return;
+        if (!Number.isSafeInteger(p.refundAmount) || (p.refundAmount ?? 0) < 0) {
+          throw new PermanentEventError(`OrderReturned ${e.id} has no valid refundAmount`);
+        }
+        await refundReturnedOrder(deps, tx, e.aggregateId, p.refundAmount!, metadataOf(e));
+      },
+    },
+    transaction: (fn) => prisma.$transaction(fn),
+  });
+}
