@@ -29,3 +29,17 @@ export async function pingRedis(url: string, timeoutMs = 2000): Promise<void> {
     redis.disconnect();
   }
 }
+
+/**
+ * BullMQ loses jobs if Redis evicts keys under memory pressure, so anything but `noeviction`
+ * is refused at start-up.
+ */
+export async function assertNoEviction(redis: Redis): Promise<void> {
+  const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
+  if (policy !== "noeviction") {
+    throw new Error(
+      `Redis maxmemory-policy is "${policy}", but the event pipeline needs "noeviction" (an evicted job is a lost event). ` +
+        "Set it with `redis-cli config set maxmemory-policy noeviction` or start Redis with `--maxmemory-policy noeviction`.",
+    );
+  }
+}

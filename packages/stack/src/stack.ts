@@ -11,7 +11,8 @@ import {
   ensureDatabase,
   startEmbeddedPostgres,
 } from "@shopstream/db";
-import { pingRedis, redisHelp } from "@shopstream/redis";
+import { assertNoEviction, pingRedis, redisHelp } from "@shopstream/redis";
+import { Redis } from "ioredis";
 import { ALL_SPECS, type ServiceSpec } from "./services.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -59,6 +60,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await pingRedis(options.redisUrl);
   } catch {
     throw new StackError(redisHelp(options.redisUrl));
+  }
+  const probe = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
+  probe.on("error", () => {});
+  try {
+    await assertNoEviction(probe);
+  } catch (error) {
+    throw new StackError((error as Error).message);
+  } finally {
+    probe.disconnect();
   }
 
   let embedded: EmbeddedPostgres | undefined;

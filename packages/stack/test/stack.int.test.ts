@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { describe, expect, it } from "vitest";
 import { StackError, startStack } from "../src/stack.ts";
@@ -42,6 +43,47 @@ describe("startStack", () => {
       await stack.stop();
     }
   }, 120_000);
+
+  it("refuses a Redis that may evict keys, saying how to fix it", async () => {
+    const port = await freePort();
+    const redis = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "allkeys-lru",
+      ],
+      {
+        stdio: "ignore",
+      },
+    );
+    try {
+      let error: unknown = null;
+      for (let i = 0; i < 50; i++) {
+        error = await startStack({
+          portBase: 15200,
+          redisUrl: `redis://127.0.0.1:${port}`,
+          embedded: { dataDir: "", basePort: 0, inMemory: true },
+          logLevel: "warn",
+          log: () => {},
+        }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (!(error as Error)?.message.includes("not reachable")) break;
+        await new Promise((r) => setTimeout(r, 100)); // redis-server still starting
+      }
+      expect(error).toBeInstanceOf(StackError);
+      expect((error as Error).message).toMatch(/maxmemory-policy is "allkeys-lru".*noeviction/s);
+    } finally {
+      redis.kill("SIGKILL");
+    }
+  });
 
   it("refuses to start without Redis and says how to get one", async () => {
     const port = await freePort();

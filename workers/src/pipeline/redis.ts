@@ -14,16 +14,5 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   return redis;
 }
 
-/**
- * BullMQ loses jobs if Redis evicts keys under memory pressure, so anything but `noeviction`
- * is refused at start-up.
- */
-export async function assertNoEviction(redis: Redis): Promise<void> {
-  const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
-  if (policy !== "noeviction") {
-    throw new Error(
-      `Redis maxmemory-policy is "${policy}", but the event pipeline needs "noeviction" (an evicted job is a lost event). ` +
-        "Set it with `redis-cli config set maxmemory-policy noeviction` or start Redis with `--maxmemory-policy noeviction`.",
-    );
-  }
-}
+// Kept in @shopstream/redis so the start command checks the same rule before starting anything.
+export { assertNoEviction } from "@shopstream/redis";
