@@ -5,6 +5,7 @@ import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
 import { inventoryConsumers } from "@shopstream/inventory/src/consumers.ts";
 import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
 import { releaseExpiredReservations } from "@shopstream/inventory/src/reservations/release-expired-reservations.ts";
+import { abandonIdleCarts } from "@shopstream/ordering/src/carts/abandon-idle-carts.ts";
 import { orderingConsumers } from "@shopstream/ordering/src/consumers.ts";
 import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
 import { paymentsConsumers } from "@shopstream/payments/src/consumers.ts";
@@ -39,6 +40,12 @@ export function createRegistry(
       name: "inventory.release-expired-reservations",
       everyMs: opts.reservationExpiryEveryMs ?? 15_000,
       run: (now) => releaseExpiredReservations(inventory, now),
+    },
+    {
+      // Carts idle for 24 hours are abandoned; checking every 10 minutes is precise enough.
+      name: "ordering.abandon-idle-carts",
+      everyMs: 10 * 60_000,
+      run: (now) => abandonIdleCarts(ordering, now),
     },
   ];
   return {

@@ -1,6 +1,16 @@
 import { byIdLoader } from "@shopstream/service";
+import DataLoader from "dataloader";
 import type { OrderingDb } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { OrderStatus } from "./order.ts";
+import {
+  encodeCursor,
+  type OrdersArgs,
+  type OrdersQuery,
+  parseOrdersArgs,
+} from "./order-listing.ts";
 
+/** Per-request loaders: every nested look-up of one request becomes one query per kind. */
 export function createOrderingLoaders(db: OrderingDb) {
   return {
     order: byIdLoader((ids) => db.order.findMany({ where: { id: { in: ids } } })),
@@ -9,7 +19,144 @@ export function createOrderingLoaders(db: OrderingDb) {
         db.orderLine.findMany({ where: { orderId: { in: ids } }, orderBy: { position: "asc" } }),
       { many: (l) => l.orderId },
     ),
+    timelineByOrder: byIdLoader(
+      (ids) =>
+        db.orderEvent.findMany({
+          where: { orderId: { in: ids } },
+          orderBy: [{ orderId: "asc" }, { version: "asc" }],
+        }),
+      { many: (e) => e.orderId },
+    ),
+    cart: byIdLoader((ids) => db.cart.findMany({ where: { id: { in: ids } } })),
+    linesByCart: byIdLoader(
+      (ids) =>
+        db.cartLine.findMany({ where: { cartId: { in: ids } }, orderBy: { position: "asc" } }),
+      { many: (l) => l.cartId },
+    ),
+    /** `Customer.orders` for many customers (a list of customers through the gateway). */
+    ordersOfCustomer: createCustomerOrdersLoader(db),
   };
 }
 
 export type OrderingLoaders = ReturnType<typeof createOrderingLoaders>;
+
+type OrderRow = Awaited<ReturnType<OrderingDb["order"]["findMany"]>>[number];
+
+/** A page of `rows` (fetched with one extra row to learn whether another page follows). */
+function connection(rows: OrderRow[], q: OrdersQuery, totalCount: number) {
+  const nodes = rows.slice(0, q.first);
+  const edges = nodes.map((node) => ({
+    cursor: encodeCursor({ createdAt: node.createdAt.toISOString(), id: node.id }),
+    node,
+  }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: rows.length > q.first,
+      hasPreviousPage: q.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
+
+/**
+ * Batches first pages of `Customer.orders`: one window-function query finds the first `first + 1`
+ * order ids and the total of every asked customer (per status filter and page size), one more
+ * loads those rows. A page after a cursor is rare in a nested list and is read on its own.
+ */
+function createCustomerOrdersLoader(db: OrderingDb) {
+  type Conn = ReturnType<typeof connection>;
+  return new DataLoader<OrdersQuery & { customerId: string }, Conn, string>(
+    async (queries) => {
+      const results = new Map<string, Conn>();
+      const groups = new Map<string, (OrdersQuery & { customerId: string })[]>();
+      for (const q of queries) {
+        if (q.after !== null) {
+          const filter = { customerId: q.customerId, status: q.status };
+          const page = await listOrders(db, {
+            filter,
+            first: q.first,
+            after: encodeCursor(q.after),
+          });
+          results.set(JSON.stringify(q), page);
+          continue;
+        }
+        const key = `${q.status ?? ""}|${q.first}`;
+        groups.set(key, [...(groups.get(key) ?? []), q]);
+      }
+      for (const group of groups.values()) {
+        const { status, first } = group[0]!;
+        const ids = [...new Set(group.map((q) => q.customerId))];
+        const ranked = await db.$queryRaw<{ id: string; customer_id: string; total: bigint }[]>`
+          SELECT id, customer_id, total FROM (
+            SELECT id, customer_id,
+                   row_number() OVER (PARTITION BY customer_id ORDER BY created_at DESC, id DESC) AS rn,
+                   count(*) OVER (PARTITION BY customer_id) AS total
+            FROM "order"
+            WHERE customer_id = ANY(${ids}::uuid[])
+              AND (${status}::text IS NULL OR status::text = ${status}::text)
+          ) t WHERE rn <= ${first + 1}`;
+        const rows = ranked.length
+          ? await db.order.findMany({
+              where: { id: { in: ranked.map((r) => r.id) } },
+              orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+            })
+          : [];
+        for (const q of group) {
+          const mine = rows.filter((r) => r.customerId === q.customerId);
+          const total = Number(ranked.find((r) => r.customer_id === q.customerId)?.total ?? 0);
+          results.set(JSON.stringify(q), connection(mine, q, total));
+        }
+      }
+      return queries.map((q) => results.get(JSON.stringify(q))!);
+    },
+    { cacheKeyFn: (q) => JSON.stringify(q) },
+  );
+}
+
+/** `Customer.orders`: validated here, batched across customers by the request's loader. */
+export function customerOrders(
+  loaders: { ordersOfCustomer: ReturnType<typeof createCustomerOrdersLoader> },
+  customerId: string,
+  args: { status?: OrderStatus | null; first?: number | null; after?: string | null },
+) {
+  const q = parseOrdersArgs({
+    filter: { customerId, status: args.status },
+    first: args.first,
+    after: args.after,
+  });
+  return loaders.ordersOfCustomer.load({ ...q, customerId });
+}
+
+/** `orders(filter, first, after)`: newest first, keyset-paged, with the filtered total. */
+export async function listOrders(db: OrderingDb, args: OrdersArgs) {
+  const q = parseOrdersArgs(args);
+  const where: Prisma.OrderWhereInput = {
+    ...(q.customerId ? { customerId: q.customerId } : {}),
+    ...(q.status ? { status: q.status } : {}),
+  };
+  const page: Prisma.OrderWhereInput = q.after
+    ? {
+        AND: [
+          where,
+          {
+            OR: [
+              { createdAt: { lt: new Date(q.after.createdAt) } },
+              { createdAt: new Date(q.after.createdAt), id: { lt: q.after.id } },
+            ],
+          },
+        ],
+      }
+    : where;
+  const [rows, totalCount] = await Promise.all([
+    db.order.findMany({
+      where: page,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: q.first + 1,
+    }),
+    db.order.count({ where }),
+  ]);
+  return connection(rows, q, totalCount);
+}

@@ -1,22 +1,35 @@
 import type { OrderingContext } from "../context.ts";
+import { checkoutState } from "../orders/checkout-state.ts";
+import type { OrderStatus } from "../orders/order.ts";
 
 interface OrderRow {
   id: string;
   customerId: string;
+  status: OrderStatus;
   currency: string;
   subtotalAmount: number;
   shippingAmount: number;
   taxAmount: number;
   discountAmount: number;
   totalAmount: number;
+  couponCode: string | null;
+  couponAmount: number | null;
+  shipments: unknown;
+  cartId: string | null;
 }
 
+type Ctx = OrderingContext;
 const money = (amount: number, currency: string) => ({ amount, currency });
 
+const timeline = (o: OrderRow, ctx: Ctx) =>
+  ctx.loaders.timelineByOrder
+    .load(o.id)
+    .then((events) => events.map((e) => ({ ...e, id: e.eventId })));
+
 export const Order = {
-  __resolveReference: (ref: { id: string }, ctx: OrderingContext) => ctx.loaders.order.load(ref.id),
+  __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.order.load(ref.id),
   customer: (o: OrderRow) => ({ __typename: "Customer", id: o.customerId }),
-  lines: (o: OrderRow, _: unknown, ctx: OrderingContext) =>
+  lines: (o: OrderRow, _: unknown, ctx: Ctx) =>
     ctx.loaders.linesByOrder
       .load(o.id)
       .then((lines) => lines.map((l) => ({ ...l, currency: o.currency }))),
@@ -25,4 +38,18 @@ export const Order = {
   tax: (o: OrderRow) => money(o.taxAmount, o.currency),
   discount: (o: OrderRow) => money(o.discountAmount, o.currency),
   grandTotal: (o: OrderRow) => money(o.totalAmount, o.currency),
+  coupon: (o: OrderRow) =>
+    o.couponCode ? { code: o.couponCode, amount: money(o.couponAmount ?? 0, o.currency) } : null,
+  shipments: (o: OrderRow) => o.shipments ?? [],
+  cart: (o: OrderRow, _: unknown, ctx: Ctx) => (o.cartId ? ctx.loaders.cart.load(o.cartId) : null),
+  timeline: (o: OrderRow, _: unknown, ctx: Ctx) => timeline(o, ctx),
+  checkout: async (o: OrderRow, _: unknown, ctx: Ctx) =>
+    checkoutState(
+      o.status,
+      (await timeline(o, ctx)).map((e) => ({
+        type: e.type,
+        occurredAt: e.occurredAt.toISOString(),
+        payload: e.payload as Record<string, unknown>,
+      })),
+    ),
 };

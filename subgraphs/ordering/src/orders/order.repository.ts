@@ -1,0 +1,152 @@
+import type { DomainEvent } from "@shopstream/outbox";
+import type { OrderingDb } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { Tier } from "../pricing/price-view.ts";
+import type { Order, Shipment } from "./order.ts";
+
+/** The order as stored: the domain state plus what persistence alone needs. */
+export interface StoredOrder extends Order {
+  customerTier: Tier;
+  cartId: string | null;
+}
+
+const withLines = { lines: { orderBy: { position: "asc" } } } as const;
+
+type OrderRow = Prisma.OrderGetPayload<{ include: typeof withLines }>;
+
+function toDomain(row: OrderRow): StoredOrder {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    status: row.status,
+    currency: row.currency,
+    lines: row.lines.map((l) => ({
+      id: l.id,
+      variantId: l.variantId,
+      quantity: l.quantity,
+      unitPrice: l.unitPriceAmount,
+      discount: l.discountAmount,
+    })),
+    coupon:
+      row.couponCode !== null ? { code: row.couponCode, amount: row.couponAmount ?? 0 } : null,
+    totals: {
+      subtotal: row.subtotalAmount,
+      shipping: row.shippingAmount,
+      tax: row.taxAmount,
+      discount: row.discountAmount,
+      grandTotal: row.totalAmount,
+    },
+    idempotencyKey: row.idempotencyKey,
+    placementFingerprint: row.placementFingerprint,
+    shipments: row.shipments as unknown as Shipment[],
+    paymentCaptured: row.paymentCaptured,
+    version: row.version,
+    customerTier: row.customerTier as Tier,
+    cartId: row.cartId,
+  };
+}
+
+export async function findOrder(db: OrderingDb, id: string): Promise<StoredOrder | null> {
+  const row = await db.order.findUnique({ where: { id }, include: withLines });
+  return row ? toDomain(row) : null;
+}
+
+export async function findOrderByIdempotencyKey(
+  db: OrderingDb,
+  key: string,
+): Promise<StoredOrder | null> {
+  const row = await db.order.findUnique({ where: { idempotencyKey: key }, include: withLines });
+  return row ? toDomain(row) : null;
+}
+
+const stateColumns = (order: Order) => ({
+  status: order.status,
+  currency: order.currency,
+  subtotalAmount: order.totals.subtotal,
+  shippingAmount: order.totals.shipping,
+  taxAmount: order.totals.tax,
+  discountAmount: order.totals.discount,
+  totalAmount: order.totals.grandTotal,
+  couponCode: order.coupon?.code ?? null,
+  couponAmount: order.coupon?.amount ?? null,
+  shipments: order.shipments as unknown as Prisma.InputJsonValue,
+  paymentCaptured: order.paymentCaptured,
+  version: order.version,
+});
+
+const lineRows = (order: Order) =>
+  order.lines.map((l, position) => ({
+    id: l.id,
+    orderId: order.id,
+    variantId: l.variantId,
+    quantity: l.quantity,
+    unitPriceAmount: l.unitPrice,
+    discountAmount: l.discount,
+    position,
+  }));
+
+/** Inserts a new order and its lines (a unique idempotency key or cart id may reject it). */
+export async function insertOrder(
+  tx: Prisma.TransactionClient,
+  order: Order,
+  extra: { customerTier: Tier; cartId: string | null },
+  now: Date,
+): Promise<void> {
+  await tx.order.create({
+    data: {
+      id: order.id,
+      customerId: order.customerId,
+      idempotencyKey: order.idempotencyKey,
+      placementFingerprint: order.placementFingerprint,
+      customerTier: extra.customerTier,
+      cartId: extra.cartId,
+      createdAt: now,
+      updatedAt: now,
+      ...stateColumns(order),
+    },
+  });
+  await tx.orderLine.createMany({ data: lineRows(order) });
+}
+
+/**
+ * Saves `after` guarded by the version `before` was loaded at. The order row is written first,
+ * so a concurrent command that loaded the same version blocks on it, then matches nothing and
+ * never touches the lines. False (nothing written) means the caller reports CONFLICT.
+ */
+export async function saveOrder(
+  tx: Prisma.TransactionClient,
+  before: Order,
+  after: Order,
+  now: Date,
+): Promise<boolean> {
+  const updated = await tx.order.updateMany({
+    where: { id: before.id, version: before.version },
+    data: { ...stateColumns(after), updatedAt: now },
+  });
+  if (updated.count === 0) return false;
+  if (JSON.stringify(before.lines) !== JSON.stringify(after.lines)) {
+    await tx.orderLine.deleteMany({ where: { orderId: after.id } });
+    await tx.orderLine.createMany({ data: lineRows(after) });
+  }
+  return true;
+}
+
+/** Appends order events to the order's history (`Order.timeline`), same transaction as the outbox. */
+export async function appendOrderHistory(
+  tx: Prisma.TransactionClient,
+  events: DomainEvent[],
+): Promise<void> {
+  const rows = events.filter((e) => e.aggregateType === "Order");
+  if (rows.length === 0) return;
+  await tx.orderEvent.createMany({
+    data: rows.map((e) => ({
+      eventId: e.id,
+      orderId: e.aggregateId,
+      type: e.type,
+      version: e.aggregateVersion,
+      occurredAt: new Date(e.occurredAt),
+      payload: e.payload as Prisma.InputJsonValue,
+      actor: e.metadata.actor,
+    })),
+  });
+}
