@@ -60,3 +60,46 @@ export async function claimExpiredReservation(db: InventoryDb, now: Date): Promi
   );
   return rows[0]?.id ?? null;
 }
+
+/** The reservations of some orders, oldest first (for `Order.reservations`). */
+export async function findReservationsOfOrders(
+  db: InventoryDb,
+  orderIds: string[],
+): Promise<Reservation[]> {
+  const rows = await db.reservation.findMany({
+    where: { orderId: { in: orderIds } },
+    orderBy: { id: "asc" },
+  });
+  return rows.map(toReservation);
+}
+
+/**
+ * Loads the given reservations and locks them for the rest of the transaction: the expiry job
+ * (FOR UPDATE SKIP LOCKED) then leaves them alone instead of racing the caller.
+ */
+export async function lockReservations(db: InventoryDb, ids: string[]): Promise<Reservation[]> {
+  if (ids.length === 0) return [];
+  await db.$queryRawUnsafe(
+    "SELECT id FROM reservation WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
+    ids,
+  );
+  return findReservations(db, ids);
+}
+
+/**
+ * Candidate stock items of a variant to reserve from: in active warehouses, the default warehouse
+ * first, then by id (`available` as read, unlocked: the guarded update decides).
+ */
+export async function stockItemsForVariant(
+  db: InventoryDb,
+  variantId: string,
+): Promise<{ id: string; available: number }[]> {
+  const rows = await db.stockItem.findMany({
+    where: { variantId, warehouse: { active: true } },
+    include: { warehouse: { select: { isDefault: true } } },
+    orderBy: { id: "asc" },
+  });
+  return rows
+    .sort((a, b) => Number(b.warehouse.isDefault) - Number(a.warehouse.isDefault))
+    .map((r) => ({ id: r.id, available: r.onHand - r.reserved }));
+}

@@ -1,4 +1,5 @@
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import type { InventoryDb } from "../db.ts";
 import { type CommandDeps, TX_OPTIONS } from "../shared/command.ts";
 import { applyStockPlan } from "../stock/stock.repository.ts";
 import { stockChangeEvents } from "../stock/stock-levels.ts";
@@ -25,22 +26,35 @@ export async function reserveStock(
   command: ReserveStockCommand,
   metadata: EventMetadata,
 ): Promise<Reservation> {
-  const plan = planReservation(command);
   const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction(async (tx) => {
-    const change = await applyStockPlan(tx, command.stockItemId, plan, now, {
-      requireActiveWarehouse: true,
-    });
-    const reservation = newReservation(command, newId(), now);
-    await insertReservation(tx, reservation);
-    const events = [
-      ...stockChangeEvents(change, STOCK_EVENT_OF.reserve, reservationDetails(reservation)),
-      reservationEvent(reservation, "create", stockContextOf(change), null),
-    ];
-    await appendToOutbox(
-      tx,
-      events.map((e) => toEnvelope(e, metadata, now)),
-    );
-    return reservation;
-  }, TX_OPTIONS);
+  planReservation(command); // validate before opening a transaction
+  return deps.prisma.$transaction((tx) => reserveStockIn(tx, command, metadata, now), TX_OPTIONS);
+}
+
+/**
+ * The reservation inside a caller's transaction `tx` (the mutation above, or the order-stock
+ * consumer reserving every line of an order in one transaction): the guarded stock update, the
+ * ACTIVE reservation row and both aggregates' events. INSUFFICIENT_STOCK leaves nothing written.
+ */
+export async function reserveStockIn(
+  tx: InventoryDb,
+  command: ReserveStockCommand,
+  metadata: EventMetadata,
+  now: Date,
+): Promise<Reservation> {
+  const plan = planReservation(command);
+  const change = await applyStockPlan(tx, command.stockItemId, plan, now, {
+    requireActiveWarehouse: true,
+  });
+  const reservation = newReservation(command, newId(), now);
+  await insertReservation(tx, reservation);
+  const events = [
+    ...stockChangeEvents(change, STOCK_EVENT_OF.reserve, reservationDetails(reservation)),
+    reservationEvent(reservation, "create", stockContextOf(change), null),
+  ];
+  await appendToOutbox(
+    tx,
+    events.map((e) => toEnvelope(e, metadata, now)),
+  );
+  return reservation;
 }

@@ -1,5 +1,6 @@
 import { DateTimeScalar } from "@shopstream/service";
 import { Mutation } from "./Mutation.ts";
+import { Order } from "./Order.ts";
 import { ProductVariant } from "./ProductVariant.ts";
 import { Query } from "./Query.ts";
 import { Reservation } from "./Reservation.ts";
@@ -14,4 +15,5 @@ export const resolvers = {
   StockItem,
   Reservation,
   ProductVariant,
+  Order,
 };

@@ -1,7 +1,10 @@
 import { byIdLoader, isUuid } from "@shopstream/service";
 import DataLoader from "dataloader";
 import type { InventoryDb } from "../db.ts";
-import { findReservations } from "../reservations/reservation.repository.ts";
+import {
+  findReservations,
+  findReservationsOfOrders,
+} from "../reservations/reservation.repository.ts";
 import { type Connection, type PageArgs, parsePage, toConnection } from "../shared/connection.ts";
 import { uuidProblem } from "../shared/rules.ts";
 import { findWarehouses } from "../warehouses/warehouse.repository.ts";
@@ -109,6 +112,9 @@ export function createInventoryLoaders(db: InventoryDb) {
       { many: (s) => s.warehouseId },
     ),
     reservation: byIdLoader((ids) => findReservations(db, ids)),
+    reservationsByOrder: byIdLoader((ids) => findReservationsOfOrders(db, ids), {
+      many: (r) => r.orderId ?? "",
+    }),
     availability: new DataLoader<string, Availability>((ids) => findAvailability(db, ids)),
   };
 }
