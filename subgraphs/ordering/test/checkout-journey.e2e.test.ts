@@ -55,6 +55,20 @@ async function activeVariant(tag: string, amount: number) {
   return addProductVariant.id;
 }
 
+/** Polls the order until `done` (the saga's events are on their way). */
+async function orderUntil(id: string, done: (o: OrderRead) => boolean): Promise<OrderRead> {
+  const started = Date.now();
+  for (;;) {
+    const { order } = await ok<{ order: OrderRead }>(
+      `query($id: ID!) { order(id: $id) { ${ORDER} } }`,
+      { id },
+    );
+    if (done(order)) return order;
+    if (Date.now() - started > 20_000) throw new Error(`order stuck at ${JSON.stringify(order)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
 interface OrderRead {
   id: string;
   status: string;
@@ -118,6 +132,9 @@ describe("checkout journey through the gateway", () => {
     expect(order.grandTotal.amount).toBe(2 * 1250 + 499);
 
     await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, { id: order.id });
+    // Nothing of these variants is in stock: inventory reports a shortage and the checkout saga
+    // cancels the order; cancelling it again then changes nothing.
+    await orderUntil(order.id, (o) => o.status === "CANCELLED");
     await ok(`mutation($id: ID!) { cancelOrder(id: $id, reason: "journey") { id status } }`, {
       id: order.id,
     });
@@ -141,7 +158,7 @@ describe("checkout journey through the gateway", () => {
       "OrderCancelled",
     ]);
     expect(read.order.checkout).toEqual({
-      status: "CANCELLED",
+      status: "FAILED",
       steps: [{ name: "ORDER_CONFIRMED" }, { name: "ORDER_CANCELLED" }],
     });
     expect(read.cart).toEqual({ status: "CONVERTED", order: { id: order.id } });
@@ -206,5 +223,63 @@ describe("checkout journey through the gateway", () => {
       { id: cartId },
     );
     expect(cart.cart.status).toBe("ACTIVE");
+  });
+
+  it("checkout saga: stock reserved → payment initiated → provider succeeds → PAID", async () => {
+    const tag = unique("SAGA").toUpperCase();
+    const customerId = await registerCustomer(tag);
+    const variantId = await activeVariant(`${tag}-A`, 1500);
+    const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
+      `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
+      {
+        input: {
+          name: unique("Saga"),
+          address: { street: "1 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
+          capacity: 100,
+          zones: ["REGULAR"],
+        },
+      },
+    );
+    const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
+      `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
+      { input: { variantId, warehouseId: createWarehouse.id } },
+    );
+    await ok(
+      `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 5, reference: "PO") { onHand } }`,
+      { id: initializeStock.id },
+    );
+
+    const placed = await eventually(
+      () =>
+        graphql<{ placeOrder: OrderRead }>(
+          gateway(),
+          `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${ORDER} } }`,
+          { input: { customerId, lines: [{ variantId, quantity: 2 }] } },
+        ),
+      "VALIDATION_FAILED",
+    );
+    expect(placed.errors, JSON.stringify(placed.errors)).toBeUndefined();
+    const order = placed.data!.placeOrder;
+    const provider = inject("serviceUrls")["payment-provider"];
+    const scripted = await fetch(`${provider}/script`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ orderId: order.id, outcomes: [{ outcome: "succeed" }] }),
+    });
+    expect(scripted.status).toBe(204);
+
+    await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, { id: order.id });
+    const paid = await orderUntil(
+      order.id,
+      (o) => o.status !== "CONFIRMED" && o.status !== "PAYMENT_PENDING",
+    );
+    expect(paid.status).toBe("PAID");
+    expect(paid.timeline.map((e) => e.type)).toEqual([
+      "OrderPlaced",
+      "OrderConfirmed",
+      "OrderPaymentPending",
+      "OrderPaid",
+    ]);
+    expect(paid.checkout.status).toBe("COMPLETED");
   });
 });

@@ -103,7 +103,10 @@ describe("payments' reactions to order events (real PostgreSQL)", () => {
       orderEvent(orderId, "OrderReturned", { refundRequired: true, refundAmount: 1_500 }),
     );
     await react(
-      orderEvent(orderId, "OrderReturned", { refundRequired: true, refundAmount: 1_500 }),
+      orderEvent(orderId, "OrderReturned", {
+        refundRequired: true,
+        refundAmount: { amount: 1_500, currency: "EUR" },
+      }),
     );
     expect((await refundsOf(payment.id)).map((r) => r.amount).sort()).toEqual([1_500, 500]);
   });

@@ -1,6 +1,7 @@
 import { DomainError, type FieldError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/service";
+import { saveCheckoutSaga } from "../checkout/checkout-saga.repository.ts";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
@@ -29,17 +30,30 @@ export async function changeOrder(
   metadata: EventMetadata,
 ): Promise<Order> {
   const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction(async (tx) => {
-    const current = await findOrder(tx, orderId);
-    if (!current) throw DomainError.notFound("Order", orderId);
-    const { state, events } = await decide(current, tx);
-    if (events.length === 0) return current;
-    if (!(await saveOrder(tx, current, state, now))) throw DomainError.conflict("Order", orderId);
-    const envelopes = events.map((e) => toEnvelope(e, metadata, now));
-    await appendToOutbox(tx, envelopes);
-    await appendOrderHistory(tx, envelopes);
-    return state;
-  });
+  return deps.prisma.$transaction((tx) => changeOrderIn(tx, orderId, decide, metadata, now));
+}
+
+/**
+ * The same write path inside a transaction the caller already holds (a consumer's, so the
+ * reaction commits together with the consumer's inbox row and checkpoint).
+ */
+export async function changeOrderIn(
+  tx: Prisma.TransactionClient,
+  orderId: string,
+  decide: Decide,
+  metadata: EventMetadata,
+  now: Date = new Date(),
+): Promise<Order> {
+  const current = await findOrder(tx, orderId);
+  if (!current) throw DomainError.notFound("Order", orderId);
+  const { state, events } = await decide(current, tx);
+  if (events.length === 0) return current;
+  if (!(await saveOrder(tx, current, state, now))) throw DomainError.conflict("Order", orderId);
+  const envelopes = events.map((e) => toEnvelope(e, metadata, now));
+  await appendToOutbox(tx, envelopes);
+  await appendOrderHistory(tx, envelopes);
+  await saveCheckoutSaga(tx, state, envelopes, now);
+  return state;
 }
 
 /** The tier to price a new line for: the customer's current tier, else the one at placement. */

@@ -22,6 +22,26 @@ describe("checkoutState (derived until the saga persists it)", () => {
       [e("OrderConfirmed"), e("OrderCancelled", { reason: "payment failed: declined" })],
       "FAILED",
     ],
+    [
+      "CANCELLED",
+      [e("OrderConfirmed"), e("OrderCancelled", { reason: "insufficient stock" })],
+      "FAILED",
+    ],
+    [
+      "CANCELLED",
+      [e("OrderConfirmed"), e("OrderCancelled", { reason: "reservation expired" })],
+      "FAILED",
+    ],
+    [
+      "CANCELLED",
+      [e("OrderConfirmed"), e("OrderCancelled", { reason: "changed mind" })],
+      "CANCELLED",
+    ],
+    [
+      "CONFIRMED",
+      [e("OrderConfirmed"), e("OrderPaymentPending"), e("OrderPaymentFailed")],
+      "PAYMENT_PENDING",
+    ],
     ["REFUNDED", [e("OrderConfirmed"), e("OrderPaid"), e("OrderCancelled")], "CANCELLED"],
     ["REFUNDED", [e("OrderPaid"), e("OrderReturned")], "COMPLETED"],
   ])("%s → %s", (status, history, expected) => {

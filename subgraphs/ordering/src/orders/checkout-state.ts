@@ -1,8 +1,9 @@
 import type { OrderStatus } from "./order.ts";
 
 /**
- * `Order.checkout`, derived for now from the order's status and history. The checkout saga (a
- * later issue) will persist its own state, steps and timestamps; this shape is what it will fill.
+ * `Order.checkout` from the order's status and history. The write path stores the result in
+ * `checkout_saga` whenever an order event is a saga step (src/checkout/checkout-saga.repository.ts);
+ * `Order.checkout` reads that row and falls back to deriving it for orders without one.
  */
 
 export type CheckoutStatus =
@@ -39,6 +40,9 @@ const STEP_OF: Record<string, string> = {
   OrderCancelled: "ORDER_CANCELLED",
 };
 
+/** Whether an order event is a step of the checkout saga (it changes `Order.checkout`). */
+export const isCheckoutStep = (type: string) => Object.hasOwn(STEP_OF, type);
+
 const PAID_OR_LATER: readonly OrderStatus[] = [
   "PAID",
   "PROCESSING",
@@ -51,6 +55,9 @@ const PAID_OR_LATER: readonly OrderStatus[] = [
   "RETURNED",
 ];
 
+/** Cancellation reasons the checkout saga writes when it fails (see src/checkout/checkout-saga.ts). */
+const SAGA_FAILURES = ["payment failed", "insufficient stock", "reservation expired"];
+
 /** The checkout's status and steps, from the order's status and its history (oldest first). */
 export function checkoutState(status: OrderStatus, history: HistoryEntry[]): CheckoutState {
   const steps = history.flatMap((e) => {
@@ -62,15 +69,17 @@ export function checkoutState(status: OrderStatus, history: HistoryEntry[]): Che
   const confirmed = history.some((e) => e.type === "OrderConfirmed");
   const cancel = history.find((e) => e.type === "OrderCancelled");
   let derived: CheckoutStatus;
-  if (status === "CONFIRMED") derived = "RESERVING";
-  else if (status === "PAYMENT_PENDING") derived = "PAYMENT_PENDING";
+  if (status === "CONFIRMED") {
+    // Back in CONFIRMED after a failed attempt, stock stays reserved: the payment awaits a retry.
+    derived = history.at(-1)?.type === "OrderPaymentFailed" ? "PAYMENT_PENDING" : "RESERVING";
+  } else if (status === "PAYMENT_PENDING") derived = "PAYMENT_PENDING";
   else if (PAID_OR_LATER.includes(status)) derived = "COMPLETED";
   else if (cancel) {
-    // A payment failure with no attempts left ends the saga as FAILED; any other cancellation
-    // (before confirmation, or on request) is CANCELLED.
+    // The saga's own cancellations (payment failed with no attempts left, stock shortage,
+    // reservation expiry) end it as FAILED; any other (before confirmation, on request) is CANCELLED.
     const reason = cancel.payload.reason;
     derived =
-      confirmed && typeof reason === "string" && reason.startsWith("payment failed")
+      confirmed && typeof reason === "string" && SAGA_FAILURES.some((r) => reason.startsWith(r))
         ? "FAILED"
         : "CANCELLED";
   } else if (status === "REFUNDED") derived = "COMPLETED";

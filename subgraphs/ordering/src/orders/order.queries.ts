@@ -27,6 +27,11 @@ export function createOrderingLoaders(db: OrderingDb) {
         }),
       { many: (e) => e.orderId },
     ),
+    /** The stored checkout saga state (`checkout_saga`) by order id: at most one row each. */
+    checkoutSaga: byIdLoader(
+      (ids) => db.checkoutSaga.findMany({ where: { orderId: { in: ids } } }),
+      { many: (r) => r.orderId },
+    ),
     cart: byIdLoader((ids) => db.cart.findMany({ where: { id: { in: ids } } })),
     linesByCart: byIdLoader(
       (ids) =>

@@ -1,3 +1,4 @@
+import { toCheckoutState } from "../checkout/checkout-saga.repository.ts";
 import type { OrderingContext } from "../context.ts";
 import { checkoutState } from "../orders/checkout-state.ts";
 import type { OrderStatus } from "../orders/order.ts";
@@ -43,7 +44,9 @@ export const Order = {
   shipments: (o: OrderRow) => o.shipments ?? [],
   cart: (o: OrderRow, _: unknown, ctx: Ctx) => (o.cartId ? ctx.loaders.cart.load(o.cartId) : null),
   timeline: (o: OrderRow, _: unknown, ctx: Ctx) => timeline(o, ctx),
+  /** The saga's stored state; derived from status and timeline for orders without a row. */
   checkout: async (o: OrderRow, _: unknown, ctx: Ctx) =>
+    toCheckoutState((await ctx.loaders.checkoutSaga.load(o.id))[0]) ??
     checkoutState(
       o.status,
       (await timeline(o, ctx)).map((e) => ({

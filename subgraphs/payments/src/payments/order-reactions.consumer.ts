@@ -26,12 +26,20 @@ export function createOrderReactionsConsumer(prisma: PaymentsPrisma) {
         await refundCancelledOrder(deps, tx, e.aggregateId, metadataOf(e));
       },
       OrderReturned: async (e, tx) => {
-        const p = e.payload as { refundRequired?: boolean; refundAmount?: number };
+        const p = e.payload as {
+          refundRequired?: boolean;
+          refundAmount?: number | { amount?: number } | null;
+        };
         if (p.refundRequired === false) return;
-        if (!Number.isSafeInteger(p.refundAmount) || (p.refundAmount ?? 0) < 0) {
+        // Ordering raises `refundAmount` as Money ({ amount, currency }); a bare number is accepted too.
+        const amount =
+          typeof p.refundAmount === "object" && p.refundAmount !== null
+            ? p.refundAmount.amount
+            : p.refundAmount;
+        if (!Number.isSafeInteger(amount) || (amount ?? 0) < 0) {
           throw new PermanentEventError(`OrderReturned ${e.id} has no valid refundAmount`);
         }
-        await refundReturnedOrder(deps, tx, e.aggregateId, p.refundAmount!, metadataOf(e));
+        await refundReturnedOrder(deps, tx, e.aggregateId, amount!, metadataOf(e));
       },
     },
     transaction: (fn) => prisma.$transaction(fn),

@@ -37,6 +37,12 @@ export async function initiatePayment(
   deps: PaymentsDeps,
   input: InitiatePaymentInput,
   metadata: EventMetadata,
+  opts: {
+    /** Run in this transaction (a consumer's) instead of a new one. */
+    tx?: PaymentsDb;
+    /** The payment's id when the caller chose it (the checkout saga derives it); else a new one. */
+    id?: string;
+  } = {},
 ): Promise<domain.Payment> {
   const now = deps.now?.() ?? new Date();
   if (!isCurrency(input.amount.currency)) {
@@ -44,10 +50,10 @@ export async function initiatePayment(
       { field: "amount.currency", message: "must be an ISO 4217 code" },
     ]);
   }
-  const decision = domain.initiatePayment({ id: newId(), ...input });
+  const decision = domain.initiatePayment({ id: opts.id ?? newId(), ...input });
   const print = fingerprint(input);
-  const existing = async () => {
-    const row = await findPaymentByKey(deps.prisma, input.idempotencyKey);
+  const existing = async (db: PaymentsDb = deps.prisma) => {
+    const row = await findPaymentByKey(db, input.idempotencyKey);
     if (!row) return null;
     if (row.requestFingerprint !== print) {
       throw DomainError.duplicate(
@@ -58,33 +64,45 @@ export async function initiatePayment(
     }
     return toPayment(row);
   };
+  const insert = async (tx: PaymentsDb) => {
+    const p = decision.state;
+    await tx.payment.create({
+      data: {
+        id: p.id,
+        orderId: p.orderId,
+        amount: p.amount.amount,
+        currency: p.amount.currency,
+        status: p.status,
+        attempts: p.attempts,
+        idempotencyKey: p.idempotencyKey,
+        requestFingerprint: print,
+        version: p.version,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    await appendToOutbox(
+      tx,
+      decision.events.map((e) =>
+        toEnvelope(e, { ...metadata, idempotencyKey: input.idempotencyKey }, now),
+      ),
+    );
+  };
+  if (opts.tx) {
+    // Inside a caller's transaction a unique violation would abort it, so concurrent initiations
+    // with one key queue on a transaction-scoped advisory lock instead; the later ones then see
+    // the first one's committed payment.
+    const tx = opts.tx;
+    await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${input.idempotencyKey}, 0))) l`;
+    const found = await existing(tx);
+    if (found) return found;
+    await insert(tx);
+    return decision.state;
+  }
   const found = await existing();
   if (found) return found;
   try {
-    await deps.prisma.$transaction(async (tx) => {
-      const p = decision.state;
-      await tx.payment.create({
-        data: {
-          id: p.id,
-          orderId: p.orderId,
-          amount: p.amount.amount,
-          currency: p.amount.currency,
-          status: p.status,
-          attempts: p.attempts,
-          idempotencyKey: p.idempotencyKey,
-          requestFingerprint: print,
-          version: p.version,
-          createdAt: now,
-          updatedAt: now,
-        },
-      });
-      await appendToOutbox(
-        tx,
-        decision.events.map((e) =>
-          toEnvelope(e, { ...metadata, idempotencyKey: input.idempotencyKey }, now),
-        ),
-      );
-    });
+    await deps.prisma.$transaction(insert);
     return decision.state;
   } catch (error) {
     if (!uniqueViolationFields(error)) throw error;
