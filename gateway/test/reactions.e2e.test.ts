@@ -1,13 +1,13 @@
 import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
 import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
 import { findVariantPrices } from "@shopstream/ordering/src/pricing/price-view.repository.ts";
-import { graphql, testDatabaseUrl, unique } from "@shopstream/testing";
+import { e2eDatabaseUrl, graphql, unique } from "@shopstream/testing";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 // Cross-context reactions through the running stack: catalogue writes, the workers relay the
 // events, inventory and ordering react. Read models without a public field are read directly.
-const inventory = createInventoryPrisma(testDatabaseUrl("inventory"));
-const ordering = createOrderingPrisma(testDatabaseUrl("ordering"));
+const inventory = createInventoryPrisma(e2eDatabaseUrl("inventory"));
+const ordering = createOrderingPrisma(e2eDatabaseUrl("ordering"));
 afterAll(() => Promise.all([inventory.$disconnect(), ordering.$disconnect()]));
 
 const DEFAULT_WAREHOUSE_ID = "00000000-0000-7000-8000-000000000001";

@@ -15,8 +15,9 @@ describe("scheduler (BullMQ job schedulers, real Redis)", () => {
     await Promise.all([a.ready(), b.ready()]);
     await new Promise((r) => setTimeout(r, 2100));
     await Promise.all([a.stop(), b.stop()]);
-    // ~10 ticks in 2.1 s; a doubled schedule would give ~20.
-    expect(runs.length).toBeGreaterThanOrEqual(7);
+    // ~10 ticks in 2.1 s; a doubled schedule would give ~20. The lower bound only proves it
+    // runs at all: a loaded CI machine may delay ticks, never duplicate them.
+    expect(runs.length).toBeGreaterThanOrEqual(3);
     expect(runs.length).toBeLessThanOrEqual(12);
     const redis = createRedis(TEST_REDIS_URL);
     const keys = await redis.keys(`${prefix}:*`);

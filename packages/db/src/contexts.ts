@@ -6,9 +6,19 @@ export function isContextName(value: string): value is ContextName {
   return (CONTEXTS as readonly string[]).includes(value);
 }
 
-/** Database name for a context: `shopstream_identity`, or `shopstream_test_identity` for tests. */
-export function databaseName(context: ContextName, opts: { test?: boolean } = {}): string {
-  return opts.test ? `shopstream_test_${context}` : `shopstream_${context}`;
+export interface DatabaseNaming {
+  /** The test databases, `shopstream_test_<context>`. */
+  test?: boolean;
+  /** A namespace of its own, `shopstream_<namespace>_<context>` (the e2e stack uses `e2e`). */
+  namespace?: string;
+}
+
+/** Database name for a context: `shopstream_identity`, `shopstream_test_identity`, … */
+export function databaseName(context: ContextName, opts: DatabaseNaming = {}): string {
+  const namespace = opts.namespace ?? (opts.test ? "test" : undefined);
+  if (namespace !== undefined && !/^[a-z0-9_]+$/.test(namespace))
+    throw new Error(`bad database namespace "${namespace}"`);
+  return namespace ? `shopstream_${namespace}_${context}` : `shopstream_${context}`;
 }
 
 /**
@@ -18,7 +28,7 @@ export function databaseName(context: ContextName, opts: { test?: boolean } = {}
 export function contextDatabaseUrl(
   serverUrl: string,
   context: ContextName,
-  opts: { test?: boolean } = {},
+  opts: DatabaseNaming = {},
 ): string {
   const url = new URL(serverUrl);
   url.pathname = `/${databaseName(context, opts)}`;

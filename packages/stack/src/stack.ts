@@ -24,6 +24,8 @@ export interface StackOptions {
   databaseUrl?: string;
   /** Use the `shopstream_test_*` databases. */
   test?: boolean;
+  /** Use databases of a namespace of their own, `shopstream_<namespace>_*`. */
+  namespace?: string;
   redisUrl: string;
   embedded: { dataDir: string; basePort: number; inMemory?: boolean };
   logLevel: string;
@@ -76,7 +78,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   if (options.databaseUrl) {
     const server = options.databaseUrl;
     databaseUrls = Object.fromEntries(
-      CONTEXTS.map((c) => [c, contextDatabaseUrl(server, c, { test: options.test ?? false })]),
+      CONTEXTS.map((c) => [
+        c,
+        contextDatabaseUrl(server, c, {
+          test: options.test ?? false,
+          ...(options.namespace ? { namespace: options.namespace } : {}),
+        }),
+      ]),
     ) as Record<ContextName, string>;
   } else {
     embedded = await startEmbeddedPostgres({ ...options.embedded, contexts: CONTEXTS });

@@ -18,7 +18,9 @@ export default async function setup(project: TestProject) {
   const stack = await startStack({
     portBase: Number(process.env.E2E_PORT_BASE ?? 14000),
     databaseUrl: TEST_SERVER_URL,
-    test: true,
+    // Databases of its own: its workers react to every event in them, which would race the
+    // integration tests' own assertions on the test databases.
+    namespace: "e2e",
     redisUrl: TEST_REDIS_URL,
     embedded: { dataDir: "", basePort: 0 },
     logLevel: "warn",

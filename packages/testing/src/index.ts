@@ -11,6 +11,14 @@ export function testDatabaseUrl(context: ContextName): string {
   return contextDatabaseUrl(TEST_SERVER_URL, context, { test: true });
 }
 
+/**
+ * A context's database in the e2e stack (`shopstream_e2e_<context>`). The running stack's workers
+ * react to every event in its databases, so integration tests must not share them.
+ */
+export function e2eDatabaseUrl(context: ContextName): string {
+  return contextDatabaseUrl(TEST_SERVER_URL, context, { namespace: "e2e" });
+}
+
 /** A short unique suffix so that each test owns its data (emails, SKUs, external ids). */
 export const unique = (prefix = "t") => `${prefix}-${randomUUID().slice(0, 8)}`;
 
