@@ -7,7 +7,7 @@ import { defineConsumer, PermanentEventError } from "@shopstream/events";
 import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
 import { newId } from "@shopstream/outbox";
 import { createLogger } from "@shopstream/service";
-import { freePort, TEST_SERVER_URL } from "@shopstream/testing";
+import { freePort, freePortRange, TEST_SERVER_URL } from "@shopstream/testing";
 
 export { freePort };
 
@@ -222,7 +222,7 @@ export async function widgetState(
 
 /** A Redis server of the test's own (so it can be restarted), persisted with fsync on every write. */
 export async function startPrivateRedis(opts: { policy?: string } = {}) {
-  const port = await freePort();
+  const port = await freePortRange(1);
   const dir = mkdtempSync(join(tmpdir(), "shopstream-redis-"));
   let child: ChildProcess | undefined;
   const start = async () => {

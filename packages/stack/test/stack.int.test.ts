@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { freePortRange, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { describe, expect, it } from "vitest";
 import { StackError, startStack } from "../src/stack.ts";
 
@@ -9,7 +9,7 @@ describe("startStack", () => {
     const stack = await startStack({
       portBase: 15000,
       redisUrl: TEST_REDIS_URL,
-      embedded: { dataDir: "", basePort: await freePort(), inMemory: true },
+      embedded: { dataDir: "", basePort: await freePortRange(5), inMemory: true },
       logLevel: "warn",
       log: (line) => lines.push(line),
       env: { QUEUE_PREFIX: "shopstream-embedded-test" },
@@ -45,7 +45,7 @@ describe("startStack", () => {
   }, 120_000);
 
   it("refuses a Redis that may evict keys, saying how to fix it", async () => {
-    const port = await freePort();
+    const port = await freePortRange(1);
     const redis = spawn(
       "redis-server",
       [
@@ -86,7 +86,7 @@ describe("startStack", () => {
   });
 
   it("refuses to start without Redis and says how to get one", async () => {
-    const port = await freePort();
+    const port = await freePortRange(1);
     const error = await startStack({
       portBase: 15100,
       redisUrl: `redis://127.0.0.1:${port}`,

@@ -54,3 +54,24 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * `count` consecutive free TCP ports, chosen below Linux's ephemeral range (32768+) so that the
+ * outgoing connections of concurrently running tests cannot take one between check and use.
+ */
+export async function freePortRange(count: number): Promise<number> {
+  const { createServer } = await import("node:net");
+  const isFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 10_000);
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await isFree(base + i);
+    if (free) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
