@@ -134,7 +134,9 @@ describe("customer journey through the gateway", () => {
       );
       expect(result.errors).toBeUndefined();
       listed = result.data!.customers;
-      if (listed.totalCount > 0) break;
+      // Wait for the edge itself: the page and its count are separate reads of a read model
+      // that the workers may be writing in between.
+      if (listed.edges.length > 0 && listed.totalCount > 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(listed).toEqual({
