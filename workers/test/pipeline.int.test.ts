@@ -47,6 +47,25 @@ async function setup(
   return { db, consumer: consumer as unknown as EventConsumer, redisUrl };
 }
 
+/** The dead-letter queue of a test's own prefix, closed after the test. */
+function openDeadLetters(db: PipelineDb, redisUrl: string) {
+  const redis = createRedis(redisUrl);
+  const dlq = new DeadLetters(redis, db.prefix);
+  cleanups.push(async () => {
+    await dlq.close();
+    redis.disconnect();
+  });
+  return { redis, dlq };
+}
+
+async function firstDeadLetter(dlq: DeadLetters) {
+  const [entry] = await waitFor("a dead letter", async () => {
+    const list = await dlq.list();
+    return list.length > 0 ? list : undefined;
+  });
+  return entry;
+}
+
 function relay(
   db: PipelineDb,
   consumer: EventConsumer,
@@ -290,16 +309,8 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     const [poison] = widgetSpecs(1, 1);
     poison![0]!.poison = true;
     await writeEvents(db.pool, [...poison!, ...widgetSpecs(5, 1).flat()]);
-    const redis = createRedis(redisUrl);
-    const dlq = new DeadLetters(redis, db.prefix);
-    cleanups.push(async () => {
-      await dlq.close();
-      redis.disconnect();
-    });
-    const [entry] = await waitFor("a dead letter", async () => {
-      const list = await dlq.list();
-      return list.length > 0 ? list : undefined;
-    });
+    const { redis, dlq } = openDeadLetters(db, redisUrl);
+    const entry = await firstDeadLetter(dlq);
     expect(entry).toMatchObject({
       consumer: consumer.name,
       attempts: 3,
@@ -344,16 +355,8 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     runner(db, consumer, redisUrl, { outOfOrderTimeoutMs: 500 });
     const [orphan] = widgetSpecs(1, 1, 2); // version 2 of an aggregate whose version 1 never existed
     await writeEvents(db.pool, orphan!);
-    const redis = createRedis(redisUrl);
-    const dlq = new DeadLetters(redis, db.prefix);
-    cleanups.push(async () => {
-      await dlq.close();
-      redis.disconnect();
-    });
-    const [entry] = await waitFor("a dead letter", async () => {
-      const list = await dlq.list();
-      return list.length > 0 ? list : undefined;
-    });
+    const { dlq } = openDeadLetters(db, redisUrl);
+    const entry = await firstDeadLetter(dlq);
     expect(entry?.error).toMatch(/version 2 arrived before version 1/);
     expect(await countEffects(db.pool)).toBe(0);
   });
@@ -365,16 +368,8 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     const [poison] = widgetSpecs(1, 1);
     poison![0]!.poison = true;
     await writeEvents(db.pool, poison!);
-    const redis = createRedis(redisUrl);
-    const dlq = new DeadLetters(redis, db.prefix);
-    cleanups.push(async () => {
-      await dlq.close();
-      redis.disconnect();
-    });
-    const [entry] = await waitFor("a dead letter", async () => {
-      const list = await dlq.list();
-      return list.length > 0 ? list : undefined;
-    });
+    const { dlq } = openDeadLetters(db, redisUrl);
+    const entry = await firstDeadLetter(dlq);
     expect(entry).toMatchObject({ attempts: 1, error: "widget rejected for good" });
   });
 
