@@ -1,5 +1,10 @@
 import { startStack } from "@shopstream/stack";
-import { TEST_REDIS_URL, TEST_SERVER_URL } from "@shopstream/testing";
+import {
+  E2E_NAMESPACE,
+  E2E_QUEUE_PREFIX,
+  TEST_REDIS_URL,
+  TEST_SERVER_URL,
+} from "@shopstream/testing";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -20,12 +25,12 @@ export default async function setup(project: TestProject) {
     databaseUrl: TEST_SERVER_URL,
     // Databases of its own: its workers react to every event in them, which would race the
     // integration tests' own assertions on the test databases.
-    namespace: "e2e",
+    namespace: E2E_NAMESPACE,
     redisUrl: TEST_REDIS_URL,
     embedded: { dataDir: "", basePort: 0 },
     logLevel: "warn",
     // Own BullMQ keys, so a developer's running stack never consumes the tests' events.
-    env: { QUEUE_PREFIX: "shopstream-e2e", RESERVATION_EXPIRY_EVERY_MS: "500" },
+    env: { QUEUE_PREFIX: E2E_QUEUE_PREFIX, RESERVATION_EXPIRY_EVERY_MS: "500" },
     log: (line) => {
       lines.push(line);
       if (process.env.E2E_VERBOSE) console.log(line);

@@ -12,11 +12,19 @@ export function testDatabaseUrl(context: ContextName): string {
 }
 
 /**
+ * The e2e stack's namespace: its databases are `shopstream_<namespace>_<context>` and its BullMQ
+ * keys `shopstream-<namespace>`. `E2E_NAMESPACE` (default `e2e`) lets two e2e runs on one machine
+ * (two checkouts, say) keep out of each other's way.
+ */
+export const E2E_NAMESPACE = process.env.E2E_NAMESPACE ?? "e2e";
+export const E2E_QUEUE_PREFIX = `shopstream-${E2E_NAMESPACE.replaceAll("_", "-")}`;
+
+/**
  * A context's database in the e2e stack (`shopstream_e2e_<context>`). The running stack's workers
  * react to every event in its databases, so integration tests must not share them.
  */
 export function e2eDatabaseUrl(context: ContextName): string {
-  return contextDatabaseUrl(TEST_SERVER_URL, context, { namespace: "e2e" });
+  return contextDatabaseUrl(TEST_SERVER_URL, context, { namespace: E2E_NAMESPACE });
 }
 
 /** A short unique suffix so that each test owns its data (emails, SKUs, external ids). */
