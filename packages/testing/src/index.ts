@@ -6,9 +6,14 @@ export const TEST_SERVER_URL =
   process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
-/** A context's test database (`shopstream_test_<context>`), migrated by the global setup. */
+/**
+ * A context's test database (`shopstream_test_<context>`), migrated by the global setup.
+ * `TEST_DB_NAMESPACE` (default `test`) gives a second checkout on the same machine its own.
+ */
 export function testDatabaseUrl(context: ContextName): string {
-  return contextDatabaseUrl(TEST_SERVER_URL, context, { test: true });
+  return contextDatabaseUrl(TEST_SERVER_URL, context, {
+    namespace: process.env.TEST_DB_NAMESPACE ?? "test",
+  });
 }
 
 /**
