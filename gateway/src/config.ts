@@ -1,5 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { env, loadConfig, z } from "@shopstream/config";
+import { DEFAULT_OPERATION_LIMITS } from "./limits.ts";
+import type { SubscriptionLimits } from "./live/subscription-server.ts";
+
+/** Largest request: an HTTP body or a WebSocket message (1 MiB). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export const SUBGRAPH_NAMES = [
   "identity",
@@ -14,6 +19,9 @@ const defaultSupergraph = fileURLToPath(
   new URL("../../schema/supergraph.graphql", import.meta.url),
 );
 
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
 const schema = z.object({
   PORT: env.port(4000),
   HOST: z.string().default("0.0.0.0"),
@@ -24,6 +32,19 @@ const schema = z.object({
   INVENTORY_URL: env.httpUrl().optional(),
   PAYMENTS_URL: env.httpUrl().optional(),
   LOG_LEVEL: env.logLevel(),
+  /** Where the workers' live streams are (subscriptions). */
+  REDIS_URL: env.redisUrl(),
+  /** The workers' QUEUE_PREFIX: the live streams are `<prefix>:live:<context>`. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
+    .default("shopstream"),
+  MAX_QUERY_DEPTH: int(1, 100, DEFAULT_OPERATION_LIMITS.maxDepth),
+  MAX_QUERY_TOKENS: int(100, 1_000_000, DEFAULT_OPERATION_LIMITS.maxTokens),
+  WS_MAX_SUBSCRIPTIONS: int(1, 10_000, 25),
+  WS_IDLE_TIMEOUT_MS: int(100, 86_400_000, 60_000),
+  WS_KEEPALIVE_MS: int(100, 3_600_000, 30_000),
+  WS_MAX_BUFFERED_EVENTS: int(10, 1_000_000, 10_000),
 });
 
 /** Every environment variable this process reads. */
@@ -36,6 +57,9 @@ export interface GatewayConfig {
   /** Subgraph URLs that replace the ones recorded in the supergraph (e.g. in Docker). */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   logLevel: "debug" | "info" | "warn" | "error";
+  redisUrl: string;
+  livePrefix: string;
+  limits: SubscriptionLimits;
 }
 
 export function loadGatewayConfig(
@@ -53,5 +77,16 @@ export function loadGatewayConfig(
     supergraphPath: c.SUPERGRAPH_PATH,
     subgraphUrls,
     logLevel: c.LOG_LEVEL,
+    redisUrl: c.REDIS_URL,
+    livePrefix: c.QUEUE_PREFIX,
+    limits: {
+      maxDepth: c.MAX_QUERY_DEPTH,
+      maxTokens: c.MAX_QUERY_TOKENS,
+      maxSubscriptionsPerConnection: c.WS_MAX_SUBSCRIPTIONS,
+      idleTimeoutMs: c.WS_IDLE_TIMEOUT_MS,
+      keepAliveMs: c.WS_KEEPALIVE_MS,
+      maxBufferedEvents: c.WS_MAX_BUFFERED_EVENTS,
+      maxPayloadBytes: BODY_LIMIT_BYTES,
+    },
   };
 }

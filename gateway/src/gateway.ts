@@ -1,9 +1,20 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import type { Logger, RequestContext } from "@shopstream/service";
+import { buildSchema, type GraphQLSchema } from "graphql";
 import type { SubgraphName } from "./config.ts";
+import { DEFAULT_OPERATION_LIMITS, depthLimitRule, type OperationLimits } from "./limits.ts";
+import type { GatewayExecutor } from "./live/entity-fetch.ts";
+
+/**
+ * Apollo loads graphql's CommonJS build, our modules its ES build: two copies of every class.
+ * Apollo-side objects (its schema, its validation errors) must come from the CommonJS one.
+ */
+const cjsGraphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
 /** Forwards tracing headers so subgraph logs and events share the gateway's correlation id. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
@@ -26,7 +37,9 @@ export function createGateway(options: {
   supergraphPath: string;
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   logger: Logger;
+  limits?: OperationLimits;
 }) {
+  const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const supergraphSdl = readFileSync(options.supergraphPath, "utf8");
   const urls = Object.fromEntries(
     subgraphsOf(supergraphSdl).map(({ name, url }) => [
@@ -38,10 +51,27 @@ export function createGateway(options: {
     supergraphSdl,
     buildService: ({ name, url }) => new ForwardingDataSource({ url: urls[name] ?? url }),
   });
+  // The WebSocket path validates and executes subscriptions with our (ES module) graphql, so it
+  // gets its own copy of the API schema, rebuilt whenever the gateway loads one.
+  let apiSchema: GraphQLSchema | null = null;
+  gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
+    apiSchema = buildSchema(cjsGraphql.printSchema(loaded));
+  });
   const server = new ApolloServer<RequestContext>({
     gateway,
     plugins: [ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [depthLimitRule(limits.maxDepth, cjsGraphql.GraphQLError)],
   });
-  return { server, subgraphUrls: urls };
+  /** One operation through the gateway, in-process, as an HTTP request would run. */
+  const executor: GatewayExecutor = async ({ query, variables, actor }) => {
+    const response = await server.executeOperation(
+      { query, variables },
+      { contextValue: { correlationId: randomUUID(), actor } },
+    );
+    if (response.body.kind !== "single") throw new Error("incremental delivery is not supported");
+    return response.body.singleResult as Awaited<ReturnType<GatewayExecutor>>;
+  };
+  return { server, subgraphUrls: urls, executor, apiSchema: () => apiSchema };
 }

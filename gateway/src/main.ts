@@ -1,8 +1,12 @@
 import { ConfigError } from "@shopstream/config";
+import { pingRedis, redisHelp } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
+import { Redis } from "ioredis";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
 import { mountGraphiQL } from "./graphiql.ts";
+import { LiveHub } from "./live/hub.ts";
+import { startSubscriptionServer } from "./live/subscription-server.ts";
 
 let config: ReturnType<typeof loadGatewayConfig>;
 try {
@@ -15,7 +19,13 @@ try {
 const logger = createLogger("gateway", config.logLevel);
 
 await runService(logger, async () => {
-  const { server, subgraphUrls } = createGateway({ ...config, logger });
+  try {
+    await pingRedis(config.redisUrl);
+  } catch {
+    process.stderr.write(`gateway: ${redisHelp(config.redisUrl)}\n`);
+    process.exit(1);
+  }
+  const { server, subgraphUrls, executor, apiSchema } = createGateway({ ...config, logger });
   const readiness = Object.fromEntries(
     Object.entries(subgraphUrls).map(([name, url]) => [
       name,
@@ -25,7 +35,15 @@ await runService(logger, async () => {
       },
     ]),
   );
-  return startHttpService({
+  const reader = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  for (const r of [reader, subscriber]) {
+    r.on("error", (error) => logger.warn("redis", { error: String(error) }));
+  }
+  readiness.redis = async () => {
+    await reader.ping();
+  };
+  const http = await startHttpService({
     name: "gateway",
     port: config.port,
     host: config.host,
@@ -35,4 +53,25 @@ await runService(logger, async () => {
     readiness,
     routes: mountGraphiQL,
   });
+  const hub = new LiveHub({ subscriber, reader, prefix: config.livePrefix, logger });
+  const subscriptions = startSubscriptionServer({
+    server: http.server,
+    path: "/graphql",
+    schema: apiSchema,
+    executor,
+    hub,
+    reader,
+    prefix: config.livePrefix,
+    limits: config.limits,
+    logger,
+  });
+  return {
+    async stop() {
+      await subscriptions.close();
+      await hub.close();
+      await http.stop();
+      reader.disconnect();
+      subscriber.disconnect();
+    },
+  };
 });

@@ -12,6 +12,12 @@ export const ERROR_CATALOG = {
   DUPLICATE: "A unique value (email, SKU, idempotency key, ...) is already taken.",
   UNAUTHENTICATED: "The request carries no valid credentials.",
   FORBIDDEN: "The caller may not perform this operation.",
+  CURSOR_EXPIRED:
+    "The subscription's `after` cursor is older than the retained live history; resubscribe without it and reload.",
+  TOO_MANY_SUBSCRIPTIONS:
+    "The WebSocket connection already holds the most subscriptions allowed; complete one or open another connection.",
+  SUBSCRIBER_TOO_SLOW:
+    "The subscriber fell too far behind the live events and was ended; resume with `after` its last cursor.",
   INTERNAL_SERVER_ERROR: "An unexpected failure; it was logged with the correlation id given.",
 } as const;
 

@@ -30,7 +30,12 @@ export default async function setup(project: TestProject) {
     embedded: { dataDir: "", basePort: 0 },
     logLevel: "warn",
     // Own BullMQ keys, so a developer's running stack never consumes the tests' events.
-    env: { QUEUE_PREFIX: E2E_QUEUE_PREFIX, RESERVATION_EXPIRY_EVERY_MS: "500" },
+    env: {
+      QUEUE_PREFIX: E2E_QUEUE_PREFIX,
+      RESERVATION_EXPIRY_EVERY_MS: "500",
+      // Short enough for a test to watch an idle WebSocket being closed.
+      WS_IDLE_TIMEOUT_MS: "1500",
+    },
     log: (line) => {
       lines.push(line);
       if (process.env.E2E_VERBOSE) console.log(line);

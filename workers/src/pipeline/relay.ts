@@ -1,12 +1,12 @@
 import type { ContextName } from "@shopstream/db";
 import type { EventConsumer } from "@shopstream/events";
+import { appendLive, DEFAULT_LIVE_HISTORY } from "@shopstream/live";
 import type { DomainEvent, EventMetadata } from "@shopstream/outbox";
 import type { Logger } from "@shopstream/service";
 import { Queue } from "bullmq";
 import pg from "pg";
 import { backoffDelay } from "./backoff.ts";
 import { DEFAULT_ATTEMPTS, eventJobOptions } from "./job-options.ts";
-import { appendLive, DEFAULT_LIVE_HISTORY } from "./live-channel.ts";
 import { consumerQueueName } from "./names.ts";
 import { createRedis } from "./redis.ts";
 

@@ -1,6 +1,10 @@
 import type { DomainEvent } from "@shopstream/outbox";
 import type { ChainableCommander, Redis } from "ioredis";
-import { liveChannel, liveStreamKey } from "./names.ts";
+
+/** Redis stream holding a context's recent events for live subscribers. */
+export const liveStreamKey = (prefix: string, context: string) => `${prefix}:live:${context}`;
+/** Pub/sub channel announcing new entries in a context's live stream. */
+export const liveChannel = (prefix: string, context: string) => `${prefix}:live:${context}:new`;
 
 /** One entry of a context's live stream. */
 export interface LiveEvent {
@@ -66,7 +70,7 @@ export async function readLiveAfter(
     const [oldest] = await redis.xrange(key, "-", "+", "COUNT", 1);
     if (
       oldest &&
-      compareIds(oldest[0], cursor) > 0 &&
+      compareStreamIds(oldest[0], cursor) > 0 &&
       (await redis.xrange(key, cursor, cursor)).length === 0
     ) {
       throw new CursorExpiredError(
@@ -81,18 +85,23 @@ export async function readLiveAfter(
     "COUNT",
     count,
   );
-  return entries.map(([id, fields]) => {
-    const value = (name: string) => fields[fields.indexOf(name) + 1] ?? "";
-    return {
-      cursor: id,
-      position: value("position"),
-      event: JSON.parse(value("event")) as DomainEvent,
-    };
-  });
+  return entries.map(([id, fields]) => parseLiveEntry(id, fields));
 }
 
-function compareIds(a: string, b: string): number {
+/** One XRANGE entry of a live stream as a LiveEvent. */
+export function parseLiveEntry(id: string, fields: string[]): LiveEvent {
+  const value = (name: string) => fields[fields.indexOf(name) + 1] ?? "";
+  return {
+    cursor: id,
+    position: value("position"),
+    event: JSON.parse(value("event")) as DomainEvent,
+  };
+}
+
+/** Orders Redis stream ids (`<ms>-<seq>`) numerically. */
+export function compareStreamIds(a: string, b: string): number {
   const [am = 0n, as = 0n] = a.split("-").map(BigInt);
   const [bm = 0n, bs = 0n] = b.split("-").map(BigInt);
-  return am === bm ? Number(as - bs) : am < bm ? -1 : 1;
+  if (am !== bm) return am < bm ? -1 : 1;
+  return as === bs ? 0 : as < bs ? -1 : 1;
 }

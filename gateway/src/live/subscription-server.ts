@@ -1,0 +1,354 @@
+import type { IncomingMessage, Server } from "node:http";
+import { createErrorFormatter } from "@shopstream/errors";
+import type { Logger } from "@shopstream/service";
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+  type GraphQLError as GraphQLErrorType,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
+// graphql-ws names it like a React hook; it is not one.
+import { useServer as attachGraphqlWs } from "graphql-ws/use/ws";
+import type { Redis } from "ioredis";
+import { type WebSocket, WebSocketServer } from "ws";
+import { depthLimitRule, type OperationLimits } from "../limits.ts";
+import { decodeLiveCursor } from "./cursor.ts";
+import { EntityFetcher, type GatewayExecutor } from "./entity-fetch.ts";
+import type { LiveHub } from "./hub.ts";
+import { openLiveStream } from "./live-stream.ts";
+import { LIVE_SOURCES, type LivePayload } from "./sources.ts";
+
+/** Who holds a WebSocket connection; what the security work will extend. */
+export interface Principal {
+  actor: string;
+}
+
+/**
+ * Called once per connection with the `connection_init` payload and the upgrade request; null
+ * (or a throw) refuses the connection with 4403 Forbidden. This is where token checks plug in.
+ */
+export type Authenticate = (
+  connectionParams: Readonly<Record<string, unknown>>,
+  request: IncomingMessage,
+) => Promise<Principal | null> | Principal | null;
+
+/** Until the security work lands: everyone, named by `actor` like the HTTP path's `x-actor`. */
+export const actorFromParams: Authenticate = (params) => {
+  const actor = params.actor;
+  return {
+    actor:
+      typeof actor === "string" && actor.length > 0 && actor.length <= 200 ? actor : "anonymous",
+  };
+};
+
+export interface SubscriptionLimits extends OperationLimits {
+  /** Most subscriptions (and in-flight operations) one connection may hold. */
+  maxSubscriptionsPerConnection: number;
+  /** A connection holding no subscription for this long is closed. */
+  idleTimeoutMs: number;
+  /** WebSocket ping interval; a peer that misses a pong in between is dropped. */
+  keepAliveMs: number;
+  /** Live events held for one slow subscriber before it is ended (SUBSCRIBER_TOO_SLOW). */
+  maxBufferedEvents: number;
+  /** Largest message accepted, like the HTTP path's body limit. */
+  maxPayloadBytes: number;
+}
+
+export interface SubscriptionServerOptions {
+  server: Server;
+  path: string;
+  /** The supergraph's API schema (the one HTTP requests are validated against), as it is now. */
+  schema: () => GraphQLSchema | null;
+  /** Runs queries and mutations, and entity look-ups, through the gateway. */
+  executor: GatewayExecutor;
+  hub: LiveHub;
+  reader: Redis;
+  prefix: string;
+  limits: SubscriptionLimits;
+  authenticate?: Authenticate;
+  logger: Logger;
+}
+
+interface Connection {
+  principal: Principal;
+  operations: Set<string>;
+  idle: NodeJS.Timeout | undefined;
+  alive: boolean;
+}
+
+interface OperationContext {
+  principal: Principal;
+  /** Set for queries and mutations: they run through the gateway exactly as over HTTP. */
+  delegate?: { query: string; variables: Record<string, unknown>; operationName?: string };
+}
+
+const LIVE = new WeakSet<object>();
+const FETCHED = new WeakSet<object>();
+
+/** Remembers every object of a fetched entity: their keys are response keys (aliases). */
+function markFetched(value: unknown): void {
+  if (typeof value !== "object" || value === null || FETCHED.has(value)) return;
+  FETCHED.add(value);
+  for (const child of Object.values(value)) markFetched(child);
+}
+
+const validationError = (message: string, code: string, extra: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code, ...extra } });
+
+/**
+ * GraphQL over WebSocket (graphql-ws) on the gateway's own HTTP server and path. Subscriptions
+ * come from the live streams through one hub per process; every event is then executed against
+ * the subscriber's selection with graphql-js, and each entity field (`order`, `variant`, …) is
+ * loaded through the federated gateway with exactly the sub-selection asked for. Queries and
+ * mutations sent over the socket run through the gateway like HTTP ones.
+ */
+export function startSubscriptionServer(options: SubscriptionServerOptions) {
+  const { limits, logger } = options;
+  const authenticate = options.authenticate ?? actorFromParams;
+  const fetcher = new EntityFetcher(options.executor);
+  const formatError = createErrorFormatter(logger);
+  const connections = new Map<WebSocket, Connection>();
+  const rules = [...specifiedRules, depthLimitRule(limits.maxDepth, GraphQLError)];
+
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: options.path,
+    maxPayload: limits.maxPayloadBytes,
+  });
+
+  const armIdle = (socket: WebSocket, connection: Connection) => {
+    clearTimeout(connection.idle);
+    connection.idle = setTimeout(() => {
+      if (connection.operations.size === 0) socket.close(1000, "Idle timeout");
+    }, limits.idleTimeoutMs);
+    connection.idle.unref();
+  };
+
+  wss.on("connection", (socket) => {
+    const connection: Connection = {
+      principal: { actor: "anonymous" },
+      operations: new Set(),
+      idle: undefined,
+      alive: true,
+    };
+    connections.set(socket, connection);
+    armIdle(socket, connection);
+    socket.on("pong", () => {
+      connection.alive = true;
+    });
+    socket.once("close", () => {
+      clearTimeout(connection.idle);
+      connections.delete(socket);
+    });
+  });
+
+  const keepAlive = setInterval(() => {
+    for (const [socket, connection] of connections) {
+      if (!connection.alive) {
+        socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      socket.ping();
+    }
+  }, limits.keepAliveMs);
+  keepAlive.unref();
+
+  const subscribeFieldResolver: GraphQLFieldResolver<unknown, OperationContext> = async (
+    _source,
+    args,
+    _context,
+    info,
+  ) => {
+    const live = LIVE_SOURCES[info.fieldName];
+    if (!live) throw new GraphQLError(`${info.fieldName} is not served live by this gateway`);
+    const select = live.filter(args);
+    const after =
+      args.after === undefined || args.after === null
+        ? null
+        : decodeLiveCursor(String(args.after), live.context);
+    return openLiveStream({
+      hub: options.hub,
+      reader: options.reader,
+      prefix: options.prefix,
+      context: live.context,
+      after,
+      maxBuffered: limits.maxBufferedEvents,
+      select: (event) => {
+        const payload = select(event);
+        if (payload) LIVE.add(payload);
+        return payload;
+      },
+    });
+  };
+
+  const fieldResolver: GraphQLFieldResolver<unknown, OperationContext> = async (
+    source,
+    _args,
+    context,
+    info,
+  ) => {
+    if (info.parentType === info.schema.getSubscriptionType()) return source;
+    if (typeof source !== "object" || source === null) return undefined;
+    if (LIVE.has(source)) {
+      const payload = source as LivePayload;
+      const ref = payload.entities[info.fieldName];
+      if (ref) {
+        const entity = await fetcher.fetch(payload.cursor, ref, info, context.principal.actor);
+        markFetched(entity);
+        return entity;
+      }
+      return info.fieldName === "cursor" ? payload.cursor : payload.fields[info.fieldName];
+    }
+    const record = source as Record<string, unknown>;
+    return FETCHED.has(source) ? record[info.path.key as string] : record[info.fieldName];
+  };
+
+  const format = (errors: readonly GraphQLErrorType[]) =>
+    errors.map((e) => formatError(e.toJSON(), e));
+
+  const server = attachGraphqlWs<
+    Record<string, unknown>,
+    { socket: WebSocket; request: IncomingMessage }
+  >(
+    {
+      connectionInitWaitTimeout: 5_000,
+      onConnect: async (ctx) => {
+        const connection = connections.get(ctx.extra.socket);
+        try {
+          const principal = await authenticate(ctx.connectionParams ?? {}, ctx.extra.request);
+          if (!principal || !connection) return false;
+          connection.principal = principal;
+          return true;
+        } catch (error) {
+          logger.warn("websocket authentication failed", { error: String(error) });
+          return false;
+        }
+      },
+      onSubscribe: (ctx, id, payload) => {
+        const connection = connections.get(ctx.extra.socket);
+        const schema = options.schema();
+        if (!connection || !schema) {
+          return [validationError("The gateway is not ready yet", "SERVICE_UNAVAILABLE")];
+        }
+        if (connection.operations.size >= limits.maxSubscriptionsPerConnection) {
+          return [
+            validationError(
+              `This connection already holds ${limits.maxSubscriptionsPerConnection} subscriptions, the most allowed; complete one or open another connection`,
+              "TOO_MANY_SUBSCRIPTIONS",
+              { limit: limits.maxSubscriptionsPerConnection },
+            ),
+          ];
+        }
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
+        } catch (error) {
+          return [
+            validationError(
+              error instanceof Error ? error.message : String(error),
+              "GRAPHQL_PARSE_FAILED",
+            ),
+          ];
+        }
+        const problems = validate(schema, document, rules);
+        if (problems.length > 0) {
+          return problems.map((p) =>
+            validationError(p.message, "GRAPHQL_VALIDATION_FAILED", {
+              ...(p.locations ? { locations: p.locations } : {}),
+            }),
+          );
+        }
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) {
+          return [validationError("Unable to identify the operation", "GRAPHQL_VALIDATION_FAILED")];
+        }
+        connection.operations.add(id);
+        clearTimeout(connection.idle);
+        const variables = payload.variables ?? {};
+        const contextValue: OperationContext = {
+          principal: connection.principal,
+          ...(operation.operation === "subscription"
+            ? {}
+            : {
+                delegate: {
+                  query: payload.query,
+                  variables,
+                  ...(payload.operationName ? { operationName: payload.operationName } : {}),
+                },
+              }),
+        };
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          variableValues: variables,
+          operationName: payload.operationName ?? null,
+          contextValue,
+          fieldResolver,
+          subscribeFieldResolver,
+        };
+        return args;
+      },
+      execute: async (args: ExecutionArgs): Promise<ExecutionResult> => {
+        const context = args.contextValue as OperationContext;
+        if (!context.delegate) return execute(args);
+        const result = await options.executor({
+          query: context.delegate.query,
+          variables: context.delegate.variables,
+          actor: context.principal.actor,
+        });
+        // Already shaped by the gateway's HTTP path; re-wrapped only because the protocol
+        // serializes GraphQLError instances.
+        return {
+          ...(result.data !== undefined ? { data: result.data } : {}),
+          ...(result.errors
+            ? {
+                errors: result.errors.map(
+                  (e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} }),
+                ),
+              }
+            : {}),
+        };
+      },
+      onNext: (_ctx, _id, _payload, args, result) => {
+        if (!result.errors || (args.contextValue as OperationContext).delegate) return;
+        return { ...result, errors: format(result.errors) };
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onComplete: (ctx, id) => {
+        const connection = connections.get(ctx.extra.socket);
+        if (!connection?.operations.delete(id)) return;
+        if (connection.operations.size === 0) armIdle(ctx.extra.socket, connection);
+      },
+    },
+    wss,
+  );
+
+  return {
+    fetcher,
+    /** Open WebSocket connections. */
+    get connections() {
+      return connections.size;
+    },
+    /** Active operations over all connections. */
+    get operations() {
+      let n = 0;
+      for (const c of connections.values()) n += c.operations.size;
+      return n;
+    },
+    async close(): Promise<void> {
+      clearInterval(keepAlive);
+      for (const socket of connections.keys()) socket.close(1001, "Going away");
+      await server.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import { type Client, createClient } from "graphql-ws";
+import WebSocket from "ws";
+
+export interface LiveResult<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** The gateway's WebSocket URL for its HTTP GraphQL URL. */
+export const wsUrlOf = (gatewayUrl: string) => gatewayUrl.replace(/^http/, "ws");
+
+/** A graphql-ws client on the gateway, as a dashboard would open one. */
+export function liveClient(gatewayUrl: string, connectionParams: Record<string, unknown> = {}) {
+  return createClient({
+    url: wsUrlOf(gatewayUrl),
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+    lazy: true,
+  });
+}
+
+/**
+ * One subscription's results, collected as they arrive; `until` waits (with a deadline) for a
+ * condition on them. `ended` says whether the server completed it or failed it.
+ */
+export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+  const results: LiveResult<T>[] = [];
+  const state = { ended: false, error: undefined as unknown };
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const w of waiters) w();
+  };
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => {
+        results.push(value as LiveResult<T>);
+        notify();
+      },
+      error: (error) => {
+        state.error = error;
+        state.ended = true;
+        notify();
+      },
+      complete: () => {
+        state.ended = true;
+        notify();
+      },
+    },
+  );
+  const until = (done: (r: LiveResult<T>[]) => boolean, timeoutMs = 20_000, what = "results") =>
+    new Promise<LiveResult<T>[]>((resolve, reject) => {
+      const check = () => {
+        if (done(results)) {
+          cleanup();
+          resolve(results);
+        } else if (state.ended) {
+          cleanup();
+          reject(
+            new Error(
+              `subscription ended before ${what}: ${JSON.stringify({ results, error: describeError(state.error) })}`,
+            ),
+          );
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(results)}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiters.delete(check);
+      };
+      waiters.add(check);
+      check();
+    });
+  return { results, state, until, unsubscribe };
+}
+
+/** graphql-ws reports protocol errors as an array of GraphQL errors, socket failures as events. */
+export function describeError(error: unknown): unknown {
+  if (Array.isArray(error)) return error;
+  if (error && typeof error === "object" && "code" in error) {
+    const e = error as { code: number; reason: string };
+    return { code: e.code, reason: e.reason };
+  }
+  return error instanceof Error ? error.message : error;
+}

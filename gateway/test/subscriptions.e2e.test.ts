@@ -1,0 +1,480 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { encodeLiveCursor } from "../src/live/cursor.ts";
+import { collect, describeError, liveClient, wsUrlOf } from "./live-client.ts";
+
+const gateway = () => inject("gatewayUrl");
+const provider = () => inject("serviceUrls")["payment-provider"]!;
+
+async function ok<T>(query: string, variables: Record<string, unknown> = {}, url = gateway()) {
+  const result = await graphql<T>(url, query, variables);
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data as T;
+}
+
+/** Retries while `code` says the events carrying the prerequisites are still on their way. */
+async function eventually<T>(query: string, variables: Record<string, unknown>, code: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const result = await graphql<T>(gateway(), query, variables);
+    if (result.errors?.[0]?.extensions?.code !== code || Date.now() > deadline) {
+      expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+      return result.data as T;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** An active variant with `units` in a warehouse of its own, and a customer ordering can see. */
+async function shop(tag: string, units: number) {
+  const { registerCustomer } = await ok<{ registerCustomer: { id: string; email: string } }>(
+    `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id email } }`,
+    {
+      input: {
+        externalId: `ext-${tag}`,
+        email: `${tag.toLowerCase()}@example.com`,
+        firstName: "Grace",
+        lastName: "Hopper",
+      },
+    },
+  );
+  const { createProduct } = await ok<{ createProduct: { id: string } }>(
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+    { input: { sku: tag, title: `Lamp ${tag}` } },
+  );
+  const { addProductVariant } = await ok<{ addProductVariant: { id: string } }>(
+    `mutation($id: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $id, input: $input) { id } }`,
+    {
+      id: createProduct.id,
+      input: { variantSku: `${tag}-V`, price: { amount: 2500, currency: "EUR" } },
+    },
+  );
+  await ok(`mutation($id: ID!) { activateProduct(id: $id) { id } }`, { id: createProduct.id });
+  const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
+    `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
+    {
+      input: {
+        name: unique("Live"),
+        address: { street: "1 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
+        capacity: 1000,
+        zones: ["REGULAR"],
+      },
+    },
+  );
+  const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
+    `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
+    { input: { variantId: addProductVariant.id, warehouseId: createWarehouse.id } },
+  );
+  if (units > 0) {
+    await ok(
+      `mutation($id: ID!, $q: Int!) { receiveStock(stockItemId: $id, quantity: $q, reference: "PO") { onHand } }`,
+      { id: initializeStock.id, q: units },
+    );
+  }
+  return {
+    customer: registerCustomer,
+    variantId: addProductVariant.id,
+    warehouseId: createWarehouse.id,
+    stockItemId: initializeStock.id,
+  };
+}
+
+/** Places an order for one unit (once ordering has heard of the customer and the variant). */
+async function placeOrder(customerId: string, variantId: string) {
+  const { placeOrder } = await eventually<{ placeOrder: { id: string } }>(
+    `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+    { input: { customerId, lines: [{ variantId, quantity: 1 }] } },
+    "VALIDATION_FAILED",
+  );
+  const scripted = await fetch(`${provider()}/script`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ orderId: placeOrder.id, outcomes: [{ outcome: "succeed" }] }),
+  });
+  expect(scripted.status).toBe(204);
+  return placeOrder.id;
+}
+
+async function waitForStatus(orderId: string, status: string) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { order } = await ok<{ order: { status: string } }>(
+      `query($id: ID!) { order(id: $id) { status } }`,
+      { id: orderId },
+    );
+    if (order.status === status) return;
+    if (Date.now() > deadline) throw new Error(`order ${orderId} stuck at ${order.status}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface OrderChange {
+  orderStatusChanged: {
+    cursor: string;
+    event: string;
+    previousStatus: string | null;
+    status: string;
+    occurredAt: string;
+    order: {
+      id: string;
+      status: string;
+      customer: { email: string };
+      payments: { status: string; amount: { amount: number } }[];
+    };
+  };
+}
+
+const ORDER_CHANGES = `subscription($id: ID!, $after: String) {
+  orderStatusChanged(orderId: $id, after: $after) {
+    cursor event previousStatus status occurredAt
+    order { id status customer { email } payments { status amount { amount } } }
+  }
+}`;
+
+const changesOf = (rs: { data?: OrderChange | null }[], orderId: string) =>
+  rs.map((r) => r.data?.orderStatusChanged).filter((c) => c?.order.id === orderId);
+const statuses = (rs: { data?: OrderChange | null }[], orderId: string) =>
+  changesOf(rs, orderId).map((c) => c!.status);
+
+/**
+ * Waits until the subscriptions are live. graphql-ws has no "subscribed" acknowledgement, so the
+ * test makes a matching change (`probe`) and waits to see it, again until it is seen; only what
+ * happens afterwards is asserted on.
+ */
+async function whenLive(subs: { results: unknown[] }[], probe: () => Promise<unknown>) {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const counts = subs.map((s) => s.results.length);
+    await probe();
+    const deadline = Date.now() + 1_500;
+    while (Date.now() < deadline) {
+      if (subs.every((s, i) => s.results.length > counts[i]!)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error("the subscriptions never saw a probe");
+}
+
+const ORDERS_OF_CUSTOMER = ORDER_CHANGES.replace("orderId: $id", "customerId: $id");
+
+describe("live subscriptions through the gateway (graphql-ws)", () => {
+  const clients: { dispose(): unknown }[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+  });
+  const client = (params: Record<string, unknown> = {}, url = gateway()) => {
+    const c = liveClient(url, params);
+    clients.push(c);
+    return c;
+  };
+
+  it("streams one order through the checkout saga, in order, with fields of three subgraphs", async () => {
+    const tag = unique("LIVE").toUpperCase();
+    const { customer, variantId } = await shop(tag, 5);
+    const sub = collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, { id: customer.id });
+    await whenLive([sub], () => placeOrder(customer.id, variantId));
+
+    const orderId = await placeOrder(customer.id, variantId);
+    await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+    const results = await sub.until((rs) => statuses(rs, orderId).includes("PAID"), 20_000, "PAID");
+
+    expect(
+      results.every((r) => r.errors === undefined),
+      JSON.stringify(results),
+    ).toBe(true);
+    const changes = changesOf(results, orderId).map((c) => c!);
+    expect(changes.map((c) => [c.event, c.previousStatus, c.status])).toEqual([
+      ["OrderPlaced", null, "CREATED"],
+      ["OrderConfirmed", "CREATED", "CONFIRMED"],
+      ["OrderPaymentPending", "CONFIRMED", "PAYMENT_PENDING"],
+      ["OrderPaid", "PAYMENT_PENDING", "PAID"],
+    ]);
+    for (const c of changes) {
+      expect(c.order.customer.email).toBe(customer.email); // identity
+      expect(Array.isArray(c.order.payments)).toBe(true); // payments
+      expect(Date.parse(c.occurredAt)).not.toBeNaN();
+    }
+    expect(new Set(changes.map((c) => c.cursor)).size).toBe(4);
+    // Delivered after the payment committed, so payments has it whatever the timing.
+    expect(changes[3]!.order.payments).toEqual([{ status: "SUCCEEDED", amount: { amount: 2500 } }]);
+  });
+
+  it("resumes after a cursor with exactly the missed events, then continues live", async () => {
+    const tag = unique("RES").toUpperCase();
+    const { customer, variantId } = await shop(tag, 5);
+    const first = client();
+    const before = collect<OrderChange>(first, ORDERS_OF_CUSTOMER, { id: customer.id });
+    await whenLive([before], () => placeOrder(customer.id, variantId));
+
+    const orderId = await placeOrder(customer.id, variantId);
+    await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+    const seen = await before.until(
+      (rs) => statuses(rs, orderId).includes("CONFIRMED"),
+      20_000,
+      "CONFIRMED",
+    );
+    const cursor = changesOf(seen, orderId).find((c) => c!.status === "CONFIRMED")!.cursor;
+    await first.dispose();
+
+    // Disconnected: the saga pays the order and an operator starts processing it.
+    await waitForStatus(orderId, "PAID");
+    await ok(`mutation($id: ID!) { markOrderProcessing(id: $id) { id } }`, { id: orderId });
+
+    const resumed = collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, {
+      id: customer.id,
+      after: cursor,
+    });
+    await resumed.until((rs) => rs.length >= 3, 20_000, "the missed events");
+    await ok(`mutation($id: ID!) { recordOrderShipment(orderId: $id) { id } }`, { id: orderId });
+    const all = await resumed.until((rs) => rs.length >= 4, 20_000, "SHIPPED");
+    // Give a duplicate the chance to show up before asserting there is none.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      all.every((r) => r.errors === undefined),
+      JSON.stringify(all),
+    ).toBe(true);
+    expect(all.map((r) => r.data!.orderStatusChanged.status)).toEqual([
+      "PAYMENT_PENDING",
+      "PAID",
+      "PROCESSING",
+      "SHIPPED",
+    ]);
+    expect(all.map((r) => r.data!.orderStatusChanged.order.id)).toEqual(Array(4).fill(orderId));
+    expect(all.map((r) => r.data!.orderStatusChanged.cursor)).not.toContain(cursor);
+  });
+
+  it("a stock subscription sees every reservation of a small flash sale", async () => {
+    const tag = unique("FLASH").toUpperCase();
+    const { variantId, stockItemId, warehouseId } = await shop(tag, 0);
+    const sub = collect<{
+      stockLevelChanged: {
+        event: string;
+        previous: { available: number };
+        current: { available: number; reserved: number };
+        variant: { id: string; variantSku: string; availability: { onHand: number } };
+        stockItem: { id: string };
+        warehouse: { id: string };
+      };
+    }>(
+      client(),
+      `subscription($v: ID!) { stockLevelChanged(variantId: $v) {
+        event previous { available } current { available reserved }
+        variant { id variantSku availability { onHand } } stockItem { id } warehouse { id }
+      } }`,
+      { v: variantId },
+    );
+    // Each probe receives one unit; once one is seen the subscription is live.
+    await whenLive([sub], () =>
+      ok(`mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
+        id: stockItemId,
+      }),
+    );
+    const { stockItem } = await ok<{ stockItem: { available: number } }>(
+      `query($id: ID!) { stockItem(id: $id) { available } }`,
+      { id: stockItemId },
+    );
+    const units = stockItem.available;
+    const before = sub.results.length;
+    const buyers = await Promise.all(
+      Array.from({ length: units + 7 }, () =>
+        graphql<{ reserveStock: { id: string } }>(
+          gateway(),
+          `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`,
+          { input: { stockItemId, quantity: 1 } },
+        ),
+      ),
+    );
+    const winners = buyers.filter((b) => !b.errors).length;
+    const losers = buyers.filter((b) => b.errors?.[0]?.extensions?.code === "INSUFFICIENT_STOCK");
+    expect([winners, losers.length]).toEqual([units, 7]);
+
+    const all = await sub.until((rs) => rs.length >= before + units, 20_000, "the reservations");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(
+      all.every((r) => r.errors === undefined),
+      JSON.stringify(all),
+    ).toBe(true);
+    const changes = all.slice(before).map((r) => r.data!.stockLevelChanged);
+    const countdown = Array.from({ length: units }, (_, i) => units - 1 - i);
+    expect(changes.map((c) => c.event)).toEqual(Array(units).fill("StockReserved"));
+    expect(changes.map((c) => c.current.available)).toEqual(countdown);
+    expect(changes.map((c) => c.previous.available)).toEqual(countdown.map((n) => n + 1));
+    expect(changes.map((c) => c.current.reserved)).toEqual(countdown.map((n) => units - n));
+    for (const c of changes) {
+      expect(c.variant).toEqual({
+        id: variantId,
+        variantSku: `${tag}-V`,
+        availability: { onHand: units },
+      });
+      expect(c.stockItem.id).toBe(stockItemId);
+      expect(c.warehouse.id).toBe(warehouseId);
+    }
+  });
+
+  it("rejects bad queries, bad and expired cursors, and too many subscriptions", async () => {
+    const c = client();
+    const failure = async (query: string, variables: Record<string, unknown> = {}) => {
+      const sub = collect(c, query, variables);
+      await sub.until(() => sub.state.ended, 10_000, "the rejection").catch(() => {});
+      const errors = (sub.state.error ?? sub.results[0]?.errors) as
+        | { message: string; extensions?: { code?: string } }[]
+        | undefined;
+      expect(Array.isArray(errors), JSON.stringify(describeError(sub.state.error))).toBe(true);
+      return errors![0]!;
+    };
+
+    const unknownField = await failure(`subscription { orderStatusChanged { nope } }`);
+    expect(unknownField.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(unknownField.message).toContain("nope");
+
+    // The HTTP path's depth limit applies on the WebSocket too, with the same message.
+    const deep = `order ${"{ customer { orders { edges { node ".repeat(4)}{ id }${" } } } }".repeat(4)}`;
+    const wsDeep = await failure(`subscription { orderStatusChanged { ${deep} } }`);
+    const httpDeep = await graphql(
+      gateway(),
+      `query { order(id: "01900000-0000-7000-8000-000000000000") ${deep.slice("order ".length)} }`,
+    );
+    expect(wsDeep.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(wsDeep.message).toMatch(/nested \d+ fields deep; the most allowed is 15/);
+    expect(httpDeep.errors?.[0]?.message).toMatch(/nested \d+ fields deep; the most allowed is 15/);
+
+    const badId = await failure(`subscription { orderStatusChanged(orderId: "42") { status } }`);
+    expect(badId.extensions?.code).toBe("VALIDATION_FAILED");
+
+    const notACursor = await failure(
+      `subscription { orderStatusChanged(after: "bm9wZQ") { status } }`,
+    );
+    expect(notACursor.extensions?.code).toBe("VALIDATION_FAILED");
+
+    // A stock cursor is not an order cursor.
+    const wrongStream = await failure(
+      `subscription($a: String) { orderStatusChanged(after: $a) { status } }`,
+      {
+        a: encodeLiveCursor("inventory", "1-0"),
+      },
+    );
+    expect(wrongStream.extensions?.code).toBe("VALIDATION_FAILED");
+
+    // Ordering's stream holds events of this run, so its very first id has been passed by.
+    const expired = await failure(
+      `subscription($a: String) { orderStatusChanged(after: $a) { status } }`,
+      {
+        a: encodeLiveCursor("ordering", "1-0"),
+      },
+    );
+    expect(expired.extensions?.code).toBe("CURSOR_EXPIRED");
+
+    // The per-connection cap (25): the 26th subscription on one connection is refused, the
+    // others keep running, and a second connection may hold its own.
+    const crowded = client();
+    const held = Array.from({ length: 25 }, () =>
+      collect(crowded, `subscription { stockLevelChanged { event } }`),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const extra = collect(crowded, `subscription { stockLevelChanged { event } }`);
+    await extra.until(() => extra.state.ended, 10_000, "the refusal");
+    const refused = extra.state.error as { extensions?: { code?: string } }[];
+    expect(refused[0]?.extensions?.code).toBe("TOO_MANY_SUBSCRIPTIONS");
+    expect(held.every((h) => !h.state.ended)).toBe(true);
+    for (const h of held) h.unsubscribe();
+  });
+
+  it("closes idle connections and serves queries and mutations over the socket too", async () => {
+    const socket = new WebSocket(wsUrlOf(gateway()), "graphql-transport-ws");
+    const messages: { type: string; id?: string; payload?: unknown }[] = [];
+    socket.on("message", (data) => messages.push(JSON.parse(String(data))));
+    await new Promise((r) => socket.once("open", r));
+    socket.send(JSON.stringify({ type: "connection_init", payload: { actor: "dashboard-test" } }));
+    // The protocol allows operations only once the server acknowledged the connection.
+    while (messages.length === 0) await new Promise((r) => setTimeout(r, 20));
+    socket.send(
+      JSON.stringify({
+        id: "q1",
+        type: "subscribe",
+        payload: { query: `{ warehouses(first: 1) { totalCount } }` },
+      }),
+    );
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.once("close", (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+    expect(
+      messages.map((m) => m.type),
+      JSON.stringify(closed),
+    ).toEqual(["connection_ack", "next", "complete"]);
+    expect(messages[1]!.payload).toMatchObject({
+      data: { warehouses: { totalCount: expect.any(Number) } },
+    });
+    // WS_IDLE_TIMEOUT_MS is 1500 in the e2e stack.
+    expect(closed).toEqual({ code: 1000, reason: "Idle timeout" });
+  });
+
+  it("serves subscribers from two gateway processes with one Redis subscription per channel each", async () => {
+    const urls = inject("serviceUrls");
+    const port = await freePort();
+    const second: ChildProcess = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("../src/main.ts", import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          LOG_LEVEL: "warn",
+          REDIS_URL: TEST_REDIS_URL,
+          QUEUE_PREFIX: E2E_QUEUE_PREFIX,
+          ...Object.fromEntries(
+            ["identity", "catalogue", "ordering", "inventory", "payments"].map((n) => [
+              `${n.toUpperCase()}_URL`,
+              `${urls[n]}/graphql`,
+            ]),
+          ),
+        },
+        stdio: "inherit",
+      },
+    );
+    try {
+      const secondUrl = `http://127.0.0.1:${port}/graphql`;
+      const deadline = Date.now() + 30_000;
+      while (
+        !(await fetch(`http://127.0.0.1:${port}/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      ) {
+        if (Date.now() > deadline) throw new Error("second gateway did not become ready");
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const tag = unique("TWO").toUpperCase();
+      const { customer, variantId } = await shop(tag, 5);
+      const subscribers = [
+        ...Array.from({ length: 10 }, () =>
+          collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, { id: customer.id }),
+        ),
+        ...Array.from({ length: 10 }, () =>
+          collect<OrderChange>(client({}, secondUrl), ORDERS_OF_CUSTOMER, { id: customer.id }),
+        ),
+      ];
+      await whenLive(subscribers, () => placeOrder(customer.id, variantId));
+      const redis = new Redis(TEST_REDIS_URL);
+      const [, listeners] = (await redis.pubsub(
+        "NUMSUB",
+        `${E2E_QUEUE_PREFIX}:live:ordering:new`,
+      )) as [string, number];
+      redis.disconnect();
+      // 20 subscribers, 2 gateways: 2 Redis subscriptions.
+      expect(Number(listeners)).toBe(2);
+
+      const orderId = await placeOrder(customer.id, variantId);
+      await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+      for (const s of subscribers) {
+        const rs = await s.until((r) => statuses(r, orderId).includes("PAID"), 20_000, "PAID");
+        expect(statuses(rs, orderId)).toEqual(["CREATED", "CONFIRMED", "PAYMENT_PENDING", "PAID"]);
+      }
+    } finally {
+      second.kill("SIGTERM");
+    }
+  });
+});
