@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import { createErrorFormatter } from "@shopstream/errors";
 import type { Logger } from "@shopstream/service";
 import {
+  createSourceEventStream,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
@@ -24,6 +25,7 @@ import { decodeLiveCursor } from "./cursor.ts";
 import { EntityFetcher, type GatewayExecutor } from "./entity-fetch.ts";
 import type { LiveHub } from "./hub.ts";
 import { openLiveStream } from "./live-stream.ts";
+import { mapIterator, operationKey, SharedResults } from "./shared-results.ts";
 import { LIVE_SOURCES, type LivePayload } from "./sources.ts";
 
 /** Who holds a WebSocket connection; what the security work will extend. */
@@ -86,6 +88,8 @@ interface Connection {
 
 interface OperationContext {
   principal: Principal;
+  /** The operation's text, part of the key under which subscribers share results. */
+  query: string;
   /** Set for queries and mutations: they run through the gateway exactly as over HTTP. */
   delegate?: { query: string; variables: Record<string, unknown>; operationName?: string };
 }
@@ -114,6 +118,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const { limits, logger } = options;
   const authenticate = options.authenticate ?? actorFromParams;
   const fetcher = new EntityFetcher(options.executor);
+  const shared = new SharedResults();
   const formatError = createErrorFormatter(logger);
   const connections = new Map<WebSocket, Connection>();
   const rules = [...specifiedRules, depthLimitRule(limits.maxDepth, GraphQLError)];
@@ -276,6 +281,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const variables = payload.variables ?? {};
         const contextValue: OperationContext = {
           principal: connection.principal,
+          query: payload.query,
           ...(operation.operation === "subscription"
             ? {}
             : {
@@ -296,6 +302,19 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           subscribeFieldResolver,
         };
         return args;
+      },
+      subscribe: async (args: ExecutionArgs) => {
+        const source = await createSourceEventStream(args);
+        if (!(Symbol.asyncIterator in source)) return source;
+        const context = args.contextValue as OperationContext;
+        const key = operationKey(args, context.query, context.principal.actor);
+        return mapIterator(
+          (source as AsyncIterable<LivePayload>)[Symbol.asyncIterator](),
+          (payload) =>
+            shared.get(`${payload.cursor}\u0000${key}`, () =>
+              execute({ ...args, rootValue: payload }),
+            ),
+        );
       },
       execute: async (args: ExecutionArgs): Promise<ExecutionResult> => {
         const context = args.contextValue as OperationContext;
@@ -334,6 +353,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
   return {
     fetcher,
+    shared,
     /** Open WebSocket connections. */
     get connections() {
       return connections.size;

@@ -41,6 +41,8 @@ export interface RunningStack {
   serviceUrls: Record<string, string>;
   databaseUrls: Record<ContextName, string>;
   embedded: boolean;
+  /** Process id of each service (benchmarks read their memory use). */
+  pids: Record<string, number>;
   /** Resolves with an exit code when a service dies on its own. */
   crashed: Promise<{ service: string; code: number | null }>;
   stop(): Promise<void>;
@@ -185,6 +187,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       serviceUrls,
       databaseUrls,
       embedded: embedded !== undefined,
+      pids: Object.fromEntries(children.map(({ spec, child }) => [spec.name, child.pid ?? -1])),
       crashed,
       stop,
     };

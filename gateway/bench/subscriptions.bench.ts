@@ -1,0 +1,183 @@
+/**
+ * `pnpm bench:subscriptions`: holds 1,000 live subscribers on the gateway (one graphql-ws
+ * connection each, 100 per variant over 10 variants), drives stock changes at a steady rate
+ * through the gateway, and prints the event-to-client latency (the event's `occurredAt`, stamped
+ * when inventory commits the change, to the moment a client has the resolved event) with the
+ * gateway process's memory. Every event is resolved through the federated graph (catalogue +
+ * inventory fields). Prints figures; asserts nothing.
+ *
+ * Runs its own stack on real PostgreSQL (databases `shopstream_bench_*`) and Redis on ports
+ * 25000+. Knobs: BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (20), BENCH_SECONDS (15).
+ */
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { startStack } from "@shopstream/stack";
+import { graphql, TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
+import { collect, liveClient } from "../test/live-client.ts";
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+const RATE = Number(process.env.BENCH_RATE ?? 20);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const VARIANTS = 10;
+
+const rssMiB = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+};
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function ok<T>(url: string, query: string, variables: Record<string, unknown> = {}) {
+  const result = await graphql<T>(url, query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
+const lines: string[] = [];
+const stack = await startStack({
+  portBase: 25000,
+  databaseUrl: TEST_SERVER_URL,
+  namespace: "bench",
+  redisUrl: TEST_REDIS_URL,
+  embedded: { dataDir: "", basePort: 0 },
+  logLevel: "warn",
+  env: { QUEUE_PREFIX: "shopstream-bench", WS_MAX_BUFFERED_EVENTS: "100000" },
+  log: (line) => lines.push(line),
+}).catch((error: unknown) => {
+  console.error(lines.join("\n"));
+  throw error;
+});
+const url = stack.gatewayUrl;
+const gatewayPid = stack.pids.gateway!;
+
+try {
+  // A product with 10 variants, each stocked in a warehouse of the benchmark's own.
+  const tag = unique("BENCH").toUpperCase();
+  const { createProduct } = await ok<{ createProduct: { id: string } }>(
+    url,
+    `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+    { input: { sku: tag, title: `Bench ${tag}` } },
+  );
+  const variants: string[] = [];
+  for (let i = 0; i < VARIANTS; i++) {
+    const { addProductVariant } = await ok<{ addProductVariant: { id: string } }>(
+      url,
+      `mutation($id: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $id, input: $input) { id } }`,
+      {
+        id: createProduct.id,
+        input: { variantSku: `${tag}-${i}`, price: { amount: 1000 + i, currency: "EUR" } },
+      },
+    );
+    variants.push(addProductVariant.id);
+  }
+  await ok(url, `mutation($id: ID!) { activateProduct(id: $id) { id } }`, { id: createProduct.id });
+  const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
+    url,
+    `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
+    {
+      input: {
+        name: `Bench ${tag}`,
+        address: { street: "1 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
+        capacity: 1_000_000,
+        zones: ["REGULAR"],
+      },
+    },
+  );
+  const stockItems: string[] = [];
+  for (const variantId of variants) {
+    const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
+      url,
+      `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
+      { input: { variantId, warehouseId: createWarehouse.id } },
+    );
+    stockItems.push(initializeStock.id);
+  }
+  const receive = (i: number) =>
+    ok(url, `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
+      id: stockItems[i % VARIANTS],
+    });
+
+  await sleep(1000);
+  const baselineMiB = rssMiB(gatewayPid);
+
+  // 1,000 subscribers, one connection each, as 1,000 open dashboards would be.
+  const latencies: number[] = [];
+  let measuring = false;
+  const clients = Array.from({ length: SUBSCRIBERS }, () => liveClient(url));
+  const subs = clients.map((client, i) =>
+    collect<{ stockLevelChanged: { occurredAt: string } }>(
+      client,
+      `subscription($v: ID!, $w: ID!) { stockLevelChanged(variantId: $v, warehouseId: $w) {
+        cursor event occurredAt current { onHand available }
+        variant { variantSku price { amount currency } availability { available } }
+      } }`,
+      { v: variants[i % VARIANTS], w: createWarehouse.id },
+    ),
+  );
+  for (const s of subs) {
+    const push = s.results.push.bind(s.results);
+    s.results.push = (...items) => {
+      if (measuring) {
+        const now = Date.now();
+        for (const r of items) {
+          const at = r.data?.stockLevelChanged.occurredAt;
+          if (at) latencies.push(now - Date.parse(at));
+        }
+      }
+      return push(...items);
+    };
+  }
+  // Live once every subscriber has seen one probe receipt on its variant.
+  const connectStarted = performance.now();
+  for (let round = 0; !subs.every((s) => s.results.length > 0); round++) {
+    if (round > 60) throw new Error("subscribers never became live");
+    await Promise.all(Array.from({ length: VARIANTS }, (_, i) => receive(i)));
+    await sleep(1000);
+  }
+  const connectMs = performance.now() - connectStarted;
+  const errors = subs.flatMap((s) => s.results.filter((r) => r.errors)).length;
+  await sleep(2000);
+  const idleMiB = rssMiB(gatewayPid);
+
+  // Steady rate: one receipt every 1000/RATE ms, round-robin over the variants.
+  const total = RATE * SECONDS;
+  const before = subs.map((s) => s.results.length);
+  measuring = true;
+  let peakMiB = idleMiB;
+  const sampler = setInterval(() => {
+    peakMiB = Math.max(peakMiB, rssMiB(gatewayPid));
+  }, 250);
+  const started = performance.now();
+  const pending: Promise<unknown>[] = [];
+  for (let n = 0; n < total; n++) {
+    const due = started + (n * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    pending.push(receive(n));
+  }
+  await Promise.all(pending);
+  const expected = (total / VARIANTS) * SUBSCRIBERS;
+  const deadline = performance.now() + 60_000;
+  const delivered = () => subs.reduce((n, s, i) => n + s.results.length - before[i]!, 0);
+  while (delivered() < expected && performance.now() < deadline) await sleep(100);
+  const elapsed = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  measuring = false;
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const fmt = (n: number) => `${n.toFixed(0)} ms`;
+  console.log(
+    [
+      `bench:subscriptions — ${SUBSCRIBERS} subscribers (one graphql-ws connection each, ${SUBSCRIBERS / VARIANTS} per variant), ${RATE} stock changes/s for ${SECONDS} s`,
+      `  subscribers live after      ${(connectMs / 1000).toFixed(1)} s (errors: ${errors})`,
+      `  events                      ${total} (${(total / VARIANTS).toFixed(0)} per variant), deliveries ${delivered()} of ${expected} expected in ${elapsed.toFixed(1)} s (${(delivered() / elapsed).toFixed(0)}/s)`,
+      `  event → client latency      p50 ${fmt(percentile(sorted, 50))}  p90 ${fmt(percentile(sorted, 90))}  p99 ${fmt(percentile(sorted, 99))}  max ${fmt(sorted[sorted.length - 1] ?? Number.NaN)}`,
+      `  gateway RSS                 ${baselineMiB.toFixed(0)} MiB before subscribers, ${idleMiB.toFixed(0)} MiB holding ${SUBSCRIBERS} (${(((idleMiB - baselineMiB) * 1024) / SUBSCRIBERS).toFixed(1)} KiB each), peak ${peakMiB.toFixed(0)} MiB under load`,
+    ].join("\n"),
+  );
+  await Promise.all(clients.map((c) => c.dispose()));
+} finally {
+  await stack.stop();
+}
