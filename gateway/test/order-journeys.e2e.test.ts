@@ -128,6 +128,12 @@ async function levels(variantId: string): Promise<number[]> {
   return [a.onHand, a.reserved, a.available];
 }
 
+/** `$name: ID!` for each variable (GraphQL refuses declared variables an operation leaves unused). */
+const definitions = (variables: Record<string, unknown>) =>
+  Object.keys(variables)
+    .map((name) => `$${name}: ID!`)
+    .join(", ");
+
 const stepNames = (o: OrderRead) => o.checkout.steps.map((s) => s.name);
 const types = (o: OrderRead) => o.timeline.map((e) => e.type);
 
@@ -553,5 +559,134 @@ describe("order journeys through the gateway", () => {
     const invoice = await generate(late.order.id);
     expect((await change("issueInvoice", invoice.id)).data?.issueInvoice?.status).toBe("ISSUED");
     expect(await invoiceUntilPaid(invoice.id)).toMatchObject({ status: "PAID" });
+  });
+
+  it("editing through the gateway: a guest cart's quantity and coupon, merged into the customer's cart, a line removed, a cart abandoned; an order's lines and coupon edited while CREATED, then cancelled", async () => {
+    const tag = unique("JE").toUpperCase();
+    const customerId = await shop.registerCustomer(tag);
+    const [mug, cup] = await Promise.all([
+      shop.activeVariant(`${tag}-0`, 1_000),
+      shop.activeVariant(`${tag}-1`, 250),
+    ]);
+    type CartRead = {
+      status: string;
+      couponCode: string | null;
+      lines: { variant: { id: string }; quantity: number }[];
+      mergedInto: { id: string } | null;
+    };
+    const CART = `status couponCode lines { variant { id } quantity } mergedInto { id }`;
+    const cartMutation = async (call: string, variables: Record<string, unknown>) =>
+      Object.values(
+        await ok<Record<string, CartRead>>(
+          `mutation(${definitions(variables)}) { ${call} { ${CART} } }`,
+          variables,
+        ),
+      )[0]!;
+    const line = (variantId: string, quantity: number) => ({
+      variant: { id: variantId },
+      quantity,
+    });
+
+    const customerCart = await shop.cartWith(customerId, [{ variantId: mug, quantity: 1 }]);
+    const guest = await shop.cartWith(null, [{ variantId: cup, quantity: 2 }]);
+    expect(
+      (
+        await cartMutation("updateCartItemQuantity(cartId: $id, variantId: $v, quantity: 3)", {
+          id: guest,
+          v: cup,
+        })
+      ).lines,
+    ).toEqual([line(cup, 3)]);
+    expect(
+      (await cartMutation(`applyCartCoupon(cartId: $id, code: "fiveoff")`, { id: guest }))
+        .couponCode,
+    ).toBe("FIVEOFF");
+    expect(
+      await cartMutation("mergeCarts(guestCartId: $other, customerCartId: $id)", {
+        id: customerCart,
+        other: guest,
+      }),
+    ).toEqual({
+      status: "ACTIVE",
+      couponCode: "FIVEOFF",
+      lines: [line(mug, 1), line(cup, 3)],
+      mergedInto: null,
+    });
+    expect(
+      (
+        await cartMutation("removeCartItem(cartId: $id, variantId: $v)", {
+          id: customerCart,
+          v: mug,
+        })
+      ).lines,
+    ).toEqual([line(cup, 3)]);
+    const { cart: merged } = await ok<{ cart: CartRead }>(
+      `query($id: ID!) { cart(id: $id) { ${CART} } }`,
+      { id: guest },
+    );
+    expect(merged).toMatchObject({ status: "ABANDONED", mergedInto: { id: customerCart } });
+    const spare = await shop.cartWith(customerId, []);
+    expect((await cartMutation("abandonCart(id: $id)", { id: spare })).status).toBe("ABANDONED");
+
+    // The edited cart checks out with its coupon: 3 × 250 − 500.
+    const { checkoutCart } = await ok<{
+      checkoutCart: OrderRead & { discount: { amount: number } };
+    }>(
+      `mutation($id: ID!, $key: String!) { checkoutCart(cartId: $id, idempotencyKey: $key) { ${ORDER} discount { amount } } }`,
+      { id: customerCart, key: unique("edit") },
+    );
+    expect(checkoutCart.discount.amount).toBe(500);
+    expect(checkoutCart.grandTotal.amount).toBe(250);
+
+    // An order placed directly, edited while CREATED.
+    type Edited = OrderRead & { subtotal: { amount: number }; discount: { amount: number } };
+    const orderMutation = async (call: string, variables: Record<string, unknown>) =>
+      Object.values(
+        await ok<Record<string, Edited>>(
+          `mutation(${definitions(variables)}) { ${call} { ${ORDER} subtotal { amount } discount { amount } } }`,
+          variables,
+        ),
+      )[0]!;
+    const { placeOrder: placed } = await ok<{ placeOrder: OrderRead }>(
+      `mutation($c: ID!, $v: ID!) { placeOrder(input: { customerId: $c, lines: [{ variantId: $v, quantity: 1 }] }) { ${ORDER} } }`,
+      { c: customerId, v: mug },
+    );
+    const added = await orderMutation(
+      "addOrderItem(orderId: $id, input: { variantId: $v, quantity: 2 })",
+      { id: placed.id, v: cup },
+    );
+    const lineOf = (o: OrderRead, variantId: string) =>
+      o.lines.find((l) => l.variant.id === variantId)!.id;
+    await orderMutation("updateOrderItemQuantity(orderId: $id, lineId: $line, quantity: 4)", {
+      id: placed.id,
+      line: lineOf(added, cup),
+    });
+    await orderMutation("removeOrderItem(orderId: $id, lineId: $line)", {
+      id: placed.id,
+      line: lineOf(added, mug),
+    });
+    const edited = await orderMutation(`applyOrderCoupon(orderId: $id, code: "WELCOME10")`, {
+      id: placed.id,
+    });
+    expect(edited.lines.map((l) => [l.variant.id, l.quantity])).toEqual([[cup, 4]]);
+    expect([edited.subtotal.amount, edited.discount.amount, edited.grandTotal.amount]).toEqual([
+      1_000, 100, 900,
+    ]);
+    const cancelled = await orderMutation(`cancelOrder(id: $id, reason: "changed my mind")`, {
+      id: placed.id,
+    });
+    expect(cancelled.status).toBe("CANCELLED");
+    expect(types(cancelled)).toEqual([
+      "OrderPlaced",
+      "OrderItemAdded",
+      "OrderItemQuantityChanged",
+      "OrderItemRemoved",
+      "OrderCouponApplied",
+      "OrderCancelled",
+    ]);
+    expect(cancelled.checkout).toMatchObject({
+      status: "CANCELLED",
+      steps: [{ name: "ORDER_CANCELLED", detail: "changed my mind" }],
+    });
   });
 });

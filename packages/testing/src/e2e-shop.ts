@@ -150,14 +150,17 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     return productVariant.availability;
   }
 
-  /** A customer's cart holding `items`, once ordering knows the customer and the variants. */
+  /**
+   * A cart holding `items` — a customer's, or a guest's when `customerId` is null — once ordering
+   * knows the customer and the variants.
+   */
   async function cartWith(
-    customerId: string,
+    customerId: string | null,
     items: { variantId: string; quantity: number }[],
   ): Promise<string> {
     const { createCart } = await okOnce<{ createCart: { id: string } }>(
       "VALIDATION_FAILED",
-      `mutation($c: ID!) { createCart(input: { customerId: $c }) { id } }`,
+      `mutation($c: ID) { createCart(input: { customerId: $c }) { id } }`,
       { c: customerId },
     );
     for (const item of items) {
