@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { createContext as catalogueContext } from "@shopstream/catalogue/src/context.ts";
 import { PrismaClient as CataloguePrisma } from "@shopstream/catalogue/src/generated/prisma/client.ts";
 import { createServer as catalogueServer } from "@shopstream/catalogue/src/server.ts";
@@ -6,16 +5,19 @@ import { createPgAdapter } from "@shopstream/db";
 import { createContext as inventoryContext } from "@shopstream/inventory/src/context.ts";
 import { PrismaClient as InventoryPrisma } from "@shopstream/inventory/src/generated/prisma/client.ts";
 import { createServer as inventoryServer } from "@shopstream/inventory/src/server.ts";
-import { createLogger, type RunningHttpService, startHttpService } from "@shopstream/service";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGateway } from "../src/gateway.ts";
+import {
+  type InProcessSupergraph,
+  inBatches,
+  logger,
+  startSupergraph,
+} from "./in-process-supergraph.ts";
 
 // A page of products with their variants and each variant's availability crosses two subgraphs
 // (catalogue → inventory). This counts the SQL statements each subgraph sends for a page of 10
 // and a page of 50 products: DataLoader batching must keep the count independent of page size.
 
-const logger = createLogger("batching-test", "error");
 const counts = { catalogue: 0, inventory: 0 };
 const catalogue = new CataloguePrisma({
   adapter: createPgAdapter(testDatabaseUrl("catalogue")),
@@ -28,47 +30,23 @@ const inventory = new InventoryPrisma({
 catalogue.$on("query", () => void counts.catalogue++);
 inventory.$on("query", () => void counts.inventory++);
 
-const services: RunningHttpService[] = [];
-let gateway: ReturnType<typeof createGateway>["server"];
+let supergraph: InProcessSupergraph;
+const run = <T>(query: string, variables: Record<string, unknown> = {}) =>
+  supergraph.run<T>(query, variables);
 const categoryName = unique("batching");
 let categoryId = "";
 
-async function run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const res = await gateway.executeOperation(
-    { query, variables },
-    { contextValue: { correlationId: "t", actor: "t" } },
-  );
-  if (res.body.kind !== "single") throw new Error("expected a single result");
-  const { data, errors } = res.body.singleResult;
-  if (errors) throw new Error(JSON.stringify(errors));
-  return data as T;
-}
-
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}
-
 beforeAll(async () => {
-  const common = { port: 0, host: "127.0.0.1", logger, readiness: {} };
-  const cat = await startHttpService({
-    ...common,
-    name: "catalogue",
-    apollo: catalogueServer(logger),
-    context: (base) => catalogueContext(catalogue, base),
+  supergraph = await startSupergraph({
+    catalogue: {
+      apollo: catalogueServer(logger),
+      context: (base) => catalogueContext(catalogue, base),
+    },
+    inventory: {
+      apollo: inventoryServer(logger),
+      context: (base) => inventoryContext({ prisma: inventory }, base),
+    },
   });
-  const inv = await startHttpService({
-    ...common,
-    name: "inventory",
-    apollo: inventoryServer(logger),
-    context: (base) => inventoryContext({ prisma: inventory }, base),
-  });
-  services.push(cat, inv);
-  gateway = createGateway({
-    supergraphPath: fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url)),
-    subgraphUrls: { catalogue: cat.url, inventory: inv.url },
-    logger,
-  }).server;
-  await gateway.start();
 
   // 50 products × 2 variants, each variant with stock, all in one category of this test's own.
   // Stock goes to a warehouse of this test's own: a running stack's workers may meanwhile give
@@ -136,8 +114,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await gateway?.stop();
-  await Promise.all(services.map((s) => s.stop()));
+  await supergraph?.stop();
   await Promise.all([catalogue.$disconnect(), inventory.$disconnect()]);
 });
 

@@ -1,7 +1,8 @@
 import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
 import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
 import { findVariantPrices } from "@shopstream/ordering/src/pricing/price-view.repository.ts";
-import { e2eDatabaseUrl, graphql, unique } from "@shopstream/testing";
+import { e2eDatabaseUrl, unique } from "@shopstream/testing";
+import { e2eShop, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 // Cross-context reactions through the running stack: catalogue writes, the workers relay the
@@ -12,25 +13,11 @@ afterAll(() => Promise.all([inventory.$disconnect(), ordering.$disconnect()]));
 
 const DEFAULT_WAREHOUSE_ID = "00000000-0000-7000-8000-000000000001";
 
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-async function mutate<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const result = await graphql<T>(inject("gatewayUrl"), query, variables);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data!;
-}
+const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const mutate = shop.ok;
+/** Polls `probe` until it returns something (a read model caught up). */
+const eventually = <T>(what: string, probe: () => Promise<T | null | undefined | false>) =>
+  pollUntil(what, probe, Boolean) as Promise<T>;
 
 describe("reactions between contexts", () => {
   it("gives a new variant a stock item in the default warehouse and feeds ordering's price view", async () => {
@@ -59,8 +46,7 @@ describe("reactions between contexts", () => {
       inventory.stockItem.findFirst({ where: { variantId, warehouseId: DEFAULT_WAREHOUSE_ID } }),
     );
     expect(stockItem).toMatchObject({ onHand: 0, reserved: 0 });
-    const availability = await graphql(
-      inject("gatewayUrl"),
+    const availability = await shop.send(
       `query($id: ID!) { productVariant(id: $id) { variantSku availability { onHand inStock } } }`,
       {
         id: variantId,

@@ -293,6 +293,63 @@ describe("checkout saga reactions (ordering consumers, real PostgreSQL)", () => 
     await deliver(expiry, expired(stranger));
   });
 
+  it("a returned or cancelled order becomes REFUNDED when its payment is refunded in full; partial, foreign and repeated refunds change nothing", async () => {
+    const completed = (orderId: string, version: number, status: string, paymentId?: string) =>
+      paymentEvent(
+        orderId,
+        "RefundCompleted",
+        version,
+        {
+          refundId: newId(),
+          amount: { amount: 2000, currency: "EUR" },
+          refundedTotal: 2000,
+          previousStatus: "SUCCEEDED",
+          status,
+        },
+        paymentId,
+      );
+    const order = await confirmedOrder();
+    await deliver(stock, reserved(order.id));
+    await deliver(payments, succeeded(order.id, 2, 1));
+    const move = (m: string, id = order.id) => ok(`mutation($id: ID!) { ${m} { id } }`, { id });
+    await move("recordOrderShipment(orderId: $id)");
+    await move("recordOrderDelivery(id: $id)");
+    // A refund while DELIVERED (a goodwill gesture) is not the refund a return is waiting for.
+    await deliver(payments, completed(order.id, 3, "REFUNDED"));
+    expect((await read(order.id)).status).toBe("DELIVERED");
+    await move("requestOrderReturn(id: $id)");
+    await move("approveOrderReturn(id: $id)");
+    await move("recordOrderReturn(id: $id)");
+    await deliver(payments, completed(order.id, 4, "PARTIALLY_REFUNDED"));
+    await deliver(payments, completed(order.id, 4, "REFUNDED", newId()));
+    expect((await read(order.id)).status).toBe("RETURNED");
+    const full = completed(order.id, 5, "REFUNDED");
+    await deliver(payments, full);
+    let now = await read(order.id);
+    expect(now.status).toBe("REFUNDED");
+    expect(now.timeline.at(-1)).toMatchObject({
+      type: "OrderRefunded",
+      payload: {
+        previousStatus: "RETURNED",
+        status: "REFUNDED",
+        refundId: (full.payload as { refundId: string }).refundId,
+        amount: { amount: 2000, currency: "EUR" },
+      },
+    });
+    const version = now.version;
+    await deliver(payments, full);
+    expect((await read(order.id)).version).toBe(version);
+
+    // A paid order cancelled: its refund completing ends it REFUNDED too.
+    const cancelled = await confirmedOrder();
+    await deliver(stock, reserved(cancelled.id));
+    await deliver(payments, succeeded(cancelled.id, 2, 1));
+    await move("cancelOrder(id: $id)", cancelled.id);
+    await deliver(payments, completed(cancelled.id, 3, "REFUNDED"));
+    now = await read(cancelled.id);
+    expect(types(now).slice(-2)).toEqual(["OrderCancelled", "OrderRefunded"]);
+  });
+
   it("the same event delivered concurrently applies once (the others roll back on the version guard)", async () => {
     const order = await confirmedOrder();
     const e = reserved(order.id);

@@ -1,4 +1,5 @@
 import type { PaymentsPrisma } from "./db.ts";
+import { createInvoiceSettlementConsumer } from "./invoices/invoice-settlement.consumer.ts";
 import { createCheckoutConsumer } from "./payments/checkout.consumer.ts";
 import { createOrderReactionsConsumer } from "./payments/order-reactions.consumer.ts";
 import { createProviderDispatchConsumer } from "./payments/provider-dispatch.consumer.ts";
@@ -9,5 +10,6 @@ export function paymentsConsumers(prisma: PaymentsPrisma, opts: { providerUrl: s
     createProviderDispatchConsumer(prisma, opts.providerUrl),
     createOrderReactionsConsumer(prisma),
     createCheckoutConsumer(prisma),
+    createInvoiceSettlementConsumer(prisma),
   ];
 }

@@ -1,31 +1,26 @@
 import { newId } from "@shopstream/outbox";
-import { graphql, unique } from "@shopstream/testing";
+import { unique } from "@shopstream/testing";
+import { e2eShop, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
 import { describe, expect, inject, it } from "vitest";
 
 // The whole payment loop through the running stack: the mutation commits a payment and its
 // event; the workers send the charge to the simulated provider (its own process); the provider
 // answers the payments webhook over HTTP, signed; the payment changes state.
-const gateway = () => inject("gatewayUrl");
+const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const mutate = shop.ok;
 
-async function mutate<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-  const result = await graphql<T>(gateway(), query, variables);
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data!;
-}
-
-async function paymentUntil(id: string, done: (p: PaymentView) => boolean): Promise<PaymentView> {
-  const started = Date.now();
-  for (;;) {
-    const { payment } = await mutate<{ payment: PaymentView }>(
-      `query($id: ID!) { payment(id: $id) { status attempts captured { amount } refundable { amount } refunds { status amount { amount } } } }`,
-      { id },
-    );
-    if (done(payment)) return payment;
-    if (Date.now() - started > 15_000)
-      throw new Error(`payment stuck at ${JSON.stringify(payment)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const paymentUntil = (id: string, done: (p: PaymentView) => boolean) =>
+  pollUntil(
+    `payment ${id}`,
+    async () =>
+      (
+        await shop.ok<{ payment: PaymentView }>(
+          `query($id: ID!) { payment(id: $id) { status attempts captured { amount } refundable { amount } refunds { status amount { amount } } } }`,
+          { id },
+        )
+      ).payment,
+    done,
+  );
 
 interface PaymentView {
   status: string;
@@ -38,16 +33,10 @@ interface PaymentView {
 describe("payments with the simulated provider", () => {
   it("fails, is retried and succeeds, then refunds through the provider's webhooks", async () => {
     const orderId = newId();
-    const provider = inject("serviceUrls")["payment-provider"];
-    const scripted = await fetch(`${provider}/script`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        orderId,
-        outcomes: [{ outcome: "fail", reason: "insufficient funds" }, { outcome: "succeed" }],
-      }),
-    });
-    expect(scripted.status).toBe(204);
+    await shop.scriptPayment({ orderId }, [
+      { outcome: "fail", reason: "insufficient funds" },
+      { outcome: "succeed" },
+    ]);
 
     const { initiatePayment } = await mutate<{ initiatePayment: { id: string; status: string } }>(
       `mutation($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`,

@@ -96,7 +96,10 @@ export function createCheckoutSagaConsumer(prisma: OrderingPrisma) {
   });
 }
 
-/** Payments' Payment outcomes for the checkout payment: succeeded, failed, retried. */
+/**
+ * Payments' Payment outcomes for the checkout payment: succeeded, failed, retried; and, after
+ * the saga, its refund completed (a RETURNED or CANCELLED order becomes REFUNDED).
+ */
 export function createPaymentOutcomesConsumer(prisma: OrderingPrisma) {
   const actor = "ordering.payment-outcomes";
   return defineConsumer<Prisma.TransactionClient>({
@@ -139,6 +142,19 @@ export function createPaymentOutcomesConsumer(prisma: OrderingPrisma) {
         await react(tx, e, orderId, actor, async (order, t) =>
           saga.onPaymentRetried(order, await historyOf(t, order.id), { paymentId, attempt }),
         );
+      },
+      RefundCompleted: async (e, tx) => {
+        const p = payloadOf(e);
+        const orderId = str(e, p, "orderId");
+        const paymentId = str(e, p, "paymentId");
+        if (paymentId !== saga.checkoutPaymentId(orderId)) return;
+        const refund = {
+          paymentId,
+          refundId: str(e, p, "refundId"),
+          paymentStatus: str(e, p, "status"),
+          refundedTotal: int(e, p, "refundedTotal"),
+        };
+        await react(tx, e, orderId, actor, (order) => saga.onRefundCompleted(order, refund));
       },
     },
     transaction: (fn) => prisma.$transaction(fn),

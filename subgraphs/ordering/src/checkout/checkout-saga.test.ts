@@ -7,6 +7,7 @@ import {
   onPaymentFailed,
   onPaymentRetried,
   onPaymentSucceeded,
+  onRefundCompleted,
   onReservationReleased,
   onStockReserved,
   onStockShortage,
@@ -143,6 +144,39 @@ describe("saga reactions on the order", () => {
       expect(outcome(onReservationReleased(inStatus(s), { reason: "EXPIRED" })), s).toBe(
         "unchanged",
       );
+    }
+  });
+});
+
+describe("refund outcomes on the order", () => {
+  const refund = (paymentStatus: string, paymentId = pay) => ({
+    paymentId,
+    refundId: "r-1",
+    paymentStatus,
+    refundedTotal: 2_000,
+  });
+
+  it("RefundCompleted with the payment fully refunded: RETURNED or CANCELLED → REFUNDED", () => {
+    for (const s of ["RETURNED", "CANCELLED"] as const) {
+      const d = onRefundCompleted(inStatus(s), refund("REFUNDED"));
+      expect(outcome(d), s).toBe("REFUNDED OrderRefunded");
+      expect(d.events[0]!.payload).toMatchObject({
+        previousStatus: s,
+        refundId: "r-1",
+        amount: { amount: 2_000 },
+      });
+    }
+  });
+
+  it("a partial refund, another payment's refund, a repeat or any other status changes nothing", () => {
+    expect(outcome(onRefundCompleted(inStatus("RETURNED"), refund("PARTIALLY_REFUNDED")))).toBe(
+      "unchanged",
+    );
+    expect(outcome(onRefundCompleted(inStatus("RETURNED"), refund("REFUNDED", "other")))).toBe(
+      "unchanged",
+    );
+    for (const s of others(["RETURNED", "CANCELLED"])) {
+      expect(outcome(onRefundCompleted(inStatus(s), refund("REFUNDED"))), s).toBe("unchanged");
     }
   });
 });

@@ -5,6 +5,7 @@ import {
   markPaymentPending,
   recordPaymentFailed,
   recordPaymentSucceeded,
+  recordRefunded,
 } from "../orders/order-lifecycle.ts";
 
 /**
@@ -123,4 +124,23 @@ export function onReservationReleased(order: Order, release: { reason: unknown }
   if (release.reason !== "EXPIRED") return unchanged(order);
   if (order.status !== "CONFIRMED" && order.status !== "PAYMENT_PENDING") return unchanged(order);
   return cancelOrder(order, { reason: "reservation expired" });
+}
+
+/**
+ * A refund of the checkout payment completed (after the saga: the same consumer follows the
+ * payment). DOMAIN.md: RETURNED or CANCELLED → REFUNDED "when the refund completes", i.e. when
+ * the money the order took is back with the customer — payments reports the payment REFUNDED
+ * once its completed refunds add up to everything captured. A partial refund (a goodwill refund
+ * on a delivered order, or the first of several), a refund of another payment, an order in any
+ * other status, or a repeat changes nothing.
+ */
+export function onRefundCompleted(
+  order: Order,
+  refund: { paymentId: string; refundId: string; paymentStatus: string; refundedTotal: number },
+): OrderDecision {
+  if (foreign(order, refund.paymentId) || refund.paymentStatus !== "REFUNDED") {
+    return unchanged(order);
+  }
+  if (order.status !== "RETURNED" && order.status !== "CANCELLED") return unchanged(order);
+  return recordRefunded(order, { refundId: refund.refundId, amount: refund.refundedTotal });
 }
