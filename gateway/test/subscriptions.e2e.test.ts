@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { e2eShop, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -8,108 +9,44 @@ import { encodeLiveCursor } from "../src/live/cursor.ts";
 import { collect, describeError, liveClient, wsUrlOf } from "./live-client.ts";
 
 const gateway = () => inject("gatewayUrl");
-const provider = () => inject("serviceUrls")["payment-provider"]!;
 
-async function ok<T>(query: string, variables: Record<string, unknown> = {}, url = gateway()) {
-  const result = await graphql<T>(url, query, variables);
-  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  return result.data as T;
-}
+const shop = () => e2eShop(gateway(), inject("serviceUrls"));
+const ok = <T>(query: string, variables: Record<string, unknown> = {}) =>
+  shop().ok<T>(query, variables);
 
-/** Retries while `code` says the events carrying the prerequisites are still on their way. */
-async function eventually<T>(query: string, variables: Record<string, unknown>, code: string) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const result = await graphql<T>(gateway(), query, variables);
-    if (result.errors?.[0]?.extensions?.code !== code || Date.now() > deadline) {
-      expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-      return result.data as T;
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-/** An active variant with `units` in a warehouse of its own, and a customer ordering can see. */
-async function shop(tag: string, units: number) {
-  const { registerCustomer } = await ok<{ registerCustomer: { id: string; email: string } }>(
-    `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id email } }`,
-    {
-      input: {
-        externalId: `ext-${tag}`,
-        email: `${tag.toLowerCase()}@example.com`,
-        firstName: "Grace",
-        lastName: "Hopper",
-      },
-    },
-  );
-  const { createProduct } = await ok<{ createProduct: { id: string } }>(
-    `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-    { input: { sku: tag, title: `Lamp ${tag}` } },
-  );
-  const { addProductVariant } = await ok<{ addProductVariant: { id: string } }>(
-    `mutation($id: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $id, input: $input) { id } }`,
-    {
-      id: createProduct.id,
-      input: { variantSku: `${tag}-V`, price: { amount: 2500, currency: "EUR" } },
-    },
-  );
-  await ok(`mutation($id: ID!) { activateProduct(id: $id) { id } }`, { id: createProduct.id });
-  const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
-    `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
-    {
-      input: {
-        name: unique("Live"),
-        address: { street: "1 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
-        capacity: 1000,
-        zones: ["REGULAR"],
-      },
-    },
-  );
-  const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
-    `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
-    { input: { variantId: addProductVariant.id, warehouseId: createWarehouse.id } },
-  );
-  if (units > 0) {
-    await ok(
-      `mutation($id: ID!, $q: Int!) { receiveStock(stockItemId: $id, quantity: $q, reference: "PO") { onHand } }`,
-      { id: initializeStock.id, q: units },
-    );
-  }
+/** An active variant (2500 EUR) with `units` in a warehouse of its own, and a customer. */
+async function setUp(tag: string, units: number) {
+  const customerId = await shop().registerCustomer(tag);
+  const variantId = await shop().activeVariant(tag, 2500);
+  const { stockItemId, warehouseId } = await shop().stock(variantId, units);
   return {
-    customer: registerCustomer,
-    variantId: addProductVariant.id,
-    warehouseId: createWarehouse.id,
-    stockItemId: initializeStock.id,
+    customer: { id: customerId, email: `${tag.toLowerCase()}@example.com` },
+    variantId,
+    warehouseId,
+    stockItemId,
   };
 }
 
-/** Places an order for one unit (once ordering has heard of the customer and the variant). */
+/** Places an order for one unit (once ordering knows customer and variant); its payment succeeds. */
 async function placeOrder(customerId: string, variantId: string) {
-  const { placeOrder } = await eventually<{ placeOrder: { id: string } }>(
+  const { placeOrder } = await shop().okOnce<{ placeOrder: { id: string } }>(
+    "VALIDATION_FAILED",
     `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
     { input: { customerId, lines: [{ variantId, quantity: 1 }] } },
-    "VALIDATION_FAILED",
   );
-  const scripted = await fetch(`${provider()}/script`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ orderId: placeOrder.id, outcomes: [{ outcome: "succeed" }] }),
-  });
-  expect(scripted.status).toBe(204);
+  await shop().scriptPayment({ orderId: placeOrder.id }, [{ outcome: "succeed" }]);
   return placeOrder.id;
 }
 
 async function waitForStatus(orderId: string, status: string) {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const { order } = await ok<{ order: { status: string } }>(
-      `query($id: ID!) { order(id: $id) { status } }`,
-      { id: orderId },
-    );
-    if (order.status === status) return;
-    if (Date.now() > deadline) throw new Error(`order ${orderId} stuck at ${order.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await pollUntil(
+    `order ${orderId} to be ${status}`,
+    () =>
+      ok<{ order: { status: string } }>(`query($id: ID!) { order(id: $id) { status } }`, {
+        id: orderId,
+      }),
+    (r) => r.order.status === status,
+  );
 }
 
 interface OrderChange {
@@ -173,7 +110,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
 
   it("streams one order through the checkout saga, in order, with fields of three subgraphs", async () => {
     const tag = unique("LIVE").toUpperCase();
-    const { customer, variantId } = await shop(tag, 5);
+    const { customer, variantId } = await setUp(tag, 5);
     const sub = collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, { id: customer.id });
     await whenLive([sub], () => placeOrder(customer.id, variantId));
 
@@ -204,7 +141,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
 
   it("resumes after a cursor with exactly the missed events, then continues live", async () => {
     const tag = unique("RES").toUpperCase();
-    const { customer, variantId } = await shop(tag, 5);
+    const { customer, variantId } = await setUp(tag, 5);
     const first = client();
     const before = collect<OrderChange>(first, ORDERS_OF_CUSTOMER, { id: customer.id });
     await whenLive([before], () => placeOrder(customer.id, variantId));
@@ -248,7 +185,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
 
   it("a stock subscription sees every reservation of a small flash sale", async () => {
     const tag = unique("FLASH").toUpperCase();
-    const { variantId, stockItemId, warehouseId } = await shop(tag, 0);
+    const { variantId, stockItemId, warehouseId } = await setUp(tag, 0);
     const sub = collect<{
       stockLevelChanged: {
         event: string;
@@ -448,7 +385,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       const tag = unique("TWO").toUpperCase();
-      const { customer, variantId } = await shop(tag, 5);
+      const { customer, variantId } = await setUp(tag, 5);
       const subscribers = [
         ...Array.from({ length: 10 }, () =>
           collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, { id: customer.id }),

@@ -118,7 +118,10 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
    * `quantity` units of the variant in a warehouse of the caller's own (the workers give every
    * new variant an empty stock item in the default warehouse; this one holds the stock).
    */
-  async function stock(variantId: string, quantity: number): Promise<{ stockItemId: string }> {
+  async function stock(
+    variantId: string,
+    quantity: number,
+  ): Promise<{ stockItemId: string; warehouseId: string }> {
     const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
       `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
       {
@@ -134,11 +137,13 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
       `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
       { input: { variantId, warehouseId: createWarehouse.id } },
     );
-    await ok(
-      `mutation($id: ID!, $q: Int!) { receiveStock(stockItemId: $id, quantity: $q, reference: "PO") { id } }`,
-      { id: initializeStock.id, q: quantity },
-    );
-    return { stockItemId: initializeStock.id };
+    if (quantity > 0) {
+      await ok(
+        `mutation($id: ID!, $q: Int!) { receiveStock(stockItemId: $id, quantity: $q, reference: "PO") { id } }`,
+        { id: initializeStock.id, q: quantity },
+      );
+    }
+    return { stockItemId: initializeStock.id, warehouseId: createWarehouse.id };
   }
 
   /** The variant's stock over all active warehouses (`ProductVariant.availability`). */
