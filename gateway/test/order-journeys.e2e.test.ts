@@ -66,6 +66,14 @@ const sagaSettled = (id: string) =>
 
 const failures = (o: OrderRead) => o.timeline.filter((e) => e.type === "OrderPaymentFailed").length;
 
+/**
+ * Back in CONFIRMED after failure `attempt`. The order's fields are read by separate statements,
+ * so one read can show the failure in the timeline and the status of just before it: wait until
+ * both agree.
+ */
+const awaitingRetry = (o: OrderRead, attempt: number) =>
+  (failures(o) === attempt && o.status === "CONFIRMED") || !IN_FLIGHT.includes(o.status);
+
 /** Runs a mutation `name(id: $id…)` on the order and returns its new status. */
 async function move(name: string, id: string, args = ""): Promise<string> {
   const data = await ok<Record<string, { status: string }>>(
@@ -251,10 +259,8 @@ describe("order journeys through the gateway", () => {
       { outcome: "fail", reason: "insufficient funds" },
       { outcome: "succeed" },
     ]);
-    const failed = await orderUntil(
-      order.id,
-      "the first payment failure",
-      (o) => failures(o) === 1 || !IN_FLIGHT.includes(o.status),
+    const failed = await orderUntil(order.id, "the first payment failure", (o) =>
+      awaitingRetry(o, 1),
     );
     expect(failed.status).toBe("CONFIRMED");
     expect(failed.payments).toMatchObject([
@@ -326,10 +332,8 @@ describe("order journeys through the gateway", () => {
     );
 
     for (const attempt of [1, 2]) {
-      const failed = await orderUntil(
-        order.id,
-        `payment failure ${attempt}`,
-        (o) => failures(o) === attempt || !IN_FLIGHT.includes(o.status),
+      const failed = await orderUntil(order.id, `payment failure ${attempt}`, (o) =>
+        awaitingRetry(o, attempt),
       );
       expect(failed.status).toBe("CONFIRMED");
       expect(failed.payments).toMatchObject([{ status: "FAILED", attempts: attempt }]);
