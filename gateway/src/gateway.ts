@@ -5,6 +5,20 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import type { Logger, RequestContext } from "@shopstream/service";
 import type { SubgraphName } from "./config.ts";
 
+type Fetcher = NonNullable<
+  NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>["fetcher"]
+>;
+
+/**
+ * The HTTP client for subgraph requests: Node's own fetch (undici), which reads a subgraph's
+ * `Keep-Alive: timeout=5` and retires an idle connection before the subgraph closes it. Apollo's
+ * default client (make-fetch-happen) keeps idle connections with no time limit, so a request sent
+ * on one just as the subgraph closed it failed with "socket hang up" (seen under load, e.g. the
+ * race e2e tests, as an INTERNAL_SERVER_ERROR for part of a query).
+ */
+export const subgraphFetcher: Fetcher = (url, init) =>
+  fetch(url, init as RequestInit) as unknown as ReturnType<Fetcher>;
+
 /** Forwards tracing headers so subgraph logs and events share the gateway's correlation id. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
   override willSendRequest({
@@ -36,7 +50,8 @@ export function createGateway(options: {
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: urls[name] ?? url }),
+    buildService: ({ name, url }) =>
+      new ForwardingDataSource({ url: urls[name] ?? url, fetcher: subgraphFetcher }),
   });
   const server = new ApolloServer<RequestContext>({
     gateway,
