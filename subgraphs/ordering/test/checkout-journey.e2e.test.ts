@@ -1,9 +1,9 @@
-import { graphql, unique } from "@shopstream/testing";
+import { E2eShop, graphql, retryWhileCode, unique } from "@shopstream/testing";
 import { describe, expect, inject, it } from "vitest";
 
 const gateway = () => inject("gatewayUrl");
-
-type Errors = { message: string; extensions?: { code?: string } }[] | undefined;
+// Customers, variants, stock, the provider's script and order polling: the shared e2e helpers.
+const shop = new E2eShop(inject("gatewayUrl"), inject("serviceUrls"));
 
 async function ok<T>(query: string, variables: Record<string, unknown> = {}) {
   const result = await graphql<T>(gateway(), query, variables);
@@ -11,63 +11,9 @@ async function ok<T>(query: string, variables: Record<string, unknown> = {}) {
   return result.data as T;
 }
 
-/** Retries `attempt` until it stops failing with `code` (the events are still on their way). */
-async function eventually<T>(
-  attempt: () => Promise<{ data?: T; errors?: Errors }>,
-  code: string,
-  timeoutMs = 20_000,
-): Promise<{ data?: T; errors?: Errors }> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await attempt();
-    if (result.errors?.[0]?.extensions?.code !== code || Date.now() > deadline) return result;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function registerCustomer(tag: string) {
-  const { registerCustomer } = await ok<{ registerCustomer: { id: string } }>(
-    `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }`,
-    {
-      input: {
-        externalId: `ext-${tag}`,
-        email: `${tag.toLowerCase()}@example.com`,
-        firstName: "Ada",
-        lastName: "Lovelace",
-      },
-    },
-  );
-  return registerCustomer.id;
-}
-
-async function activeVariant(tag: string, amount: number) {
-  const { createProduct } = await ok<{ createProduct: { id: string } }>(
-    `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-    { input: { sku: tag, title: `Mug ${tag}` } },
-  );
-  const { addProductVariant } = await ok<{ addProductVariant: { id: string } }>(
-    `mutation($id: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $id, input: $input) { id } }`,
-    { id: createProduct.id, input: { variantSku: `${tag}-V`, price: { amount, currency: "EUR" } } },
-  );
-  await ok(`mutation($id: ID!) { activateProduct(id: $id) { id status } }`, {
-    id: createProduct.id,
-  });
-  return addProductVariant.id;
-}
-
 /** Polls the order until `done` (the saga's events are on their way). */
-async function orderUntil(id: string, done: (o: OrderRead) => boolean): Promise<OrderRead> {
-  const started = Date.now();
-  for (;;) {
-    const { order } = await ok<{ order: OrderRead }>(
-      `query($id: ID!) { order(id: $id) { ${ORDER} } }`,
-      { id },
-    );
-    if (done(order)) return order;
-    if (Date.now() - started > 20_000) throw new Error(`order stuck at ${JSON.stringify(order)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+const orderUntil = (id: string, done: (o: OrderRead) => boolean) =>
+  shop.orderUntil<OrderRead>(id, done, ORDER);
 
 interface OrderRead {
   id: string;
@@ -88,12 +34,12 @@ const ORDER = `id status version customer { id email }
 describe("checkout journey through the gateway", () => {
   it("cart → items → checkout → CREATED with server-side prices → confirm → cancel", async () => {
     const tag = unique("ORD").toUpperCase();
-    const customerId = await registerCustomer(tag);
-    const mug = await activeVariant(`${tag}-A`, 1250);
-    const cup = await activeVariant(`${tag}-B`, 499);
+    const customerId = await shop.registerCustomer(tag);
+    const mug = await shop.activeVariant(`${tag}-A`, 1250);
+    const cup = await shop.activeVariant(`${tag}-B`, 499);
 
     // Ordering learns of the customer through identity's events: retry until it has.
-    const created = await eventually(
+    const created = await retryWhileCode(
       () =>
         graphql<{ createCart: { id: string } }>(
           gateway(),
@@ -111,7 +57,7 @@ describe("checkout journey through the gateway", () => {
       [mug, 2],
       [cup, 1],
     ] as const) {
-      const added = await eventually(
+      const added = await retryWhileCode(
         () => graphql(gateway(), ADD, { id: cartId, v, q }),
         "VALIDATION_FAILED",
       );
@@ -170,9 +116,9 @@ describe("checkout journey through the gateway", () => {
 
   it("rejects the checkout of a suspended customer", async () => {
     const tag = unique("SUS").toUpperCase();
-    const customerId = await registerCustomer(tag);
-    const variant = await activeVariant(`${tag}-A`, 900);
-    const created = await eventually(
+    const customerId = await shop.registerCustomer(tag);
+    const variant = await shop.activeVariant(`${tag}-A`, 900);
+    const created = await retryWhileCode(
       () =>
         graphql<{ createCart: { id: string } }>(
           gateway(),
@@ -182,7 +128,7 @@ describe("checkout journey through the gateway", () => {
       "VALIDATION_FAILED",
     );
     const cartId = created.data!.createCart.id;
-    const added = await eventually(
+    const added = await retryWhileCode(
       () =>
         graphql(
           gateway(),
@@ -227,46 +173,11 @@ describe("checkout journey through the gateway", () => {
 
   it("checkout saga: stock reserved → payment initiated → provider succeeds → PAID", async () => {
     const tag = unique("SAGA").toUpperCase();
-    const customerId = await registerCustomer(tag);
-    const variantId = await activeVariant(`${tag}-A`, 1500);
-    const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
-      `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
-      {
-        input: {
-          name: unique("Saga"),
-          address: { street: "1 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
-          capacity: 100,
-          zones: ["REGULAR"],
-        },
-      },
-    );
-    const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
-      `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
-      { input: { variantId, warehouseId: createWarehouse.id } },
-    );
-    await ok(
-      `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 5, reference: "PO") { onHand } }`,
-      { id: initializeStock.id },
-    );
-
-    const placed = await eventually(
-      () =>
-        graphql<{ placeOrder: OrderRead }>(
-          gateway(),
-          `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${ORDER} } }`,
-          { input: { customerId, lines: [{ variantId, quantity: 2 }] } },
-        ),
-      "VALIDATION_FAILED",
-    );
-    expect(placed.errors, JSON.stringify(placed.errors)).toBeUndefined();
-    const order = placed.data!.placeOrder;
-    const provider = inject("serviceUrls")["payment-provider"];
-    const scripted = await fetch(`${provider}/script`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ orderId: order.id, outcomes: [{ outcome: "succeed" }] }),
-    });
-    expect(scripted.status).toBe(204);
+    const customerId = await shop.registerCustomer(tag);
+    const variantId = await shop.activeVariant(`${tag}-A`, 1500);
+    await shop.stockItem(variantId, 5);
+    const order = await shop.placeOrder<OrderRead>(customerId, [{ variantId, quantity: 2 }], ORDER);
+    await shop.scriptPayment(order.id, [{ outcome: "succeed" }]);
 
     await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, { id: order.id });
     const paid = await orderUntil(
