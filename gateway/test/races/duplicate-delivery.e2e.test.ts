@@ -1,5 +1,5 @@
 import { newId } from "@shopstream/outbox";
-import { E2eShop, unique } from "@shopstream/testing";
+import { E2eShop, pollUntil, unique } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   closeStackAccess,
@@ -210,5 +210,61 @@ describe("race: duplicate delivery", () => {
     expect(await snapshot(refunded.orderId, refunded.stockItemId)).toEqual(beforeRefunded);
     expect(before.order.status).toBe("PAID");
     expect(before.order.payments[0]).toMatchObject({ status: "SUCCEEDED", refunds: [] });
+  });
+
+  it("the provider's success webhook delivered several times at once, racing its own first delivery, is applied once", async () => {
+    const payments = inject("serviceUrls").payments!;
+    const tag = unique("DUPHOOK").toUpperCase();
+    const customerId = await shop.registerCustomer(tag);
+    const variantId = await shop.activeVariant(tag, 700);
+    const stockItemId = await shop.stockItem(variantId, 1);
+    const { id: orderId } = await shop.placeOrder(customerId, [{ variantId, quantity: 1 }]);
+    await shop.scriptPayment(orderId, [{ outcome: "succeed", hold: true }]);
+    await shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+    await shop.orderUntil(orderId, (o) => o.status === "PAYMENT_PENDING", "status");
+    const [held] = await pollUntil("the held report", async () => {
+      const reports = await shop.heldReports(orderId);
+      return reports.length > 0 ? reports : null;
+    });
+    expect(held!.type).toBe("payment.succeeded");
+
+    // The provider's own delivery and three copies of it, all at once.
+    const [released, ...copies] = await Promise.all([
+      shop.releaseReports(orderId),
+      ...[1, 2, 3].map(() =>
+        postProviderReport(payments, held as Parameters<typeof postProviderReport>[1]),
+      ),
+    ]);
+    expect(released).toEqual([200]);
+    const outcomes = copies.map((c) => c.body.outcome);
+    console.log(`concurrent copies of the success webhook: ${outcomes.join(", ")}`);
+    expect(copies.map((c) => c.status)).toEqual([200, 200, 200]);
+    // One of the four was applied (the provider's, or one copy), every other was a duplicate.
+    expect(outcomes.filter((o) => o === "applied").length).toBeLessThanOrEqual(1);
+    expect(outcomes.filter((o) => o !== "applied" && o !== "duplicate")).toEqual([]);
+
+    const end = await shop.orderUntil<{
+      status: string;
+      timeline: { type: string }[];
+      reservations: { status: string }[];
+      payments: { id: string; status: string; captured: { amount: number } }[];
+    }>(
+      orderId,
+      (o) => o.status === "PAID" && o.reservations[0]?.status === "CONFIRMED",
+      "status timeline { type } reservations { status } payments { id status captured { amount } }",
+    );
+    expect(end.timeline.filter((e) => e.type === "OrderPaid")).toHaveLength(1);
+    expect(end.payments).toEqual([
+      { id: held!.paymentId, status: "SUCCEEDED", captured: { amount: 700 } },
+    ]);
+    expect((await outboxEvents("payments", held!.paymentId)).map((e) => e.type)).toEqual([
+      "PaymentInitiated",
+      "PaymentSucceeded",
+    ]);
+    const { stockItem } = await shop.ok<{ stockItem: { reserved: number; available: number } }>(
+      `query($id: ID!) { stockItem(id: $id) { reserved available } }`,
+      { id: stockItemId },
+    );
+    expect(stockItem).toEqual({ reserved: 1, available: 0 });
   });
 });

@@ -66,6 +66,15 @@ export interface PaymentOutcome {
   hold?: boolean;
 }
 
+/** A provider report kept back by a `hold` outcome: the webhook body it will send. */
+export interface HeldReport {
+  id: string;
+  type: "payment.succeeded" | "payment.failed";
+  paymentId: string;
+  attempt: number;
+  reason?: string;
+}
+
 export class E2eShop {
   constructor(
     readonly gatewayUrl: string,
@@ -260,10 +269,10 @@ export class E2eShop {
   }
 
   /** The provider reports held back for this order's payments (`hold` outcomes). */
-  async heldReports(orderId: string): Promise<{ id: string; type: string; paymentId: string }[]> {
+  async heldReports(orderId: string): Promise<HeldReport[]> {
     const res = await this.provider(`/held?orderId=${encodeURIComponent(orderId)}`);
     if (!res.ok) throw new Error(`provider /held answered ${res.status}`);
-    return ((await res.json()) as { held: { id: string; type: string; paymentId: string }[] }).held;
+    return ((await res.json()) as { held: HeldReport[] }).held;
   }
 
   /**
