@@ -16,6 +16,20 @@ import type { GatewayExecutor } from "./live/entity-fetch.ts";
  */
 const cjsGraphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
+type Fetcher = NonNullable<
+  NonNullable<ConstructorParameters<typeof RemoteGraphQLDataSource>[0]>["fetcher"]
+>;
+
+/**
+ * The HTTP client for subgraph requests: Node's own fetch (undici), which reads a subgraph's
+ * `Keep-Alive: timeout=5` and retires an idle connection before the subgraph closes it. Apollo's
+ * default client (make-fetch-happen) keeps idle connections with no time limit, so a request sent
+ * on one just as the subgraph closed it failed with "socket hang up" (seen under load, e.g. the
+ * race e2e tests, as an INTERNAL_SERVER_ERROR for part of a query).
+ */
+export const subgraphFetcher: Fetcher = (url, init) =>
+  fetch(url, init as RequestInit) as unknown as ReturnType<Fetcher>;
+
 /** Forwards tracing headers so subgraph logs and events share the gateway's correlation id. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
   override willSendRequest({
@@ -49,7 +63,8 @@ export function createGateway(options: {
   );
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: urls[name] ?? url }),
+    buildService: ({ name, url }) =>
+      new ForwardingDataSource({ url: urls[name] ?? url, fetcher: subgraphFetcher }),
   });
   // The WebSocket path validates and executes subscriptions with our (ES module) graphql, so it
   // gets its own copy of the API schema, rebuilt whenever the gateway loads one.

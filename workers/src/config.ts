@@ -1,5 +1,5 @@
 import { ConfigError, env, loadConfig, z } from "@shopstream/config";
-import { CONTEXTS, type ContextName, contextDatabaseUrl } from "@shopstream/db";
+import { CONTEXTS, type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
 
 const schema = z.object({
   PORT: env.port(4010),
@@ -28,6 +28,7 @@ const schema = z.object({
   RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
   CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   LIVE_HISTORY: z.coerce.number().int().min(100).default(10_000),
@@ -50,6 +51,11 @@ export interface WorkersConfig {
   relayPollMs: number;
   relayBatchSize: number;
   consumerConcurrency: number;
+  /**
+   * Connections the consumers may open to each context's database: bounded on its own, not by
+   * the concurrency (jobs beyond it wait for a connection; see DEFAULT_POOL_SIZE).
+   */
+  databasePoolSize: number;
   consumerAttempts: number;
   outboxRetentionMs: number;
   liveHistory: number;
@@ -91,6 +97,7 @@ export function loadWorkersConfig(
     relayPollMs: c.RELAY_POLL_MS,
     relayBatchSize: c.RELAY_BATCH_SIZE,
     consumerConcurrency: c.CONSUMER_CONCURRENCY,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
     consumerAttempts: c.CONSUMER_ATTEMPTS,
     outboxRetentionMs: c.OUTBOX_RETENTION_HOURS * 3600 * 1000,
     liveHistory: c.LIVE_HISTORY,

@@ -1,4 +1,4 @@
-import type { ContextName } from "@shopstream/db";
+import { type ContextName, DEFAULT_POOL_SIZE } from "@shopstream/db";
 import type { EventConsumer } from "@shopstream/events";
 import { identityConsumers } from "@shopstream/identity/src/consumers.ts";
 import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
@@ -20,7 +20,7 @@ export function createRegistry(
   databaseUrls: Record<ContextName, string>,
   opts: { poolSize?: number; reservationExpiryEveryMs?: number; paymentProviderUrl?: string } = {},
 ) {
-  const poolSize = opts.poolSize ?? 10;
+  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
   const identity = createIdentityPrisma(databaseUrls.identity, { poolSize });
   const inventory = createInventoryPrisma(databaseUrls.inventory, { poolSize });
   const ordering = createOrderingPrisma(databaseUrls.ordering, { poolSize });

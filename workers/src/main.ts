@@ -62,7 +62,7 @@ await runService(
     }
 
     const registry = createRegistry(config.databaseUrls, {
-      poolSize: config.consumerConcurrency + 2,
+      poolSize: config.databasePoolSize,
       reservationExpiryEveryMs: config.reservationExpiryEveryMs,
       paymentProviderUrl: config.paymentProviderUrl,
     });

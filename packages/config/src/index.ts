@@ -64,6 +64,14 @@ export const env = {
     z.string().refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
       message: "must be an http(s):// URL",
     }),
+  /** Connections a process may open to one database. */
+  poolSize: (fallback: number) =>
+    z.coerce
+      .number({ message: "must be a number of connections" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 100")
+      .max(100, "must be between 1 and 100")
+      .default(fallback),
   logLevel: () =>
     z
       .enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" })

@@ -109,3 +109,60 @@ describe("simulated payment provider (HTTP)", () => {
     expect((await post("/charges", { paymentId: "p-3" })).status).toBe(400);
   });
 });
+
+describe("held reports (test hook for races)", () => {
+  it("keeps a `hold` outcome's report until POST /release sends it, once", async () => {
+    failNext = 0; // this test reads the status of the first attempt
+    expect(
+      (
+        await post("/script", {
+          orderId: "order-h",
+          outcomes: [{ outcome: "succeed", hold: true }],
+        })
+      ).status,
+    ).toBe(204);
+    const before = received.length;
+    expect(
+      (
+        await post("/charges", {
+          paymentId: "p-h",
+          orderId: "order-h",
+          attempt: 1,
+          amount: 100,
+          currency: "EUR",
+        })
+      ).status,
+    ).toBe(202);
+    const heldOf = async (query: string) =>
+      (
+        (await (await fetch(`http://127.0.0.1:${http.port}/held?${query}`)).json()) as {
+          held: { type: string; paymentId: string }[];
+        }
+      ).held;
+    // Nothing is held before the provider decided, and nothing can be released yet.
+    expect((await post("/release", { orderId: "order-h" })).status).toBe(404);
+    const deadline = Date.now() + 5_000;
+    while ((await heldOf("orderId=order-h")).length === 0) {
+      if (Date.now() > deadline) throw new Error("the report was never held");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await heldOf("paymentId=p-h")).toMatchObject([
+      { type: "payment.succeeded", paymentId: "p-h" },
+    ]);
+    // Decided, but kept back: the shop has heard nothing.
+    expect(received.length).toBe(before);
+
+    const release = await post("/release", { paymentId: "p-h" });
+    expect(release.status).toBe(200);
+    expect(await release.json()).toMatchObject({
+      released: [{ type: "payment.succeeded", status: 200 }],
+    });
+    // Sent exactly once, signed like any other report, by the time /release answered.
+    expect(received.slice(before)).toMatchObject([
+      { verified: true, body: { type: "payment.succeeded", paymentId: "p-h", attempt: 1 } },
+    ]);
+    expect(await heldOf("orderId=order-h")).toEqual([]);
+    expect((await post("/release", { orderId: "order-h" })).status).toBe(404);
+    expect((await post("/release", {})).status).toBe(400);
+  });
+});

@@ -18,7 +18,7 @@ interface PrismaLike {
  */
 export async function runSubgraph<P extends PrismaLike, C extends RequestContext>(opts: {
   context: ContextName;
-  createPrisma: (databaseUrl: string) => P;
+  createPrisma: (databaseUrl: string, opts: { poolSize: number }) => P;
   createServer: (logger: Logger) => ApolloServer<C>;
   createContext: (prisma: P, base: RequestContext) => C;
   routes?: (app: Express, prisma: P, config: SubgraphConfig) => void;
@@ -35,7 +35,7 @@ export async function runSubgraph<P extends PrismaLike, C extends RequestContext
   }
   const logger = createLogger(opts.context, config.logLevel);
   await runService(logger, async () => {
-    const prisma = opts.createPrisma(config.databaseUrl);
+    const prisma = opts.createPrisma(config.databaseUrl, { poolSize: config.databasePoolSize });
     const http = await startHttpService({
       name: opts.context,
       port: config.port,

@@ -1,5 +1,5 @@
 import { ConfigError, env, loadConfig, z } from "@shopstream/config";
-import { type ContextName, contextDatabaseUrl } from "@shopstream/db";
+import { type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
 
 /** Default port of each subgraph; the gateway listens on 4000. */
 export const SUBGRAPH_PORTS: Record<ContextName, number> = {
@@ -15,6 +15,8 @@ export interface SubgraphConfig {
   port: number;
   host: string;
   databaseUrl: string;
+  /** Connections this subgraph may open to its database (see DEFAULT_POOL_SIZE for the budget). */
+  databasePoolSize: number;
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -27,6 +29,7 @@ export const subgraphEnvKeys = (context: ContextName) => [
   "HOST",
   contextDatabaseEnv(context),
   "DATABASE_URL",
+  "DATABASE_POOL_SIZE",
   "LOG_LEVEL",
 ];
 
@@ -45,12 +48,14 @@ export function loadSubgraphConfig(
     HOST: z.string().default("0.0.0.0"),
     [own]: env.postgresUrl().optional(),
     DATABASE_URL: env.postgresUrl().optional(),
+    DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
     LOG_LEVEL: env.logLevel(),
   });
   const c = loadConfig(schema, source) as {
     PORT: number;
     HOST: string;
     DATABASE_URL?: string;
+    DATABASE_POOL_SIZE: number;
     LOG_LEVEL: SubgraphConfig["logLevel"];
   } & Record<string, string | undefined>;
   const databaseUrl =
@@ -60,5 +65,12 @@ export function loadSubgraphConfig(
       `DATABASE_URL: set DATABASE_URL (a PostgreSQL server) or ${own} (this context's database)`,
     ]);
   }
-  return { context, port: c.PORT, host: c.HOST, databaseUrl, logLevel: c.LOG_LEVEL };
+  return {
+    context,
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    logLevel: c.LOG_LEVEL,
+  };
 }

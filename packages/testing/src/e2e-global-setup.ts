@@ -2,6 +2,7 @@ import { startStack } from "@shopstream/stack";
 import {
   E2E_NAMESPACE,
   E2E_QUEUE_PREFIX,
+  E2E_WEBHOOK_SECRET,
   TEST_REDIS_URL,
   TEST_SERVER_URL,
 } from "@shopstream/testing";
@@ -30,9 +31,11 @@ export default async function setup(project: TestProject) {
     embedded: { dataDir: "", basePort: 0 },
     logLevel: "warn",
     // Own BullMQ keys, so a developer's running stack never consumes the tests' events.
+    // A webhook secret of its own, known to tests that sign provider reports themselves.
     env: {
       QUEUE_PREFIX: E2E_QUEUE_PREFIX,
       RESERVATION_EXPIRY_EVERY_MS: "500",
+      PAYMENTS_WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
       // Short enough for a test to watch an idle WebSocket being closed.
       WS_IDLE_TIMEOUT_MS: "1500",
     },

@@ -88,3 +88,11 @@ export async function freePortRange(count: number): Promise<number> {
   }
   throw new Error(`no ${count} consecutive free ports found`);
 }
+
+/**
+ * The webhook secret the e2e stack's payments service and simulated provider share, so a test
+ * can sign a provider report itself (a replayed or late webhook).
+ */
+export const E2E_WEBHOOK_SECRET = "shopstream-e2e-webhook-secret";
+
+// The e2e helpers are imported by path (`@shopstream/testing/src/e2e-shop.ts`): they import this module.

@@ -8,5 +8,5 @@ export function createCataloguePrisma(
   databaseUrl: string,
   opts: { poolSize?: number } = {},
 ): CataloguePrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize ?? 10 }) });
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
 }

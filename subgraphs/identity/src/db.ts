@@ -9,5 +9,5 @@ export function createIdentityPrisma(
   databaseUrl: string,
   opts: { poolSize?: number } = {},
 ): IdentityPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize ?? 10 }) });
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
 }

@@ -8,5 +8,5 @@ export function createInventoryPrisma(
   databaseUrl: string,
   opts: { poolSize?: number } = {},
 ): InventoryPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize ?? 10 }) });
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
 }

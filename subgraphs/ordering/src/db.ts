@@ -8,5 +8,5 @@ export function createOrderingPrisma(
   databaseUrl: string,
   opts: { poolSize?: number } = {},
 ): OrderingPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize ?? 10 }) });
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
 }

@@ -8,5 +8,5 @@ export function createPaymentsPrisma(
   databaseUrl: string,
   opts: { poolSize?: number } = {},
 ): PaymentsPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize ?? 10 }) });
+  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
 }

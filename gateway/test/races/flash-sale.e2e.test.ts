@@ -1,0 +1,231 @@
+import { newId } from "@shopstream/outbox";
+import { unique } from "@shopstream/testing";
+import { E2eShop, errorCode } from "@shopstream/testing/src/race-shop.ts";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { closeStackAccess, outboxEvents } from "./stack-access.ts";
+
+// DOMAIN.md, race "flash sale": 50+ buyers reserve 1–3 units of one stock item holding 10 —
+// exactly as many units reserved as exist; available never below 0; losers get INSUFFICIENT_STOCK.
+//
+// Why exactly 10 must sell, not merely "at most 10": during the sale nothing gives stock back
+// (winners are paid, losers reserve nothing, reservations live 15 minutes), so available only
+// ever falls. A buyer is refused only if, when its turn came, available was below what it
+// wanted. If anything were left at the end (available ≥ 1), it was ≥ 1 all along, so every
+// one-unit buyer was served; with at least 11 of them that is 11 units out of 10 — impossible.
+// So available ends at 0: exactly 10 units sold, whatever order the workers took the buyers in.
+
+afterAll(closeStackAccess);
+
+const shop = new E2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+
+interface Shortage {
+  variantId: string;
+  requested: number;
+  available: number;
+}
+
+const BUYERS = 50;
+const STOCK = 10;
+/** 12 buyers want exactly 1 unit (≥ 11, see above); the others 1, 2 or 3. */
+const wanted = Array.from({ length: BUYERS }, (_, i) => (i < 12 ? 1 : 1 + (i % 3)));
+
+interface StockRead {
+  stockItem: { onHand: number; reserved: number; available: number };
+  productVariant: { availability: { onHand: number; reserved: number; available: number } };
+}
+
+/**
+ * Reads the stock item and the variant's availability over and over until stopped, keeping the
+ * lowest `onHand − reserved` computed from the raw counts (the API's `available` is clamped at
+ * 0, so only the raw counts could show an oversell) and the lowest `available` as served.
+ */
+function watchStock(stockItemId: string, variantId: string) {
+  let running = true;
+  const seen = { samples: 0, lowestRaw: Infinity, lowestServed: Infinity };
+  const done = (async () => {
+    while (running) {
+      const read = await shop.ok<StockRead>(
+        `query($s: ID!, $v: ID!) {
+          stockItem(id: $s) { onHand reserved available }
+          productVariant(id: $v) { availability { onHand reserved available } }
+        }`,
+        { s: stockItemId, v: variantId },
+      );
+      for (const level of [read.stockItem, read.productVariant.availability]) {
+        seen.lowestRaw = Math.min(seen.lowestRaw, level.onHand - level.reserved);
+        seen.lowestServed = Math.min(seen.lowestServed, level.available);
+      }
+      seen.samples++;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return {
+    seen,
+    async stop() {
+      running = false;
+      await done;
+      return seen;
+    },
+  };
+}
+
+interface SettledOrder {
+  id: string;
+  status: string;
+  lines: { quantity: number }[];
+  grandTotal: { amount: number };
+  timeline: { type: string; payload: { reason?: string } }[];
+  checkout: { status: string; steps: { name: string; detail: string | null }[] };
+  reservations: { quantity: number; status: string; stockItem: { id: string } }[];
+  payments: { status: string; captured: { amount: number } }[];
+}
+
+const SETTLED = `id status lines { quantity } grandTotal { amount }
+  timeline { type payload } checkout { status steps { name detail } }
+  reservations { quantity status stockItem { id } }
+  payments { status captured { amount } }`;
+
+describe("race: flash sale", () => {
+  it(`${BUYERS} buyers confirm at once for ${STOCK} units: exactly ${STOCK} sell, the rest are cancelled for insufficient stock`, async () => {
+    const started = Date.now();
+    const tag = unique("FLASH").toUpperCase();
+    const variantId = await shop.activeVariant(tag, 1_999);
+    const stockItemId = await shop.stockItem(variantId, STOCK);
+    const customers = await Promise.all(
+      wanted.map((_, i) => shop.registerCustomer(`${tag}-b${i}`)),
+    );
+    const orders = await Promise.all(
+      customers.map((customerId, i) =>
+        shop.placeOrder(customerId, [{ variantId, quantity: wanted[i]! }]),
+      ),
+    );
+    const ids = orders.map((o) => o.id);
+    await Promise.all(ids.map((id) => shop.scriptPayment(id, [{ outcome: "succeed" }])));
+    const prepared = Date.now();
+
+    // The race: every buyer confirms at once; the checkout saga's reservations then compete in
+    // the workers (inventory's consumer runs many at once) for the one stock row.
+    const watcher = watchStock(stockItemId, variantId);
+    let settled: SettledOrder[];
+    try {
+      const confirmations = await Promise.all(
+        ids.map((id) =>
+          shop.query<{ confirmOrder: { status: string } }>(
+            `mutation($id: ID!) { confirmOrder(id: $id) { status } }`,
+            { id },
+          ),
+        ),
+      );
+      for (const c of confirmations) {
+        expect(c.errors, JSON.stringify(c.errors)).toBeUndefined();
+        // The answer is the order read after the commit: the saga may already have moved it on.
+        expect(["CONFIRMED", "PAYMENT_PENDING", "PAID", "CANCELLED"]).toContain(
+          c.data?.confirmOrder.status,
+        );
+      }
+      settled = await shop.ordersUntil<SettledOrder>(
+        ids,
+        (o) =>
+          (o.status === "PAID" && o.reservations.every((r) => r.status === "CONFIRMED")) ||
+          o.status === "CANCELLED",
+        SETTLED,
+        45_000,
+      );
+    } finally {
+      await watcher.stop();
+    }
+    const { seen } = watcher;
+
+    const winners = settled.filter((o) => o.status === "PAID");
+    const losers = settled.filter((o) => o.status !== "PAID");
+    const units = (os: SettledOrder[]) =>
+      os.reduce((sum, o) => sum + o.lines.reduce((s, l) => s + l.quantity, 0), 0);
+    console.log(
+      `flash sale: ${units(winners)} units sold to ${winners.length} winners, ${losers.length} losers` +
+        ` (${units(losers)} units refused); lowest onHand−reserved seen ${seen.lowestRaw},` +
+        ` lowest available served ${seen.lowestServed}, over ${seen.samples} stock reads;` +
+        ` setup ${prepared - started} ms, race until settled ${Date.now() - prepared} ms`,
+    );
+
+    expect(units(winners)).toBe(STOCK);
+    for (const o of winners) {
+      // Every unit sold is held by a confirmed reservation on the one stock item, and paid for.
+      expect(o.reservations).toEqual([
+        { quantity: o.lines[0]!.quantity, status: "CONFIRMED", stockItem: { id: stockItemId } },
+      ]);
+      expect(o.payments).toEqual([{ status: "SUCCEEDED", captured: o.grandTotal }]);
+      expect(o.checkout.status).toBe("COMPLETED");
+    }
+    expect(
+      winners.reduce((sum, o) => sum + o.reservations.reduce((s, r) => s + r.quantity, 0), 0),
+    ).toBe(STOCK);
+    for (const o of losers) {
+      // The shortage is visible: the saga failed for insufficient stock, nothing was held or charged.
+      expect(o.status).toBe("CANCELLED");
+      expect(o.timeline.map((e) => e.type)).toEqual([
+        "OrderPlaced",
+        "OrderConfirmed",
+        "OrderCancelled",
+      ]);
+      expect(o.timeline[2]!.payload.reason).toBe("insufficient stock");
+      expect(o.checkout).toEqual({
+        status: "FAILED",
+        steps: [
+          { name: "ORDER_CONFIRMED", detail: null },
+          { name: "ORDER_CANCELLED", detail: "insufficient stock" },
+        ],
+      });
+      expect(o.reservations).toEqual([]);
+      expect(o.payments).toEqual([]);
+      // Inventory's verdict on the order: a shortage of this variant, less available than wanted.
+      const [verdict, ...more] = await outboxEvents("inventory", o.id);
+      expect(more).toEqual([]);
+      expect(verdict!.type).toBe("OrderStockShortage");
+      const [shortage] = verdict!.payload.shortages as Shortage[];
+      expect(shortage!.variantId).toBe(variantId);
+      expect(shortage!.requested).toBe(o.lines[0]!.quantity);
+      expect(shortage!.available).toBeLessThan(shortage!.requested);
+    }
+    expect(seen.lowestRaw).toBeGreaterThanOrEqual(0);
+    expect(seen.lowestServed).toBe(0);
+    const end = await shop.ok<StockRead>(
+      `query($s: ID!, $v: ID!) {
+        stockItem(id: $s) { onHand reserved available }
+        productVariant(id: $v) { availability { onHand reserved available } }
+      }`,
+      { s: stockItemId, v: variantId },
+    );
+    expect(end.stockItem).toEqual({ onHand: STOCK, reserved: STOCK, available: 0 });
+    expect(end.productVariant.availability).toEqual({
+      onHand: STOCK,
+      reserved: STOCK,
+      available: 0,
+    });
+  }, 90_000);
+
+  it(`${BUYERS} concurrent reserveStock mutations on ${STOCK} units: the successful quantities sum to ${STOCK}, losers get INSUFFICIENT_STOCK`, async () => {
+    const stockItemId = await shop.stockItem(newId(), STOCK);
+    const results = await Promise.all(
+      wanted.map((quantity) =>
+        shop.query<{ reserveStock: { quantity: number; status: string } }>(
+          `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { quantity status } }`,
+          { input: { stockItemId, quantity } },
+        ),
+      ),
+    );
+    const won = results.filter((r) => !r.errors);
+    const lost = results.filter((r) => r.errors);
+    const reserved = won.reduce((sum, r) => sum + r.data!.reserveStock.quantity, 0);
+    console.log(
+      `reserveStock race: ${reserved} units reserved by ${won.length} winners, ${lost.length} losers`,
+    );
+    expect(reserved).toBe(STOCK);
+    for (const r of won) expect(r.data!.reserveStock.status).toBe("ACTIVE");
+    expect(lost.map(errorCode)).toEqual(lost.map(() => "INSUFFICIENT_STOCK"));
+    const { stockItem } = await shop.ok<StockRead>(
+      `query($s: ID!) { stockItem(id: $s) { onHand reserved available } }`,
+      { s: stockItemId },
+    );
+    expect(stockItem).toEqual({ onHand: STOCK, reserved: STOCK, available: 0 });
+  });
+});
