@@ -195,7 +195,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     });
   };
 
-  const fieldResolver: GraphQLFieldResolver<unknown, OperationContext> = async (
+  // Synchronous except for entity fields: most fields read a value already in hand.
+  const fieldResolver: GraphQLFieldResolver<unknown, OperationContext> = (
     source,
     _args,
     context,
@@ -207,9 +208,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       const payload = source as LivePayload;
       const ref = payload.entities[info.fieldName];
       if (ref) {
-        const entity = await fetcher.fetch(payload.cursor, ref, info, context.principal.actor);
-        markFetched(entity);
-        return entity;
+        return fetcher.fetch(payload.cursor, ref, info, context.principal.actor).then((entity) => {
+          markFetched(entity);
+          return entity;
+        });
       }
       return info.fieldName === "cursor" ? payload.cursor : payload.fields[info.fieldName];
     }
