@@ -90,6 +90,29 @@ describe("LiveHub", () => {
     expect(hub.subscribedChannels).toBe(0);
   });
 
+  it("keeps a listener that joins while the last one leaves subscribed and served", async () => {
+    const redis = admin();
+    const prefix = livePrefix(resources, redis);
+    const hub = startHub(resources, prefix);
+    const leaving = recorder();
+    await hub.listen("ordering", leaving.listener);
+
+    const joining = recorder();
+    // In the same tick: a dashboard reconnects while the previous subscriber goes away.
+    const joined = hub.listen("ordering", joining.listener);
+    const left = hub.unlisten("ordering", leaving.listener);
+    await Promise.all([joined, left]);
+
+    expect(hub.listenerCount("ordering")).toBe(1);
+    await eventually(
+      async () => (await subscribers(redis, prefix, "ordering")) === 1,
+      "the channel to be subscribed",
+    );
+    const ids = await append(redis, prefix, "ordering", orderChanges(2));
+    await eventually(() => joining.ids.length >= 2, "the joining listener's events");
+    expect(joining.ids).toEqual(ids);
+  });
+
   it("delivers what was appended while its subscriber connection was down, once it is back", async () => {
     const redis = admin();
     const prefix = livePrefix(resources, redis);
