@@ -334,6 +334,41 @@ describe("openLiveStream", () => {
     expect(hub.listenerCount("ordering")).toBe(0);
   });
 
+  it("refuses rather than skips when the history is trimmed past the cursor during the replay", async () => {
+    const redis = admin();
+    const reader = redisConnection(resources);
+    const prefix = livePrefix(resources, redis);
+    const hub = startHub(resources, prefix, { reader });
+    const ids = await append(redis, prefix, "ordering", orderChanges(20));
+    // The relay's MAXLEN trim lands just before the replay reads the entries after the cursor:
+    // the cursor and the nine entries after it go (a reader that checked the cursor before
+    // reading would now skip them silently).
+    let trimmed = false;
+    const racing = new Proxy(reader, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property !== "xrange") return typeof value === "function" ? value.bind(target) : value;
+        return async (...args: Parameters<Redis["xrange"]>) => {
+          if (!trimmed && String(args[1]).startsWith("(")) {
+            trimmed = true;
+            await redis.xtrim(`${prefix}:live:ordering`, "MINID", ids[10]!);
+          }
+          return target.xrange(...args);
+        };
+      },
+    });
+    const outcome = await open(hub, racing, prefix, ids[5]!).then(
+      async (stream) => {
+        const first = await stream.next();
+        await stream.return?.();
+        return decodeLiveCursor((first.value as { cursor: string }).cursor, "ordering");
+      },
+      (error: unknown) => (error instanceof DomainError ? error.code : error),
+    );
+    expect(trimmed).toBe(true);
+    expect(outcome).toBe("CURSOR_EXPIRED");
+  });
+
   it("ends a subscriber that falls more than maxBuffered events behind, and unlistens it", async () => {
     const redis = admin();
     const reader = redisConnection(resources);
