@@ -399,6 +399,31 @@ describe("openLiveStream", () => {
     await keepingUp.return?.();
     expect(hub.listenerCount("ordering")).toBe(0);
   });
+
+  it("does not count a resumed subscriber's replay as falling behind", async () => {
+    const redis = admin();
+    const reader = redisConnection(resources);
+    const prefix = livePrefix(resources, redis);
+    const hub = startHub(resources, prefix, { reader });
+    const missed = await append(redis, prefix, "ordering", orderChanges(20));
+    // Resumes 19 events back with room for 5: a reader that keeps up with what arrives live is
+    // not too slow, however long the replay it was handed.
+    const stream = await open(hub, reader, prefix, missed[0]!, {}, 5);
+    const dispatched = recorder(); // the hub hands every batch to all its listeners at once
+    await hub.listen("ordering", dispatched.listener);
+    const expected = missed.slice(1);
+    const seen: string[] = [];
+    for (let batch = 0; batch < 3; batch++) {
+      expected.push(...(await append(redis, prefix, "ordering", orderChanges(3))));
+      await eventually(() => dispatched.ids.length === 3 * (batch + 1), "the batch");
+      while (seen.length < expected.length) {
+        const { value } = await stream.next();
+        seen.push(decodeLiveCursor(value!.cursor, "ordering"));
+      }
+    }
+    expect(seen).toEqual(expected);
+    await stream.return?.();
+  });
 });
 
 describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
