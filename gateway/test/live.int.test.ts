@@ -779,4 +779,42 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
       expect(h.state.ended).toBe(false);
     }
   });
+
+  it("counts only active subscriptions against the cap: completed and failed ones free their slot", async () => {
+    const { client, hub, redis, prefix, gateway, listening } = await setup({
+      limits: { maxSubscriptionsPerConnection: 2 },
+    });
+    const ids = anOrder(gateway);
+    const c = client();
+    // Refused subscriptions (a bad argument, a bad cursor) end at once and hold nothing.
+    for (const variables of [{ id: "42" }, { id: ids.orderId, after: "bm9wZQ" }]) {
+      const bad = collect(
+        c,
+        `subscription($id: ID, $after: String) { orderStatusChanged(orderId: $id, after: $after) { status } }`,
+        variables,
+      );
+      await bad.until(() => bad.state.ended, 5_000, "the refusal");
+      expect(bad.results[0]?.errors?.[0]?.extensions?.code).toBe("VALIDATION_FAILED");
+    }
+    // The stock one is its context's only subscriber: ending it takes a Redis round trip.
+    const first = collect(c, `subscription { stockLevelChanged { event } }`);
+    const second = collect(c, ORDER_STATUS, { id: ids.orderId });
+    await listening("inventory", 1);
+    await listening("ordering", 1);
+    // Complete one and, in the same breath, take its slot.
+    first.unsubscribe();
+    const third = collect(c, ORDER_STATUS, { id: ids.orderId });
+    await eventually(
+      () => third.state.ended || hub.listenerCount("ordering") === 2,
+      "the third subscription to be taken or refused",
+    );
+    expect(describeError(third.state.error)).toBeUndefined();
+    expect(hub.listenerCount("inventory")).toBe(0);
+    await append(redis, prefix, "ordering", [
+      orderEvent("OrderPaid", ids, { previousStatus: "PAYMENT_PENDING", status: "PAID" }),
+    ]);
+    for (const s of [second, third]) await s.until((r) => r.length === 1, 5_000, "the event");
+    expect(third.state).toEqual({ ended: false, error: undefined });
+    expect(first.results).toEqual([]);
+  });
 });
