@@ -119,6 +119,8 @@ export function startHub(
 /** The API schema of the committed supergraph, as the gateway loads it (no subgraph needed). */
 export async function loadApiSchema(): Promise<{
   schema: GraphQLSchema;
+  /** The gateway's own executor (which, with no subgraph running, answers only `__typename`). */
+  executor: GatewayExecutor;
   stop: () => Promise<void>;
 }> {
   const gateway = createGateway({
@@ -129,7 +131,7 @@ export async function loadApiSchema(): Promise<{
   await gateway.server.start();
   const schema = gateway.apiSchema();
   if (!schema) throw new Error("the gateway loaded no API schema");
-  return { schema, stop: () => gateway.server.stop() };
+  return { schema, executor: gateway.executor, stop: () => gateway.server.stop() };
 }
 
 /**
@@ -169,6 +171,7 @@ export function inMemoryGateway(schema: GraphQLSchema) {
       schema,
       document: parse(request.query),
       variableValues: request.variables,
+      ...(request.operationName ? { operationName: request.operationName } : {}),
       rootValue,
     });
     // What crosses the network: plain JSON.

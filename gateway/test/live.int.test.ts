@@ -7,11 +7,12 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { decodeLiveCursor } from "../src/live/cursor.ts";
+import type { GatewayExecutor } from "../src/live/entity-fetch.ts";
 import type { LiveHub } from "../src/live/hub.ts";
 import { openLiveStream } from "../src/live/live-stream.ts";
 import { orderStatusChanged } from "../src/live/sources.ts";
 import type { Authenticate, SubscriptionLimits } from "../src/live/subscription-server.ts";
-import { collect, describeError, liveClient, wsUrlOf } from "./live-client.ts";
+import { collect, describeError, type LiveResult, liveClient, wsUrlOf } from "./live-client.ts";
 import { levels, orderEvent, orderIds, stockEvent, stockIds } from "./live-fixtures.ts";
 import {
   append,
@@ -428,9 +429,10 @@ describe("openLiveStream", () => {
 
 describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   let schema: GraphQLSchema;
+  let gatewayExecutor: GatewayExecutor;
   let stopSchema: () => Promise<void>;
   beforeAll(async () => {
-    ({ schema, stop: stopSchema } = await loadApiSchema());
+    ({ schema, executor: gatewayExecutor, stop: stopSchema } = await loadApiSchema());
   });
   afterAll(() => stopSchema?.());
 
@@ -816,5 +818,53 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     for (const s of [second, third]) await s.until((r) => r.length === 1, 5_000, "the event");
     expect(third.state).toEqual({ ended: false, error: undefined });
     expect(first.results).toEqual([]);
+  });
+
+  it("runs queries and mutations sent over the socket through the gateway executor", async () => {
+    const { client, gateway } = await setup();
+    const ids = anOrder(gateway);
+    const c = client({ actor: "ops" });
+    const once = <T>(query: string, variables: Record<string, unknown>, operationName?: string) =>
+      new Promise<LiveResult<T>>((resolve, reject) => {
+        let result: LiveResult<T> | undefined;
+        c.subscribe<T>(
+          { query, variables, ...(operationName ? { operationName } : {}) },
+          {
+            next: (value) => {
+              result = value as LiveResult<T>;
+            },
+            error: (error) => reject(new Error(JSON.stringify(describeError(error)))),
+            complete: () => resolve(result!),
+          },
+        );
+      });
+
+    const query = `query Status($id: ID!) { order(id: $id) { state: status } }`;
+    expect(await once(query, { id: ids.orderId })).toEqual({
+      data: { order: { state: "CONFIRMED" } },
+    });
+    const mutation = `mutation Cancel($id: ID!) { cancelOrder(id: $id, reason: "test") { id status } }`;
+    expect(await once(mutation, { id: ids.orderId })).toEqual({
+      data: { cancelOrder: { id: ids.orderId, status: "CANCELLED" } },
+    });
+    // A document of several operations runs the one named.
+    expect(await once(`${query}\n${mutation}`, { id: ids.orderId }, "Status")).toEqual({
+      data: { order: { state: "CANCELLED" } },
+    });
+    // The gateway's errors come back as it shaped them.
+    const missing = await once(mutation, { id: orderIds().orderId });
+    expect(missing.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+
+    expect(gateway.requests.map((r) => [r.actor, r.variables])).toEqual(
+      Array(4).fill(["ops", expect.objectContaining({ id: expect.any(String) })]),
+    );
+    expect(gateway.requests[0]!.query).toBe(query);
+    expect(gateway.requests[2]!.operationName).toBe("Status");
+
+    // The gateway's own executor (what main.ts passes) runs the named operation too.
+    const both = "query A { a: __typename } query B { b: __typename }";
+    expect(
+      await gatewayExecutor({ query: both, variables: {}, operationName: "B", actor: "ops" }),
+    ).toEqual({ data: { b: "Query" } });
   });
 });

@@ -304,8 +304,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const context = args.contextValue as OperationContext;
         if (!context.delegate) return execute(args);
         const result = await options.executor({
-          query: context.delegate.query,
-          variables: context.delegate.variables,
+          ...context.delegate,
           actor: context.principal.actor,
         });
         // Already shaped by the gateway's HTTP path; re-wrapped only because the protocol
