@@ -21,6 +21,11 @@ export default defineConfig({
           name: "integration",
           include: ["**/*.int.test.ts"],
           exclude: shared,
+          // Vitest gives our sources graphql's ES build but loads dependencies with Node, which
+          // picks its CommonJS build: graphql-ws would then get schemas and errors of the other
+          // build ("Cannot use GraphQLSchema from another module or realm"). Running graphql-ws
+          // through Vitest too gives it our build, as Node gives both the same one in production.
+          server: { deps: { inline: ["graphql-ws"] } },
           globalSetup: ["./packages/testing/src/int-global-setup.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -80,9 +80,9 @@ export function createGateway(options: {
     validationRules: [depthLimitRule(limits.maxDepth, cjsGraphql.GraphQLError)],
   });
   /** One operation through the gateway, in-process, as an HTTP request would run. */
-  const executor: GatewayExecutor = async ({ query, variables, actor }) => {
+  const executor: GatewayExecutor = async ({ query, variables, operationName, actor }) => {
     const response = await server.executeOperation(
-      { query, variables },
+      { query, variables, ...(operationName ? { operationName } : {}) },
       { contextValue: { correlationId: randomUUID(), actor } },
     );
     if (response.body.kind !== "single") throw new Error("incremental delivery is not supported");

@@ -15,6 +15,8 @@ import type { EntityRef } from "./sources.ts";
 export type GatewayExecutor = (request: {
   query: string;
   variables: Record<string, unknown>;
+  /** Which operation of a document holding several to run. */
+  operationName?: string;
   actor: string;
 }) => Promise<{
   data?: Record<string, unknown> | null;

@@ -122,7 +122,8 @@ export class LiveHub {
       if (this.channels.get(context) === channel) this.channels.delete(context);
       throw error;
     }
-    // The channel's last listener may have left (and dropped it) while this one waited.
+    // The last listener may have left while this one waited: that channel is gone (and being
+    // unsubscribed), so join the context afresh rather than a channel nobody reads.
     if (this.channels.get(context) !== channel) return this.listen(context, listener);
     channel.listeners.add(listener);
     return { position: channel.lastId };

@@ -37,6 +37,11 @@ export async function openLiveStream(
   let failing: ((error: unknown) => void) | null = null;
   let failure: unknown = null;
   let done = false;
+  // Replayed events still at the head of the queue. They were read from the stream, not left
+  // behind by a slow reader, so they do not count against maxBuffered: counted, a replay longer
+  // than the limit would end the subscriber at the first live event, before it could read any,
+  // and every resumption from the same cursor would end the same way.
+  let replayedLeft = 0;
 
   const listener = (events: readonly LiveEvent[]) => {
     if (done) return;
@@ -44,7 +49,7 @@ export async function openLiveStream(
       const payload = options.select(event);
       if (payload) queue.push({ id: event.cursor, payload });
     }
-    if (queue.length > options.maxBuffered) {
+    if (queue.length - replayedLeft > options.maxBuffered) {
       failure = new DomainError(
         "SUBSCRIBER_TOO_SLOW",
         `The subscriber fell more than ${options.maxBuffered} events behind and was ended; resume with after: the last cursor received`,
@@ -79,6 +84,7 @@ export async function openLiveStream(
     for (;;) {
       const item = queue.shift();
       if (!item) return undefined;
+      if (replayedLeft > 0) replayedLeft--;
       if (compareStreamIds(item.id, lastDelivered) <= 0) continue;
       lastDelivered = item.id;
       return item.payload;
@@ -110,6 +116,7 @@ export async function openLiveStream(
         if (compareStreamIds(cursor, position) >= 0) break;
       }
       queue.unshift(...replayed);
+      replayedLeft = replayed.length;
       lastDelivered = options.after;
     } catch (error) {
       await finish();

@@ -246,7 +246,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         if (!connection || !schema) {
           return [validationError("The gateway is not ready yet", "SERVICE_UNAVAILABLE")];
         }
-        if (connection.operations.size >= limits.maxSubscriptionsPerConnection) {
+        // graphql-ws's own list, which already holds this one: it drops an operation the moment
+        // the client completes it, while `operations` keeps it until its stream has unwound (a
+        // Redis round trip), which would refuse a client that completes one and starts another.
+        if (Object.keys(ctx.subscriptions).length > limits.maxSubscriptionsPerConnection) {
           return [
             validationError(
               `This connection already holds ${limits.maxSubscriptionsPerConnection} subscriptions, the most allowed; complete one or open another connection`,
@@ -322,8 +325,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const context = args.contextValue as OperationContext;
         if (!context.delegate) return execute(args);
         const result = await options.executor({
-          query: context.delegate.query,
-          variables: context.delegate.variables,
+          ...context.delegate,
           actor: context.principal.actor,
         });
         // Already shaped by the gateway's HTTP path; re-wrapped only because the protocol

@@ -64,9 +64,20 @@ export async function readLiveAfter(
   count = 1000,
 ): Promise<LiveEvent[]> {
   const key = liveStreamKey(prefix, context);
+  if (cursor !== null && !/^\d+-\d+$/.test(cursor)) {
+    throw new CursorExpiredError(`"${cursor}" is not a live-stream cursor`);
+  }
+  const entries = await redis.xrange(
+    key,
+    cursor === null ? "-" : `(${cursor}`,
+    "+",
+    "COUNT",
+    count,
+  );
+  // Checked after reading: trimming only ever moves the oldest entry forward, so a cursor still
+  // retained now was retained when the entries were read. Checked before, a trim in between
+  // would go unnoticed and the entries it removed would be skipped.
   if (cursor !== null) {
-    if (!/^\d+-\d+$/.test(cursor))
-      throw new CursorExpiredError(`"${cursor}" is not a live-stream cursor`);
     const [oldest] = await redis.xrange(key, "-", "+", "COUNT", 1);
     if (
       oldest &&
@@ -78,13 +89,6 @@ export async function readLiveAfter(
       );
     }
   }
-  const entries = await redis.xrange(
-    key,
-    cursor === null ? "-" : `(${cursor}`,
-    "+",
-    "COUNT",
-    count,
-  );
   return entries.map(([id, fields]) => parseLiveEntry(id, fields));
 }
 

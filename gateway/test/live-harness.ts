@@ -1,0 +1,228 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { appendLive, liveChannel, liveStreamKey } from "@shopstream/live";
+import type { DomainEvent } from "@shopstream/outbox";
+import { createLogger } from "@shopstream/service";
+import { TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { execute, GraphQLError, type GraphQLSchema, parse } from "graphql";
+import { Redis } from "ioredis";
+import { createGateway } from "../src/gateway.ts";
+import type { GatewayExecutor } from "../src/live/entity-fetch.ts";
+import { LiveHub, type LiveHubOptions } from "../src/live/hub.ts";
+import {
+  type Authenticate,
+  type SubscriptionLimits,
+  startSubscriptionServer,
+} from "../src/live/subscription-server.ts";
+
+/**
+ * Real Redis and real sockets for the gateway's live path: every test takes its own key prefix
+ * (`unique("live")`), appends events exactly as the workers' relay does, and gets its own hub
+ * and, when it needs one, its own HTTP + graphql-ws server.
+ */
+
+export const logger = createLogger("live-test", "error");
+
+/** Things a test opened, closed after it in reverse order. */
+export class Resources {
+  private readonly closers: (() => unknown)[] = [];
+  add<T>(value: T, close: (value: T) => unknown): T {
+    this.closers.push(() => close(value));
+    return value;
+  }
+  async closeAll(): Promise<void> {
+    for (const close of this.closers.splice(0).reverse()) await close();
+  }
+}
+
+export const redisConnection = (resources: Resources, options: { connectionName?: string } = {}) =>
+  resources.add(new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null, ...options }), (r) =>
+    r.disconnect(),
+  );
+
+/** A prefix of the test's own; its streams are deleted when the test ends. */
+export function livePrefix(resources: Resources, redis: Redis): string {
+  const prefix = unique("live");
+  resources.add(prefix, async (p) => {
+    const keys = ["ordering", "inventory"].map((c) => liveStreamKey(p, c));
+    await redis.del(...keys);
+  });
+  return prefix;
+}
+
+let position = 0;
+
+/**
+ * Appends `events` to `context`'s live stream in one MULTI, as the relay does after a batch
+ * (`appendLive` then `exec`), and returns their stream ids.
+ */
+export async function append(
+  redis: Redis,
+  prefix: string,
+  context: string,
+  events: DomainEvent[],
+  history?: number,
+): Promise<string[]> {
+  const multi = redis.multi();
+  appendLive(
+    multi,
+    prefix,
+    context,
+    events.map((event) => ({ position: String(++position), event })),
+    history,
+  );
+  const results = (await multi.exec()) ?? [];
+  return results.slice(0, events.length).map(([error, id]) => {
+    if (error) throw error;
+    return id as string;
+  });
+}
+
+/** How many connections are subscribed to `context`'s announcement channel. */
+export async function subscribers(redis: Redis, prefix: string, context: string): Promise<number> {
+  const [, count] = (await redis.pubsub("NUMSUB", liveChannel(prefix, context))) as [
+    string,
+    number,
+  ];
+  return Number(count);
+}
+
+/** Polls `check` until it holds (or throws after the deadline, saying `what`). */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function startHub(
+  resources: Resources,
+  prefix: string,
+  options: Partial<LiveHubOptions> = {},
+): LiveHub {
+  const hub = new LiveHub({
+    subscriber: options.subscriber ?? redisConnection(resources),
+    reader: options.reader ?? redisConnection(resources),
+    prefix,
+    logger,
+    ...options,
+  });
+  return resources.add(hub, (h) => h.close());
+}
+
+/** The API schema of the committed supergraph, as the gateway loads it (no subgraph needed). */
+export async function loadApiSchema(): Promise<{
+  schema: GraphQLSchema;
+  /** The gateway's own executor (which, with no subgraph running, answers only `__typename`). */
+  executor: GatewayExecutor;
+  stop: () => Promise<void>;
+}> {
+  const gateway = createGateway({
+    supergraphPath: fileURLToPath(new URL("../../schema/supergraph.graphql", import.meta.url)),
+    subgraphUrls: {},
+    logger,
+  });
+  await gateway.server.start();
+  const schema = gateway.apiSchema();
+  if (!schema) throw new Error("the gateway loaded no API schema");
+  return { schema, executor: gateway.executor, stop: () => gateway.server.stop() };
+}
+
+/**
+ * The subgraph network boundary for the WebSocket path: answers what the federated gateway would
+ * from fixed in-memory entities, by executing each request against the API schema, and records
+ * every request. Mutations change the in-memory orders.
+ */
+export function inMemoryGateway(schema: GraphQLSchema) {
+  const entities = {
+    order: new Map<string, Record<string, unknown>>(),
+    productVariant: new Map<string, Record<string, unknown>>(),
+    stockItem: new Map<string, Record<string, unknown>>(),
+    warehouse: new Map<string, Record<string, unknown>>(),
+  };
+  const requests: Parameters<GatewayExecutor>[0][] = [];
+  const byId = (map: Map<string, Record<string, unknown>>) => (args: { id: string }) =>
+    map.get(args.id) ?? null;
+  const rootValue = {
+    order: byId(entities.order),
+    productVariant: byId(entities.productVariant),
+    stockItem: byId(entities.stockItem),
+    warehouse: byId(entities.warehouse),
+    cancelOrder: (args: { id: string; reason?: string }) => {
+      const order = entities.order.get(args.id);
+      if (!order) {
+        throw new GraphQLError(`Order ${args.id} was not found`, {
+          extensions: { code: "NOT_FOUND" },
+        });
+      }
+      order.status = "CANCELLED";
+      return order;
+    },
+  };
+  const executor: GatewayExecutor = async (request) => {
+    requests.push(request);
+    const result = await execute({
+      schema,
+      document: parse(request.query),
+      variableValues: request.variables,
+      ...(request.operationName ? { operationName: request.operationName } : {}),
+      rootValue,
+    });
+    // What crosses the network: plain JSON.
+    return JSON.parse(JSON.stringify(result));
+  };
+  /** Entity look-ups made for subscription events (as opposed to queries sent by clients). */
+  const entityFetches = () => requests.filter((r) => r.query.startsWith("query LiveEntity"));
+  return { entities, requests, entityFetches, executor };
+}
+
+export const TEST_LIMITS: SubscriptionLimits = {
+  maxDepth: 15,
+  maxTokens: 10_000,
+  maxSubscriptionsPerConnection: 100,
+  idleTimeoutMs: 60_000,
+  keepAliveMs: 30_000,
+  maxBufferedEvents: 1_000,
+  maxPayloadBytes: 1024 * 1024,
+};
+
+/** The gateway's WebSocket path on an HTTP server of its own, on a free port. */
+export async function startLiveServer(
+  resources: Resources,
+  options: {
+    schema: GraphQLSchema;
+    executor: GatewayExecutor;
+    prefix: string;
+    limits?: Partial<SubscriptionLimits>;
+    authenticate?: Authenticate;
+  },
+) {
+  const http: Server = resources.add(createServer(), (s) => {
+    s.closeAllConnections();
+    return new Promise((resolve) => s.close(resolve));
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const reader = redisConnection(resources);
+  const hub = startHub(resources, options.prefix, { reader });
+  const live = startSubscriptionServer({
+    server: http,
+    path: "/graphql",
+    schema: () => options.schema,
+    executor: options.executor,
+    hub,
+    reader,
+    prefix: options.prefix,
+    limits: { ...TEST_LIMITS, ...options.limits },
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    logger,
+  });
+  resources.add(live, (l) => l.close());
+  const { port } = http.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/graphql`, hub, live };
+}
