@@ -11,8 +11,10 @@ import { DEFAULT_OPERATION_LIMITS, depthLimitRule, type OperationLimits } from "
 import type { GatewayExecutor } from "./live/entity-fetch.ts";
 
 /**
- * Apollo loads graphql's CommonJS build, our modules its ES build: two copies of every class.
- * Apollo-side objects (its schema, its validation errors) must come from the CommonJS one.
+ * Apollo requires graphql's CommonJS build. Under Node and tsx our `import "graphql"` gets that
+ * same build, but a bundler or Vitest may hand our modules the ES build: two copies of every
+ * class. Apollo-side objects (its schema, its validation errors) are therefore always made with
+ * the CommonJS one, which is correct either way.
  */
 const cjsGraphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 
@@ -66,8 +68,8 @@ export function createGateway(options: {
     buildService: ({ name, url }) =>
       new ForwardingDataSource({ url: urls[name] ?? url, fetcher: subgraphFetcher }),
   });
-  // The WebSocket path validates and executes subscriptions with our (ES module) graphql, so it
-  // gets its own copy of the API schema, rebuilt whenever the gateway loads one.
+  // The WebSocket path validates and executes subscriptions with our graphql import (possibly the
+  // other build, see above), so it gets its own copy of the API schema, rebuilt on every load.
   let apiSchema: GraphQLSchema | null = null;
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
     apiSchema = buildSchema(cjsGraphql.printSchema(loaded));

@@ -21,8 +21,8 @@ type ErrorClass = new (message: string, options?: { nodes?: readonly ASTNode[] }
 
 /**
  * A validation rule rejecting operations nested deeper than `maxDepth`. Takes the GraphQLError
- * class to report with because Apollo runs graphql's CommonJS build and our code its ES module
- * build: each path must get errors of its own build's class.
+ * class to report with because Apollo runs graphql's CommonJS build and our code may get its ES
+ * module build (see gateway.ts): each path must get errors of its own build's class.
  *
  * Hand-written (a few dozen lines) rather than graphql-depth-limit: that package has been
  * unmaintained since 2017 and counts introspection, which GraphiQL's own schema query would fail.

@@ -50,6 +50,7 @@ describe("live cursors", () => {
     ["a stream id with three parts", raw("live1:ordering:1-0-0")],
     ["a stream id too long for Redis", raw(`live1:ordering:${"9".repeat(21)}-0`)],
     ["a negative stream id", raw("live1:ordering:-1-0")],
+    ["anything after the stream id", raw("live1:ordering:1-0:junk")],
   ])("refuses %s with VALIDATION_FAILED naming `after`", (_name, cursor) => {
     const error = refusal(cursor, "ordering");
     expect(error.code).toBe("VALIDATION_FAILED");

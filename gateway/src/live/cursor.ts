@@ -12,10 +12,14 @@ export function encodeLiveCursor(context: string, streamId: string): string {
 
 /** The stream entry id inside `cursor`; VALIDATION_FAILED naming `after` if it is not one of `context`'s. */
 export function decodeLiveCursor(cursor: string, context: string): string {
-  const [version, owner, streamId = ""] = Buffer.from(cursor, "base64url")
-    .toString("utf8")
-    .split(":");
-  if (version !== VERSION || owner !== context || !/^\d{1,20}-\d{1,20}$/.test(streamId)) {
+  const parts = Buffer.from(cursor, "base64url").toString("utf8").split(":");
+  const [version, owner, streamId = ""] = parts;
+  if (
+    parts.length !== 3 ||
+    version !== VERSION ||
+    owner !== context ||
+    !/^\d{1,20}-\d{1,20}$/.test(streamId)
+  ) {
     throw DomainError.validation([
       { field: "after", message: `is not a cursor of ${context}'s live events` },
     ]);
