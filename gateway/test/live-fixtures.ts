@@ -71,3 +71,24 @@ export const live = (
   position,
   event,
 });
+
+/** `n` status changes of one order (every one passes orderStatusChanged's filter). */
+export function orderChanges(n: number, ids = orderIds()): DomainEvent[] {
+  return Array.from({ length: n }, (_, i) =>
+    orderEvent(
+      "OrderStatusTestChange",
+      ids,
+      { previousStatus: `S${i}`, status: `S${i + 1}` },
+      i + 1,
+    ),
+  );
+}
+
+/** A hub listener that records the stream ids it is given. */
+export function recorder() {
+  const ids: string[] = [];
+  const listener = (events: readonly LiveEvent[]) => {
+    for (const e of events) ids.push(e.cursor);
+  };
+  return { ids, listener };
+}
