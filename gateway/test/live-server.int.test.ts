@@ -1,5 +1,3 @@
-import type { LiveEvent } from "@shopstream/live";
-import type { DomainEvent } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
 import type { GraphQLSchema } from "graphql";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -24,27 +22,6 @@ afterEach(() => resources.closeAll());
 
 /** Each test's own plain connection, for appending and inspecting. */
 const admin = () => redisConnection(resources);
-
-/** `n` status changes of one order (every one passes orderStatusChanged's filter). */
-function _orderChanges(n: number, ids = orderIds()): DomainEvent[] {
-  return Array.from({ length: n }, (_, i) =>
-    orderEvent(
-      "OrderStatusTestChange",
-      ids,
-      { previousStatus: `S${i}`, status: `S${i + 1}` },
-      i + 1,
-    ),
-  );
-}
-
-/** A hub listener that records the stream ids it is given. */
-function _recorder() {
-  const ids: string[] = [];
-  const listener = (events: readonly LiveEvent[]) => {
-    for (const e of events) ids.push(e.cursor);
-  };
-  return { ids, listener };
-}
 
 describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   let schema: GraphQLSchema;
