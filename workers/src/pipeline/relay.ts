@@ -34,7 +34,8 @@ export interface Relay {
   readonly published: number;
 }
 
-interface OutboxRow {
+/** An outbox row as the relay reads it (`position` as text: a bigint). */
+export interface OutboxRow {
   position: string;
   event_id: string;
   event_type: string;
@@ -258,7 +259,8 @@ async function alive(client: pg.Client): Promise<boolean> {
   }
 }
 
-function toEvent(row: OutboxRow): DomainEvent {
+/** The event a row holds, as the relay hands it to consumers (tests redeliver it the same way). */
+export function toEvent(row: OutboxRow): DomainEvent {
   return {
     id: row.event_id,
     type: row.event_type,
