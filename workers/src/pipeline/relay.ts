@@ -144,10 +144,13 @@ export function startRelay(options: RelayOptions): Relay {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
+      // `outbox.position`, the bigint: a bare `position` names the text output column, which
+      // sorts 10 before 9 and would publish a batch out of order.
       const { rows } = await client.query<OutboxRow>(
         `SELECT position::text, event_id, event_type, schema_version, aggregate_type, aggregate_id,
                 aggregate_version, occurred_at, payload, metadata
-         FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+         FROM outbox WHERE published_at IS NULL
+         ORDER BY outbox.position LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
       if (rows.length === 0) {
