@@ -53,11 +53,10 @@ const ORDER = `id status grandTotal { amount currency } lines { id quantity vari
   payments { ${PAYMENT} } invoice { id number status }
   reservations { id status quantity version releaseReason stockItem { id } }`;
 
-const readOrder = async (id: string) =>
-  (await ok<{ order: OrderRead }>(`query($id: ID!) { order(id: $id) { ${ORDER} } }`, { id })).order;
+const readOrder = (id: string) => shop.order<OrderRead>(id, ORDER);
 
 const orderUntil = (id: string, what: string, done: (o: OrderRead) => boolean) =>
-  pollUntil(`order ${id}: ${what}`, () => readOrder(id), done);
+  shop.orderUntil(id, ORDER, done, { what });
 
 /** Waits until the checkout saga has moved the order on (or given up) after a payment report. */
 const IN_FLIGHT = ["CONFIRMED", "PAYMENT_PENDING"];

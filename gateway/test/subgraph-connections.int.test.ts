@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pollUntil } from "@shopstream/testing/src/race-shop.ts";
+import { pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { subgraphFetcher } from "../src/gateway.ts";
 
@@ -39,10 +39,12 @@ describe("the gateway's connections to subgraphs", () => {
     });
     expect(res.status).toBe(200);
     await res.text();
-    await pollUntil("the idle connection to close", async () => closedBy.length > 0, {
-      timeoutMs: 10_000,
-      intervalMs: 50,
-    });
+    await pollUntil(
+      "the idle connection to close",
+      async () => closedBy.length,
+      (closed) => closed > 0,
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
     expect(closedBy).toEqual(["gateway"]);
   });
 });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
-import { e2eShop, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, errorCode } from "@shopstream/testing/src/e2e-shop.ts";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -10,15 +10,14 @@ import { collect, describeError, liveClient, wsUrlOf } from "./live-client.ts";
 
 const gateway = () => inject("gatewayUrl");
 
-const shop = () => e2eShop(gateway(), inject("serviceUrls"));
-const ok = <T>(query: string, variables: Record<string, unknown> = {}) =>
-  shop().ok<T>(query, variables);
+const shop = e2eShop(gateway(), inject("serviceUrls"));
+const { ok } = shop;
 
 /** An active variant (2500 EUR) with `units` in a warehouse of its own, and a customer. */
 async function setUp(tag: string, units: number) {
-  const customerId = await shop().registerCustomer(tag);
-  const variantId = await shop().activeVariant(tag, 2500);
-  const { stockItemId, warehouseId } = await shop().stock(variantId, units);
+  const customerId = await shop.registerCustomer(tag);
+  const variantId = await shop.activeVariant(tag, 2500);
+  const { stockItemId, warehouseId } = await shop.stock(variantId, units);
   return {
     customer: { id: customerId, email: `${tag.toLowerCase()}@example.com` },
     variantId,
@@ -29,24 +28,9 @@ async function setUp(tag: string, units: number) {
 
 /** Places an order for one unit (once ordering knows customer and variant); its payment succeeds. */
 async function placeOrder(customerId: string, variantId: string) {
-  const { placeOrder } = await shop().okOnce<{ placeOrder: { id: string } }>(
-    "VALIDATION_FAILED",
-    `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
-    { input: { customerId, lines: [{ variantId, quantity: 1 }] } },
-  );
-  await shop().scriptPayment({ orderId: placeOrder.id }, [{ outcome: "succeed" }]);
-  return placeOrder.id;
-}
-
-async function waitForStatus(orderId: string, status: string) {
-  await pollUntil(
-    `order ${orderId} to be ${status}`,
-    () =>
-      ok<{ order: { status: string } }>(`query($id: ID!) { order(id: $id) { status } }`, {
-        id: orderId,
-      }),
-    (r) => r.order.status === status,
-  );
+  const { id } = await shop.placeOrder(customerId, [{ variantId, quantity: 1 }]);
+  await shop.scriptPayment({ orderId: id }, [{ outcome: "succeed" }]);
+  return id;
 }
 
 interface OrderChange {
@@ -157,7 +141,9 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     await first.dispose();
 
     // Disconnected: the saga pays the order and an operator starts processing it.
-    await waitForStatus(orderId, "PAID");
+    await shop.orderUntil<{ status: string }>(orderId, "status", (o) => o.status === "PAID", {
+      what: "PAID",
+    });
     await ok(`mutation($id: ID!) { markOrderProcessing(id: $id) { id } }`, { id: orderId });
 
     const resumed = collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, {
@@ -217,15 +203,14 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     const before = sub.results.length;
     const buyers = await Promise.all(
       Array.from({ length: units + 7 }, () =>
-        graphql<{ reserveStock: { id: string } }>(
-          gateway(),
+        shop.send<{ reserveStock: { id: string } }>(
           `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`,
           { input: { stockItemId, quantity: 1 } },
         ),
       ),
     );
     const winners = buyers.filter((b) => !b.errors).length;
-    const losers = buyers.filter((b) => b.errors?.[0]?.extensions?.code === "INSUFFICIENT_STOCK");
+    const losers = buyers.filter((b) => errorCode(b) === "INSUFFICIENT_STOCK");
     expect([winners, losers.length]).toEqual([units, 7]);
 
     const all = await sub.until((rs) => rs.length >= before + units, 20_000, "the reservations");

@@ -134,6 +134,23 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     );
   });
 
+  it("publishes a batch in outbox order, also where positions gain a digit (9, 10)", async () => {
+    const { db, consumer, redisUrl } = await setup();
+    // Versions 1–12 of one aggregate, committed before the relay starts: one batch holding
+    // positions 1–12. Sorted as text they would go out 1, 10, 11, 12, 2, …
+    await writeEvents(db.pool, widgetSpecs(1, 12)[0]!);
+    relay(db, consumer, redisUrl);
+    const redis = createRedis(redisUrl);
+    cleanups.push(async () => redis.disconnect());
+    const live = await waitFor("12 events on the live stream", async () => {
+      const read = await readLiveAfter(redis, db.prefix, "identity", null);
+      return read.length === 12 ? read : undefined;
+    });
+    expect(live.map((l) => l.event.aggregateVersion)).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+  });
+
   it("loses nothing and applies each effect once while the relay is SIGKILLed repeatedly during 2,000 events", async () => {
     const { db, consumer, redisUrl } = await setup();
     runner(db, consumer, redisUrl, { concurrency: 32 });

@@ -1,10 +1,10 @@
 import { unique } from "@shopstream/testing";
 import {
-  E2eShop,
+  e2eShop,
   errorCode,
   type GraphQLResult,
   pollUntil,
-} from "@shopstream/testing/src/race-shop.ts";
+} from "@shopstream/testing/src/e2e-shop.ts";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { closeStackAccess, outboxEvents, outboxEventsWith } from "./stack-access.ts";
 
@@ -24,7 +24,7 @@ import { closeStackAccess, outboxEvents, outboxEventsWith } from "./stack-access
 
 afterAll(closeStackAccess);
 
-const shop = new E2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
 
 /** When each order's cancel is sent: ms after the release (negative: before), or after payments took the webhook. */
 const PLAN: { after: "release" | "webhook"; ms: number }[] = [
@@ -66,14 +66,14 @@ describe("race: cancel during payment", () => {
     const tag = unique("CANCELPAY").toUpperCase();
     const n = PLAN.length;
     const variantId = await shop.activeVariant(tag, 1_250);
-    const stockItemId = await shop.stockItem(variantId, n * UNITS);
+    const { stockItemId } = await shop.stock(variantId, n * UNITS);
     const customerId = await shop.registerCustomer(tag);
     const orders = await Promise.all(
       PLAN.map(() => shop.placeOrder(customerId, [{ variantId, quantity: UNITS }])),
     );
     const ids = orders.map((o) => o.id);
     await Promise.all(
-      ids.map((id) => shop.scriptPayment(id, [{ outcome: "succeed", hold: true }])),
+      ids.map((id) => shop.scriptPayment({ orderId: id }, [{ outcome: "succeed", hold: true }])),
     );
     await Promise.all(
       ids.map((id) => shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id })),
@@ -81,12 +81,16 @@ describe("race: cancel during payment", () => {
     // Every order awaits its payment, its stock held, and the provider has decided the charge.
     await shop.ordersUntil<{ status: string }>(
       ids,
-      (o) => o.status === "PAYMENT_PENDING",
       "status",
+      (o) => o.status === "PAYMENT_PENDING",
     );
     await Promise.all(
       ids.map((id) =>
-        pollUntil(`the held report of ${id}`, async () => (await shop.heldReports(id)).length > 0),
+        pollUntil(
+          `the held report of ${id}`,
+          () => shop.heldReports({ orderId: id }),
+          (held) => held.length > 0,
+        ),
       ),
     );
     const stockBefore = await shop.ok<{ stockItem: { reserved: number; available: number } }>(
@@ -99,9 +103,11 @@ describe("race: cancel during payment", () => {
     const raced = await Promise.all(
       ids.map(async (id, i) => {
         const { after, ms } = PLAN[i]!;
-        const release = delay(after === "release" ? -ms : 0).then(() => shop.releaseReports(id));
+        const release = delay(after === "release" ? -ms : 0).then(() =>
+          shop.releaseReports({ orderId: id }),
+        );
         const cancel = (after === "release" ? delay(ms) : release.then(() => delay(ms))).then(() =>
-          shop.query<{ cancelOrder: { status: string } }>(
+          shop.send<{ cancelOrder: { status: string } }>(
             `mutation($id: ID!) { cancelOrder(id: $id, reason: "changed my mind") { status } }`,
             { id },
           ),
@@ -121,6 +127,7 @@ describe("race: cancel during payment", () => {
     // payment confirmed the reservation.
     const ends = await shop.ordersUntil<OrderEnd>(
       ids,
+      END,
       (o) => {
         const wasCancelled = cancelled(raced.find((r) => r.id === o.id)!);
         return wasCancelled
@@ -129,8 +136,7 @@ describe("race: cancel during payment", () => {
               o.reservations[0]?.status === "RELEASED"
           : o.status === "PAID" && o.reservations[0]?.status === "CONFIRMED";
       },
-      END,
-      30_000,
+      { timeoutMs: 30_000 },
     );
 
     const outcomes = { paid: 0, cancelledBeforePaid: 0, paidThenCancelled: 0 };

@@ -1,6 +1,6 @@
 import { newId } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
-import { E2eShop, pollUntil } from "@shopstream/testing/src/race-shop.ts";
+import { e2eShop, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   closeStackAccess,
@@ -20,7 +20,7 @@ import {
 
 afterAll(closeStackAccess);
 
-const shop = new E2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
 
 interface Snapshot {
   order: {
@@ -86,12 +86,12 @@ beforeAll(async () => {
   const tag = unique("DUP").toUpperCase();
   const customerId = await shop.registerCustomer(tag);
   const variantId = await shop.activeVariant(tag, 2_000);
-  const stockItemId = await shop.stockItem(variantId, 10);
+  const { stockItemId } = await shop.stock(variantId, 10);
   const orders = await Promise.all(
     [2, 3].map((quantity) => shop.placeOrder(customerId, [{ variantId, quantity }])),
   );
   for (const o of orders) {
-    await shop.scriptPayment(o.id, [{ outcome: "succeed" }]);
+    await shop.scriptPayment({ orderId: o.id }, [{ outcome: "succeed" }]);
     await shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: o.id });
   }
   const SEL = "id status reservations { status } payments { id status }";
@@ -104,18 +104,18 @@ beforeAll(async () => {
   const ids = orders.map((o) => o.id);
   await shop.ordersUntil<Read>(
     ids,
-    (o) => o.status === "PAID" && o.reservations[0]?.status === "CONFIRMED",
     SEL,
+    (o) => o.status === "PAID" && o.reservations[0]?.status === "CONFIRMED",
   );
   await shop.ok(`mutation($id: ID!) { cancelOrder(id: $id, reason: "duplicates test") { id } }`, {
     id: ids[1],
   });
   const [first, second] = await shop.ordersUntil<Read>(
     ids,
+    SEL,
     (o) =>
       o.id === ids[0] ||
       (o.payments[0]?.status === "REFUNDED" && o.reservations[0]?.status === "RELEASED"),
-    SEL,
   );
   Object.assign(paid, { orderId: first!.id, stockItemId, paymentId: first!.payments[0]!.id });
   Object.assign(refunded, { orderId: second!.id, stockItemId, paymentId: second!.payments[0]!.id });
@@ -218,20 +218,25 @@ describe("race: duplicate delivery", () => {
     const tag = unique("DUPHOOK").toUpperCase();
     const customerId = await shop.registerCustomer(tag);
     const variantId = await shop.activeVariant(tag, 700);
-    const stockItemId = await shop.stockItem(variantId, 1);
+    const { stockItemId } = await shop.stock(variantId, 1);
     const { id: orderId } = await shop.placeOrder(customerId, [{ variantId, quantity: 1 }]);
-    await shop.scriptPayment(orderId, [{ outcome: "succeed", hold: true }]);
+    await shop.scriptPayment({ orderId }, [{ outcome: "succeed", hold: true }]);
     await shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
-    await shop.orderUntil(orderId, (o) => o.status === "PAYMENT_PENDING", "status");
-    const [held] = await pollUntil("the held report", async () => {
-      const reports = await shop.heldReports(orderId);
-      return reports.length > 0 ? reports : null;
-    });
+    await shop.orderUntil<{ status: string }>(
+      orderId,
+      "status",
+      (o) => o.status === "PAYMENT_PENDING",
+    );
+    const [held] = await pollUntil(
+      "the held report",
+      () => shop.heldReports({ orderId }),
+      (reports) => reports.length > 0,
+    );
     expect(held!.type).toBe("payment.succeeded");
 
     // The provider's own delivery and three copies of it, all at once.
     const [released, ...copies] = await Promise.all([
-      shop.releaseReports(orderId),
+      shop.releaseReports({ orderId }),
       ...[1, 2, 3].map(() =>
         postProviderReport(payments, held as Parameters<typeof postProviderReport>[1]),
       ),
@@ -251,8 +256,8 @@ describe("race: duplicate delivery", () => {
       payments: { id: string; status: string; captured: { amount: number } }[];
     }>(
       orderId,
-      (o) => o.status === "PAID" && o.reservations[0]?.status === "CONFIRMED",
       "status timeline { type } reservations { status } payments { id status captured { amount } }",
+      (o) => o.status === "PAID" && o.reservations[0]?.status === "CONFIRMED",
     );
     expect(end.timeline.filter((e) => e.type === "OrderPaid")).toHaveLength(1);
     expect(end.payments).toEqual([

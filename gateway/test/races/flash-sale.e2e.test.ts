@@ -1,6 +1,6 @@
 import { newId } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
-import { E2eShop, errorCode } from "@shopstream/testing/src/race-shop.ts";
+import { e2eShop, errorCode } from "@shopstream/testing/src/e2e-shop.ts";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { closeStackAccess, outboxEvents } from "./stack-access.ts";
 
@@ -16,7 +16,7 @@ import { closeStackAccess, outboxEvents } from "./stack-access.ts";
 
 afterAll(closeStackAccess);
 
-const shop = new E2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
 
 interface Shortage {
   variantId: string;
@@ -34,6 +34,16 @@ interface StockRead {
   productVariant: { availability: { onHand: number; reserved: number; available: number } };
 }
 
+/** The stock item's levels and the variant's availability, in one read. */
+const readStock = (stockItemId: string, variantId: string) =>
+  shop.ok<StockRead>(
+    `query($s: ID!, $v: ID!) {
+      stockItem(id: $s) { onHand reserved available }
+      productVariant(id: $v) { availability { onHand reserved available } }
+    }`,
+    { s: stockItemId, v: variantId },
+  );
+
 /**
  * Reads the stock item and the variant's availability over and over until stopped, keeping the
  * lowest `onHand − reserved` computed from the raw counts (the API's `available` is clamped at
@@ -44,13 +54,7 @@ function watchStock(stockItemId: string, variantId: string) {
   const seen = { samples: 0, lowestRaw: Infinity, lowestServed: Infinity };
   const done = (async () => {
     while (running) {
-      const read = await shop.ok<StockRead>(
-        `query($s: ID!, $v: ID!) {
-          stockItem(id: $s) { onHand reserved available }
-          productVariant(id: $v) { availability { onHand reserved available } }
-        }`,
-        { s: stockItemId, v: variantId },
-      );
+      const read = await readStock(stockItemId, variantId);
       for (const level of [read.stockItem, read.productVariant.availability]) {
         seen.lowestRaw = Math.min(seen.lowestRaw, level.onHand - level.reserved);
         seen.lowestServed = Math.min(seen.lowestServed, level.available);
@@ -90,7 +94,7 @@ describe("race: flash sale", () => {
     const started = Date.now();
     const tag = unique("FLASH").toUpperCase();
     const variantId = await shop.activeVariant(tag, 1_999);
-    const stockItemId = await shop.stockItem(variantId, STOCK);
+    const { stockItemId } = await shop.stock(variantId, STOCK);
     const customers = await Promise.all(
       wanted.map((_, i) => shop.registerCustomer(`${tag}-b${i}`)),
     );
@@ -100,7 +104,9 @@ describe("race: flash sale", () => {
       ),
     );
     const ids = orders.map((o) => o.id);
-    await Promise.all(ids.map((id) => shop.scriptPayment(id, [{ outcome: "succeed" }])));
+    await Promise.all(
+      ids.map((id) => shop.scriptPayment({ orderId: id }, [{ outcome: "succeed" }])),
+    );
     const prepared = Date.now();
 
     // The race: every buyer confirms at once; the checkout saga's reservations then compete in
@@ -110,7 +116,7 @@ describe("race: flash sale", () => {
     try {
       const confirmations = await Promise.all(
         ids.map((id) =>
-          shop.query<{ confirmOrder: { status: string } }>(
+          shop.send<{ confirmOrder: { status: string } }>(
             `mutation($id: ID!) { confirmOrder(id: $id) { status } }`,
             { id },
           ),
@@ -125,11 +131,11 @@ describe("race: flash sale", () => {
       }
       settled = await shop.ordersUntil<SettledOrder>(
         ids,
+        SETTLED,
         (o) =>
           (o.status === "PAID" && o.reservations.every((r) => r.status === "CONFIRMED")) ||
           o.status === "CANCELLED",
-        SETTLED,
-        45_000,
+        { timeoutMs: 45_000 },
       );
     } finally {
       await watcher.stop();
@@ -188,13 +194,7 @@ describe("race: flash sale", () => {
     }
     expect(seen.lowestRaw).toBeGreaterThanOrEqual(0);
     expect(seen.lowestServed).toBe(0);
-    const end = await shop.ok<StockRead>(
-      `query($s: ID!, $v: ID!) {
-        stockItem(id: $s) { onHand reserved available }
-        productVariant(id: $v) { availability { onHand reserved available } }
-      }`,
-      { s: stockItemId, v: variantId },
-    );
+    const end = await readStock(stockItemId, variantId);
     expect(end.stockItem).toEqual({ onHand: STOCK, reserved: STOCK, available: 0 });
     expect(end.productVariant.availability).toEqual({
       onHand: STOCK,
@@ -204,10 +204,10 @@ describe("race: flash sale", () => {
   }, 90_000);
 
   it(`${BUYERS} concurrent reserveStock mutations on ${STOCK} units: the successful quantities sum to ${STOCK}, losers get INSUFFICIENT_STOCK`, async () => {
-    const stockItemId = await shop.stockItem(newId(), STOCK);
+    const { stockItemId } = await shop.stock(newId(), STOCK);
     const results = await Promise.all(
       wanted.map((quantity) =>
-        shop.query<{ reserveStock: { quantity: number; status: string } }>(
+        shop.send<{ reserveStock: { quantity: number; status: string } }>(
           `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { quantity status } }`,
           { input: { stockItemId, quantity } },
         ),

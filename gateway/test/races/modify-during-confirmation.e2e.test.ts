@@ -1,5 +1,5 @@
 import { unique } from "@shopstream/testing";
-import { E2eShop, errorCode, type GraphQLResult } from "@shopstream/testing/src/race-shop.ts";
+import { e2eShop, errorCode, type GraphQLResult } from "@shopstream/testing/src/e2e-shop.ts";
 import { describe, expect, inject, it } from "vitest";
 
 // DOMAIN.md, race "modify during confirmation": two line additions race a confirm — every call
@@ -10,7 +10,7 @@ import { describe, expect, inject, it } from "vitest";
 // plus the additions that answered successfully, its totals are those lines' sums, its timeline
 // tells the same story, and the checkout saga reserved exactly the confirmed lines.
 
-const shop = new E2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
 
 /**
  * Per round, how many ms each call waits before it is sent (add B, add C, confirm): most rounds
@@ -81,9 +81,7 @@ describe("race: modify during confirmation", () => {
     );
     const variants = { a: a!, b: b!, c: c! };
     const warehouseId = await shop.createWarehouse();
-    await Promise.all(
-      Object.values(variants).map((v) => shop.stockItem(v, ROUNDS * 3, warehouseId)),
-    );
+    await Promise.all(Object.values(variants).map((v) => shop.stock(v, ROUNDS * 3, warehouseId)));
     // Ordering must also know B and C before the race, or an addition would fail for that.
     const probe = await shop.placeOrder(customerId, [
       { variantId: variants.a, quantity: 1 },
@@ -98,7 +96,9 @@ describe("race: modify during confirmation", () => {
       ),
     );
     const ids = orders.map((o) => o.id);
-    await Promise.all(ids.map((id) => shop.scriptPayment(id, [{ outcome: "succeed" }])));
+    await Promise.all(
+      ids.map((id) => shop.scriptPayment({ orderId: id }, [{ outcome: "succeed" }])),
+    );
 
     const ADD = `mutation($id: ID!, $v: ID!, $q: Int!) {
       addOrderItem(orderId: $id, input: { variantId: $v, quantity: $q }) { status lines { variant { id } } }
@@ -113,10 +113,10 @@ describe("race: modify during confirmation", () => {
       // One round: three calls on one order at once (give or take the round's offsets).
       const [b, c, confirmAfter] = OFFSETS[round]!;
       const [addB, addC, confirm] = (await Promise.all([
-        after(b).then(() => shop.query(ADD, { id, v: variants.b, q: QUANTITY.b })),
-        after(c).then(() => shop.query(ADD, { id, v: variants.c, q: QUANTITY.c })),
+        after(b).then(() => shop.send(ADD, { id, v: variants.b, q: QUANTITY.b })),
+        after(c).then(() => shop.send(ADD, { id, v: variants.c, q: QUANTITY.c })),
         after(confirmAfter).then(() =>
-          shop.query(
+          shop.send(
             `mutation($id: ID!) { confirmOrder(id: $id) { status lines { variant { id } } } }`,
             { id },
           ),
@@ -151,9 +151,9 @@ describe("race: modify during confirmation", () => {
     }
     const ends = await shop.ordersUntil<OrderRead>(
       ids,
-      (o) => o.status === "PAID" && o.reservations.every((r) => r.status === "CONFIRMED"),
       ORDER,
-      30_000,
+      (o) => o.status === "PAID" && o.reservations.every((r) => r.status === "CONFIRMED"),
+      { timeoutMs: 30_000 },
     );
 
     for (const [i, o] of ends.entries()) {

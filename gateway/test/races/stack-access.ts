@@ -8,9 +8,10 @@ import {
   e2eDatabaseUrl,
   TEST_REDIS_URL,
 } from "@shopstream/testing";
-import { pollUntil } from "@shopstream/testing/src/race-shop.ts";
+import { pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
 import { eventJobOptions } from "@shopstream/workers/src/pipeline/job-options.ts";
 import { consumerQueueName } from "@shopstream/workers/src/pipeline/names.ts";
+import { type OutboxRow, toEvent } from "@shopstream/workers/src/pipeline/relay.ts";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -45,45 +46,28 @@ export async function closeStackAccess(): Promise<void> {
   pools.clear();
 }
 
-interface OutboxRow {
-  event_id: string;
-  event_type: string;
-  schema_version: number;
-  aggregate_type: string;
-  aggregate_id: string;
-  aggregate_version: number;
-  occurred_at: Date;
-  payload: Record<string, unknown>;
-  metadata: DomainEvent["metadata"];
-}
-
-/** The row as the relay hands it to consumers (workers/src/pipeline/relay.ts, `toEvent`). */
-const toEvent = (r: OutboxRow): DomainEvent<string, Record<string, unknown>> => ({
-  id: r.event_id,
-  type: r.event_type,
-  schemaVersion: r.schema_version,
-  aggregateType: r.aggregate_type,
-  aggregateId: r.aggregate_id,
-  aggregateVersion: r.aggregate_version,
-  occurredAt: r.occurred_at.toISOString(),
-  payload: r.payload,
-  metadata: r.metadata,
-});
+/**
+ * Outbox rows read as the relay reads them, turned into the events it hands consumers. The
+ * queries sort by `outbox.position`: a bare `position` would sort by the text output column.
+ */
+type OutboxEvent = DomainEvent<string, Record<string, unknown>>;
+const OUTBOX_COLUMNS = `position::text, event_id, event_type, schema_version, aggregate_type,
+  aggregate_id, aggregate_version, occurred_at, payload, metadata`;
+const asEvents = (rows: OutboxRow[]) => rows.map(toEvent) as OutboxEvent[];
 
 /** Events a context committed for one aggregate (optionally of one type), in version order. */
 export async function outboxEvents(
   context: ContextName,
   aggregateId: string,
   type?: string,
-): Promise<DomainEvent<string, Record<string, unknown>>[]> {
+): Promise<OutboxEvent[]> {
   const { rows } = await pool(context).query<OutboxRow>(
-    `SELECT event_id, event_type, schema_version, aggregate_type, aggregate_id, aggregate_version,
-            occurred_at, payload, metadata
+    `SELECT ${OUTBOX_COLUMNS}
      FROM outbox WHERE aggregate_id = $1 AND ($2::text IS NULL OR event_type = $2)
-     ORDER BY aggregate_version, position`,
+     ORDER BY aggregate_version, outbox.position`,
     [aggregateId, type ?? null],
   );
-  return rows.map(toEvent);
+  return asEvents(rows);
 }
 
 /** Events a context committed whose payload names `key` = `value` (e.g. an order's reservations). */
@@ -91,14 +75,12 @@ export async function outboxEventsWith(
   context: ContextName,
   key: string,
   value: string,
-): Promise<DomainEvent<string, Record<string, unknown>>[]> {
+): Promise<OutboxEvent[]> {
   const { rows } = await pool(context).query<OutboxRow>(
-    `SELECT event_id, event_type, schema_version, aggregate_type, aggregate_id, aggregate_version,
-            occurred_at, payload, metadata
-     FROM outbox WHERE payload ->> $1 = $2 ORDER BY position`,
+    `SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE payload ->> $1 = $2 ORDER BY outbox.position`,
     [key, value],
   );
-  return rows.map(toEvent);
+  return asEvents(rows);
 }
 
 /**
@@ -118,18 +100,16 @@ export async function deliverAgain(consumer: string, event: DomainEvent): Promis
   const jobId = `redelivery-${newId()}`;
   await queue.add(event.type, event, { ...eventJobOptions(jobId), attempts: 1 });
   const q = queue;
-  return pollUntil(
+  // The state first, then the job: a job read before it completed has no return value yet.
+  const state = await pollUntil(
     `the redelivered ${event.type} on ${name}`,
-    async () => {
-      // The state first, then the job: a job read before it completed has no return value yet.
-      const state = await q.getJobState(jobId);
-      if (state !== "completed" && state !== "failed") return null;
-      const job = await q.getJob(jobId);
-      if (state === "failed") throw new Error(`redelivery failed: ${job?.failedReason}`);
-      return String(job?.returnvalue);
-    },
+    () => q.getJobState(jobId),
+    (s) => s === "completed" || s === "failed",
     { timeoutMs: 15_000, intervalMs: 50 },
   );
+  const job = await q.getJob(jobId);
+  if (state === "failed") throw new Error(`redelivery failed: ${job?.failedReason}`);
+  return String(job?.returnvalue);
 }
 
 export type ProviderReport =

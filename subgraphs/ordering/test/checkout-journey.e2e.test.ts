@@ -7,14 +7,7 @@ const { ok } = shop;
 
 /** Polls the order until `done` (the saga's events are on their way). */
 const orderUntil = (id: string, done: (o: OrderRead) => boolean) =>
-  pollUntil(
-    `order ${id}`,
-    async () =>
-      (await ok<{ order: OrderRead }>(`query($id: ID!) { order(id: $id) { ${ORDER} } }`, { id }))
-        .order,
-    done,
-    20_000,
-  );
+  shop.orderUntil(id, ORDER, done);
 
 interface OrderRead {
   id: string;
@@ -128,7 +121,6 @@ describe("checkout journey through the gateway", () => {
           { c: customerId, v: variant },
         ),
       (probe) => errorCode(probe) === "INVALID_STATE_TRANSITION",
-      20_000,
     );
     const result = await shop.send(
       `mutation($id: ID!, $key: String!) { checkoutCart(cartId: $id, idempotencyKey: $key) { id } }`,
@@ -148,11 +140,7 @@ describe("checkout journey through the gateway", () => {
     const variantId = await shop.activeVariant(`${tag}-A`, 1500);
     await shop.stock(variantId, 5);
 
-    const { placeOrder: order } = await shop.okOnce<{ placeOrder: OrderRead }>(
-      "VALIDATION_FAILED",
-      `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${ORDER} } }`,
-      { input: { customerId, lines: [{ variantId, quantity: 2 }] } },
-    );
+    const order = await shop.placeOrder<OrderRead>(customerId, [{ variantId, quantity: 2 }], ORDER);
     await shop.scriptPayment({ orderId: order.id }, [{ outcome: "succeed" }]);
 
     await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, { id: order.id });

@@ -34,7 +34,8 @@ export interface Relay {
   readonly published: number;
 }
 
-interface OutboxRow {
+/** An outbox row as the relay reads it (`position` as text: a bigint). */
+export interface OutboxRow {
   position: string;
   event_id: string;
   event_type: string;
@@ -143,10 +144,13 @@ export function startRelay(options: RelayOptions): Relay {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
+      // `outbox.position`, the bigint: a bare `position` names the text output column, which
+      // sorts 10 before 9 and would publish a batch out of order.
       const { rows } = await client.query<OutboxRow>(
         `SELECT position::text, event_id, event_type, schema_version, aggregate_type, aggregate_id,
                 aggregate_version, occurred_at, payload, metadata
-         FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED`,
+         FROM outbox WHERE published_at IS NULL
+         ORDER BY outbox.position LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
       if (rows.length === 0) {
@@ -258,7 +262,8 @@ async function alive(client: pg.Client): Promise<boolean> {
   }
 }
 
-function toEvent(row: OutboxRow): DomainEvent {
+/** The event a row holds, as the relay hands it to consumers (tests redeliver it the same way). */
+export function toEvent(row: OutboxRow): DomainEvent {
   return {
     id: row.event_id,
     type: row.event_type,
