@@ -35,10 +35,7 @@ const schema = z.object({
   /** Where the workers' live streams are (subscriptions). */
   REDIS_URL: env.redisUrl(),
   /** The workers' QUEUE_PREFIX: the live streams are `<prefix>:live:<context>`. */
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
-    .default("shopstream"),
+  QUEUE_PREFIX: env.queuePrefix(),
   MAX_QUERY_DEPTH: int(1, 100, DEFAULT_OPERATION_LIMITS.maxDepth),
   MAX_QUERY_TOKENS: int(100, 1_000_000, DEFAULT_OPERATION_LIMITS.maxTokens),
   WS_MAX_SUBSCRIPTIONS: int(1, 10_000, 25),

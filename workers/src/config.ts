@@ -21,10 +21,7 @@ const schema = z.object({
         message: "must be a comma-separated list of relay, consumers, scheduler",
       },
     ),
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
-    .default("shopstream"),
+  QUEUE_PREFIX: env.queuePrefix(),
   RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),

@@ -64,6 +64,12 @@ export const env = {
     z.string().refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
       message: "must be an http(s):// URL",
     }),
+  /** Prefix of every BullMQ and live-stream key (workers write them, the gateway reads the streams). */
+  queuePrefix: () =>
+    z
+      .string()
+      .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
+      .default("shopstream"),
   /** Connections a process may open to one database. */
   poolSize: (fallback: number) =>
     z.coerce
