@@ -7,6 +7,7 @@ import { createLogger } from "@shopstream/service";
 import { TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { execute, GraphQLError, type GraphQLSchema, parse } from "graphql";
 import { Redis } from "ioredis";
+import { afterEach } from "vitest";
 import { createGateway } from "../src/gateway.ts";
 import type { GatewayExecutor } from "../src/live/entity-fetch.ts";
 import { LiveHub, type LiveHubOptions } from "../src/live/hub.ts";
@@ -225,4 +226,14 @@ export async function startLiveServer(
   resources.add(live, (l) => l.close());
   const { port } = http.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/graphql`, hub, live };
+}
+
+/**
+ * A test file's resources, closed after each test, and each test's own plain Redis connection
+ * (`admin()`) for appending and inspecting.
+ */
+export function perTestResources() {
+  const resources = new Resources();
+  afterEach(() => resources.closeAll());
+  return { resources, admin: () => redisConnection(resources) };
 }

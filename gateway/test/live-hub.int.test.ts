@@ -1,21 +1,17 @@
 import { unique } from "@shopstream/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { orderChanges, recorder } from "./live-fixtures.ts";
 import {
   append,
   eventually,
   livePrefix,
-  Resources,
+  perTestResources,
   redisConnection,
   startHub,
   subscribers,
 } from "./live-harness.ts";
 
-const resources = new Resources();
-afterEach(() => resources.closeAll());
-
-/** Each test's own plain connection, for appending and inspecting. */
-const admin = () => redisConnection(resources);
+const { resources, admin } = perTestResources();
 
 describe("LiveHub", () => {
   it("holds one Redis subscription per context however many listen, and gives each listener every event in order", async () => {

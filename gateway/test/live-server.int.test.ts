@@ -1,6 +1,6 @@
 import { unique } from "@shopstream/testing";
 import type { GraphQLSchema } from "graphql";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { GatewayExecutor } from "../src/live/entity-fetch.ts";
 import type { Authenticate, SubscriptionLimits } from "../src/live/subscription-server.ts";
@@ -12,16 +12,11 @@ import {
   inMemoryGateway,
   livePrefix,
   loadApiSchema,
-  Resources,
-  redisConnection,
+  perTestResources,
   startLiveServer,
 } from "./live-harness.ts";
 
-const resources = new Resources();
-afterEach(() => resources.closeAll());
-
-/** Each test's own plain connection, for appending and inspecting. */
-const admin = () => redisConnection(resources);
+const { resources, admin } = perTestResources();
 
 describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   let schema: GraphQLSchema;

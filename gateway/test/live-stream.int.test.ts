@@ -1,6 +1,6 @@
 import { DomainError } from "@shopstream/errors";
 import type { Redis } from "ioredis";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeLiveCursor } from "../src/live/cursor.ts";
 import type { LiveHub } from "../src/live/hub.ts";
 import { openLiveStream } from "../src/live/live-stream.ts";
@@ -10,16 +10,12 @@ import {
   append,
   eventually,
   livePrefix,
-  Resources,
+  perTestResources,
   redisConnection,
   startHub,
 } from "./live-harness.ts";
 
-const resources = new Resources();
-afterEach(() => resources.closeAll());
-
-/** Each test's own plain connection, for appending and inspecting. */
-const admin = () => redisConnection(resources);
+const { resources, admin } = perTestResources();
 
 describe("openLiveStream", () => {
   /** Reads a stream in the background, recording the stream ids it yields. */
