@@ -1,6 +1,6 @@
 import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
 import { e2eDatabaseUrl, unique } from "@shopstream/testing";
-import { e2eShop, errorCode, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, errorCode, pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 // Whole order journeys through the gateway of the running stack: every context takes part

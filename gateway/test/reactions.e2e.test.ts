@@ -2,7 +2,7 @@ import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
 import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
 import { findVariantPrices } from "@shopstream/ordering/src/pricing/price-view.repository.ts";
 import { e2eDatabaseUrl, unique } from "@shopstream/testing";
-import { e2eShop, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 // Cross-context reactions through the running stack: catalogue writes, the workers relay the

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
+import { pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, it } from "vitest";
 import { subgraphFetcher } from "../src/gateway.ts";
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
-import { e2eShop, errorCode } from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, errorCode } from "@shopstream/testing/e2e-shop";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";

@@ -1,10 +1,5 @@
 import { unique } from "@shopstream/testing";
-import {
-  e2eShop,
-  errorCode,
-  type GraphQLResult,
-  pollUntil,
-} from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, errorCode, type GraphQLResult, pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { closeStackAccess, outboxEvents, outboxEventsWith } from "./stack-access.ts";
 

@@ -1,6 +1,6 @@
 import { newId } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
-import { e2eShop, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   closeStackAccess,

@@ -1,5 +1,5 @@
 import { unique } from "@shopstream/testing";
-import { e2eShop, errorCode, type GraphQLResult } from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, errorCode, type GraphQLResult } from "@shopstream/testing/e2e-shop";
 import { describe, expect, inject, it } from "vitest";
 
 // DOMAIN.md, race "modify during confirmation": two line additions race a confirm — every call

@@ -8,7 +8,7 @@ import {
   e2eDatabaseUrl,
   TEST_REDIS_URL,
 } from "@shopstream/testing";
-import { pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
+import { pollUntil } from "@shopstream/testing/e2e-shop";
 import { eventJobOptions } from "@shopstream/workers/src/pipeline/job-options.ts";
 import { consumerQueueName } from "@shopstream/workers/src/pipeline/names.ts";
 import { type OutboxRow, toEvent } from "@shopstream/workers/src/pipeline/relay.ts";

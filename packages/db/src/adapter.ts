@@ -29,3 +29,11 @@ export function createPgAdapter(connectionString: string, opts: { max?: number }
     idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
   });
 }
+
+/** How a context's Prisma client is made: its generated class over the shared adapter. */
+export function prismaClientFactory<C>(
+  PrismaClient: new (options: { adapter: PrismaPg }) => C,
+): (databaseUrl: string, opts?: { poolSize?: number }) => C {
+  return (databaseUrl, opts = {}) =>
+    new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
+}

@@ -1,4 +1,9 @@
-export { createPgAdapter, DEFAULT_POOL_SIZE, POOL_IDLE_TIMEOUT_MS } from "./adapter.ts";
+export {
+  createPgAdapter,
+  DEFAULT_POOL_SIZE,
+  POOL_IDLE_TIMEOUT_MS,
+  prismaClientFactory,
+} from "./adapter.ts";
 export {
   CONTEXTS,
   type ContextName,

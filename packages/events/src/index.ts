@@ -1,5 +1,6 @@
 import type { ContextName } from "@shopstream/db";
 import type { DomainEvent } from "@shopstream/outbox";
+import { z } from "zod";
 
 /**
  * What a consumer's transaction client must offer: every Prisma transaction client does. The
@@ -45,3 +46,19 @@ export function defineConsumer<Tx extends ConsumerTransaction>(
 ): EventConsumer<Tx> {
   return consumer;
 }
+
+/**
+ * The payload of `event` as `schema` reads it. A payload the schema refuses can never apply, so
+ * it is a PermanentEventError (dead-lettered at once) whose message says what is wrong.
+ */
+export function parsePayload<T>(schema: z.ZodType<T>, event: DomainEvent): T {
+  const parsed = schema.safeParse(event.payload);
+  if (!parsed.success) {
+    throw new PermanentEventError(
+      `${event.type} ${event.id}: invalid payload: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}
+
+export { type ApplyOutcome, applyEvent, OutOfOrderError } from "./apply-event.ts";

@@ -101,3 +101,29 @@ export async function appendToOutbox(tx: OutboxTransaction, events: DomainEvent[
     })),
   });
 }
+
+/**
+ * Metadata for the events a reaction to `cause` writes: same correlation id (one chain per user
+ * action), `cause` as causation, and the consumer (or process) that reacted as actor.
+ */
+export function causedBy(cause: DomainEvent, actor: string): EventMetadata {
+  return {
+    correlationId: cause.metadata.correlationId,
+    causationId: cause.id,
+    idempotencyKey: null,
+    actor,
+  };
+}
+
+/** Metadata for the events of a command a request issued (no causing event). */
+export function requestedBy(
+  request: { correlationId: string; actor: string },
+  idempotencyKey: string | null = null,
+): EventMetadata {
+  return {
+    correlationId: request.correlationId,
+    causationId: null,
+    idempotencyKey,
+    actor: request.actor,
+  };
+}

@@ -6,7 +6,7 @@ export {
   requestContext,
   startHttpService,
 } from "./http-service.ts";
-export { assertUuid, byIdLoader, isUuid } from "./loaders.ts";
+export { byIdLoader } from "./loaders.ts";
 export { createLogger, type Logger, type LogLevel } from "./logger.ts";
 export { MoneyResolvers } from "./money-resolvers.ts";
 export { runService } from "./run.ts";

@@ -1,9 +1,5 @@
-import { DomainError } from "@shopstream/errors";
+import { isUuid } from "@shopstream/rules";
 import DataLoader from "dataloader";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (id: string): boolean => UUID.test(id);
 
 /**
  * A per-request DataLoader keyed by UUID: one `fetch` per tick for all requested ids. Ids that
@@ -44,7 +40,3 @@ export function byIdLoader<T>(
 }
 
 /** Rejects a non-UUID id argument with VALIDATION_FAILED naming the argument. */
-export function assertUuid(id: string, field = "id"): string {
-  if (!isUuid(id)) throw DomainError.validation([{ field, message: "must be a UUID" }]);
-  return id;
-}

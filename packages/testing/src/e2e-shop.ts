@@ -1,4 +1,7 @@
 import { graphql, unique } from "./index.ts";
+import { pollUntil } from "./kit.ts";
+
+export { type PollOptions, pollUntil } from "./kit.ts";
 
 /**
  * The shop's end-to-end test vocabulary: the steps most e2e tests take (a customer, an active
@@ -26,39 +29,6 @@ export interface GraphQLResult<T> {
 /** The `extensions.code` of a result's first error, if it failed. */
 export const errorCode = (result: { errors?: GraphQLResultError[] }): string | undefined =>
   result.errors?.[0]?.extensions?.code as string | undefined;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export interface PollOptions<T> {
-  /** How long to keep reading (default 20 s). */
-  timeoutMs?: number;
-  /** The pause between reads (default 100 ms). */
-  intervalMs?: number;
-  /** How the timeout's message shows the last value read (default: as JSON). */
-  show?: (last: T) => string;
-}
-
-/**
- * Reads until `done` holds and returns that value; after `timeoutMs` it throws naming `what` and
- * the last value read, so a stuck journey says where it stopped. For effects that travel through
- * the event pipeline: poll with a deadline, never sleep a fixed time.
- */
-export async function pollUntil<T>(
-  what: string,
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  { timeoutMs = 20_000, intervalMs = 100, show = JSON.stringify }: PollOptions<T> = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; last read: ${show(value)}`);
-    }
-    await sleep(intervalMs);
-  }
-}
 
 /** Whose charges a provider script, or a held report, is about. */
 export type PaymentTarget = { orderId: string } | { paymentId: string };

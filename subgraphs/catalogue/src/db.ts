@@ -1,12 +1,8 @@
-import { createPgAdapter } from "@shopstream/db";
+import { prismaClientFactory } from "@shopstream/db";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export type CataloguePrisma = PrismaClient;
+/** Either the client or an open transaction: repositories work with both. */
 export type CatalogueDb = PrismaClient | Prisma.TransactionClient;
 
-export function createCataloguePrisma(
-  databaseUrl: string,
-  opts: { poolSize?: number } = {},
-): CataloguePrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
-}
+export const createCataloguePrisma = prismaClientFactory(PrismaClient);

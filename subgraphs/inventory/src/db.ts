@@ -1,12 +1,8 @@
-import { createPgAdapter } from "@shopstream/db";
+import { prismaClientFactory } from "@shopstream/db";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export type InventoryPrisma = PrismaClient;
+/** Either the client or an open transaction: repositories work with both. */
 export type InventoryDb = PrismaClient | Prisma.TransactionClient;
 
-export function createInventoryPrisma(
-  databaseUrl: string,
-  opts: { poolSize?: number } = {},
-): InventoryPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
-}
+export const createInventoryPrisma = prismaClientFactory(PrismaClient);

@@ -1,12 +1,8 @@
-import { createPgAdapter } from "@shopstream/db";
+import { prismaClientFactory } from "@shopstream/db";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export type OrderingPrisma = PrismaClient;
+/** Either the client or an open transaction: repositories work with both. */
 export type OrderingDb = PrismaClient | Prisma.TransactionClient;
 
-export function createOrderingPrisma(
-  databaseUrl: string,
-  opts: { poolSize?: number } = {},
-): OrderingPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
-}
+export const createOrderingPrisma = prismaClientFactory(PrismaClient);

@@ -1,5 +1,5 @@
 import { unique } from "@shopstream/testing";
-import { e2eShop, errorCode, pollUntil } from "@shopstream/testing/src/e2e-shop.ts";
+import { e2eShop, errorCode, pollUntil } from "@shopstream/testing/e2e-shop";
 import { describe, expect, inject, it } from "vitest";
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));

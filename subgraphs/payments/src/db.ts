@@ -1,12 +1,8 @@
-import { createPgAdapter } from "@shopstream/db";
+import { prismaClientFactory } from "@shopstream/db";
 import { type Prisma, PrismaClient } from "./generated/prisma/client.ts";
 
 export type PaymentsPrisma = PrismaClient;
+/** Either the client or an open transaction: repositories work with both. */
 export type PaymentsDb = PrismaClient | Prisma.TransactionClient;
 
-export function createPaymentsPrisma(
-  databaseUrl: string,
-  opts: { poolSize?: number } = {},
-): PaymentsPrisma {
-  return new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
-}
+export const createPaymentsPrisma = prismaClientFactory(PrismaClient);

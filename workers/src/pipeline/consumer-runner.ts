@@ -1,8 +1,12 @@
-import { type EventConsumer, PermanentEventError } from "@shopstream/events";
+import {
+  applyEvent,
+  type EventConsumer,
+  OutOfOrderError,
+  PermanentEventError,
+} from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
 import type { Logger } from "@shopstream/service";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
-import { applyEvent, OutOfOrderError } from "./apply-event.ts";
 import { backoffDelay } from "./backoff.ts";
 import { type DeadLetter, deadLetterJobId } from "./dead-letters.ts";
 import { DEFAULT_ATTEMPTS } from "./job-options.ts";

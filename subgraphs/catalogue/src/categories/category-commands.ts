@@ -1,7 +1,7 @@
 import { isRetryableTransactionError } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid, isUuid } from "@shopstream/service";
+import { assertUuid, isUuid } from "@shopstream/rules";
 import type { CatalogueDeps } from "../context.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Decision } from "../shared/decision.ts";

@@ -1,4 +1,4 @@
-import { isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
 import type { CatalogueDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import {

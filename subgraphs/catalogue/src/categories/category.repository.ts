@@ -1,5 +1,5 @@
 import { DomainError } from "@shopstream/errors";
-import { isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
 import type { CatalogueDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Category } from "./category.ts";

@@ -1,7 +1,7 @@
 import { isRetryableTransactionError, uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { CatalogueDeps } from "../context.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Decision } from "../shared/decision.ts";

@@ -1,5 +1,5 @@
 import { type EventMetadata, newId } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { CatalogueDeps } from "../context.ts";
 import type { Product } from "./product.ts";
 import { changeProduct } from "./product-command.ts";

@@ -1,4 +1,5 @@
-import { byIdLoader, isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
+import { byIdLoader } from "@shopstream/service";
 import { toCategory } from "../categories/category.repository.ts";
 import type { CatalogueDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";

@@ -1,5 +1,5 @@
 import { DomainError } from "@shopstream/errors";
-import { isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
 import DataLoader from "dataloader";
 import type { CatalogueDb } from "../db.ts";
 import {

@@ -1,4 +1,4 @@
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import { type CategoriesArgs, listCategories } from "../categories/category.queries.ts";
 import type { CatalogueContext } from "../context.ts";
 import {

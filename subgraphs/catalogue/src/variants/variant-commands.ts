@@ -2,7 +2,7 @@ import { isRetryableTransactionError, uniqueViolationFields } from "@shopstream/
 import { DomainError } from "@shopstream/errors";
 import type { Money } from "@shopstream/money";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { CatalogueDeps } from "../context.ts";
 import type { Decision } from "../shared/decision.ts";
 import {

@@ -1,7 +1,7 @@
 import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid, isUuid } from "@shopstream/service";
+import { assertUuid, isUuid } from "@shopstream/rules";
 import { findCustomersByIds, saveCustomer } from "./customer.repository.ts";
 import type { Customer, CustomerEvent, CustomerTier, Decision } from "./customer.ts";
 import * as addresses from "./customer-addresses.ts";

@@ -1,5 +1,5 @@
 import { DomainError } from "@shopstream/errors";
-import { isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
 import type { IdentityContext } from "../context.ts";
 import { searchCustomers } from "../customers/customer-directory.queries.ts";
 import type { CustomersArgs } from "../customers/customer-directory.ts";

@@ -1,6 +1,6 @@
 import { DomainError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { InventoryDb } from "../db.ts";
 import { type CommandDeps, TX_OPTIONS } from "../shared/command.ts";
 import { applyStockPlan } from "../stock/stock.repository.ts";

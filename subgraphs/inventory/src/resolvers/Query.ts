@@ -1,4 +1,4 @@
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { InventoryContext } from "../context.ts";
 import { type LowStockArgs, listLowStockItems } from "../stock/stock.queries.ts";
 import { listWarehouses, type WarehousesArgs } from "../warehouses/warehouse.queries.ts";

@@ -1,5 +1,5 @@
 import { DomainError, type FieldError } from "@shopstream/errors";
-import { isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
 
 /**
  * Relay connections over lists ordered by id (UUIDv7, so creation order). A cursor is the

@@ -1,7 +1,7 @@
 import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { InventoryDb } from "../db.ts";
 import type { CommandDeps } from "../shared/command.ts";
 import { findWarehouseRef } from "../warehouses/warehouse.repository.ts";

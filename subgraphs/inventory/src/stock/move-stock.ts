@@ -1,5 +1,5 @@
 import { appendToOutbox, type EventMetadata, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import { type CommandDeps, TX_OPTIONS } from "../shared/command.ts";
 import { applyStockPlan, loadStockItem } from "./stock.repository.ts";
 import type { StockItem } from "./stock-item.ts";

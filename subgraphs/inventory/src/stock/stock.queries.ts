@@ -1,4 +1,5 @@
-import { byIdLoader, isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
+import { byIdLoader } from "@shopstream/service";
 import DataLoader from "dataloader";
 import type { InventoryDb } from "../db.ts";
 import {

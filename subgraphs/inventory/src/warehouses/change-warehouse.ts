@@ -1,5 +1,5 @@
 import { appendToOutbox, type EventMetadata, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { CommandDeps } from "../shared/command.ts";
 import { loadWarehouse, saveWarehouse } from "./warehouse.repository.ts";
 import {

@@ -1,6 +1,6 @@
 import { DomainError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { assertKnownCoupon } from "../orders/coupons.ts";
 import type { CommandDeps } from "../orders/order-commands.deps.ts";

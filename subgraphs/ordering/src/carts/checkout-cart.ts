@@ -1,7 +1,7 @@
 import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import { appendOrderHistory, findOrder, insertOrder } from "../orders/order.repository.ts";
 import type { Order } from "../orders/order.ts";
 import type { CommandDeps } from "../orders/order-commands.deps.ts";

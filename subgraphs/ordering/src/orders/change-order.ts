@@ -1,6 +1,6 @@
 import { DomainError, type FieldError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import { saveCheckoutSaga } from "../checkout/checkout-saga.repository.ts";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
 import type { Prisma } from "../generated/prisma/client.ts";

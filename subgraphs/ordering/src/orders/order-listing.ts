@@ -1,5 +1,5 @@
 import { DomainError, type FieldError } from "@shopstream/errors";
-import { isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
 import { ORDER_STATUSES, type OrderStatus } from "./order.ts";
 
 /**

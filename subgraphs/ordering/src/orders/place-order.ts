@@ -1,7 +1,7 @@
 import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError, type FieldError } from "@shopstream/errors";
 import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { isUuid } from "@shopstream/service";
+import { isUuid } from "@shopstream/rules";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
 import type { CustomerView } from "../customers/customer-view.ts";
 import type { OrderingDb } from "../db.ts";

@@ -1,4 +1,4 @@
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { OrderingContext } from "../context.ts";
 import { listOrders } from "../orders/order.queries.ts";
 import type { OrdersArgs } from "../orders/order-listing.ts";

@@ -1,4 +1,4 @@
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import { metadataOf, type PaymentsContext } from "../context.ts";
 import type { InvoiceLine } from "../invoices/invoice.ts";
 import { changeInvoice, generateInvoice } from "../invoices/invoice-commands.ts";

@@ -1,4 +1,4 @@
-import { assertUuid } from "@shopstream/service";
+import { assertUuid } from "@shopstream/rules";
 import type { PaymentsContext } from "../context.ts";
 
 export const Query = {

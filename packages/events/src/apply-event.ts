@@ -1,5 +1,5 @@
-import type { ConsumerTransaction, EventConsumer } from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
+import type { ConsumerTransaction, EventConsumer } from "./index.ts";
 
 /** The event is ahead of the consumer's checkpoint: an earlier version has not been applied yet. */
 export class OutOfOrderError extends Error {
