@@ -1,10 +1,14 @@
-import { createContext as catalogueContext } from "@shopstream/catalogue/src/context.ts";
-import { PrismaClient as CataloguePrisma } from "@shopstream/catalogue/src/generated/prisma/client.ts";
-import { createServer as catalogueServer } from "@shopstream/catalogue/src/server.ts";
+import {
+  CataloguePrismaClient,
+  createContext as catalogueContext,
+  createServer as catalogueServer,
+} from "@shopstream/catalogue";
 import { createPgAdapter } from "@shopstream/db";
-import { createContext as inventoryContext } from "@shopstream/inventory/src/context.ts";
-import { PrismaClient as InventoryPrisma } from "@shopstream/inventory/src/generated/prisma/client.ts";
-import { createServer as inventoryServer } from "@shopstream/inventory/src/server.ts";
+import {
+  InventoryPrismaClient,
+  createContext as inventoryContext,
+  createServer as inventoryServer,
+} from "@shopstream/inventory";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -19,11 +23,11 @@ import {
 // and a page of 50 products: DataLoader batching must keep the count independent of page size.
 
 const counts = { catalogue: 0, inventory: 0 };
-const catalogue = new CataloguePrisma({
+const catalogue = new CataloguePrismaClient({
   adapter: createPgAdapter(testDatabaseUrl("catalogue")),
   log: [{ emit: "event", level: "query" }],
 });
-const inventory = new InventoryPrisma({
+const inventory = new InventoryPrismaClient({
   adapter: createPgAdapter(testDatabaseUrl("inventory")),
   log: [{ emit: "event", level: "query" }],
 });

@@ -1,20 +1,22 @@
 import { createPgAdapter } from "@shopstream/db";
-import { createContext as inventoryContext } from "@shopstream/inventory/src/context.ts";
-import { PrismaClient as InventoryPrisma } from "@shopstream/inventory/src/generated/prisma/client.ts";
-import { createServer as inventoryServer } from "@shopstream/inventory/src/server.ts";
-import { createContext as orderingContext } from "@shopstream/ordering/src/context.ts";
-import { PrismaClient as OrderingPrisma } from "@shopstream/ordering/src/generated/prisma/client.ts";
-import { createServer as orderingServer } from "@shopstream/ordering/src/server.ts";
 import {
-  prisma as orderingSeeds,
-  seedCustomer,
-  seedVariant,
-} from "@shopstream/ordering/test/ordering.harness.ts";
+  InventoryPrismaClient,
+  createContext as inventoryContext,
+  createServer as inventoryServer,
+} from "@shopstream/inventory";
+import {
+  OrderingPrismaClient,
+  createContext as orderingContext,
+  createServer as orderingServer,
+} from "@shopstream/ordering";
+import { prisma as orderingSeeds, seedCustomer, seedVariant } from "@shopstream/ordering/harness";
 import { defaultMetadata } from "@shopstream/outbox";
-import { createContext as paymentsContext } from "@shopstream/payments/src/context.ts";
-import { PrismaClient as PaymentsPrisma } from "@shopstream/payments/src/generated/prisma/client.ts";
-import { applyProviderReport } from "@shopstream/payments/src/payments/payment-commands.ts";
-import { createServer as paymentsServer } from "@shopstream/payments/src/server.ts";
+import {
+  applyProviderReport,
+  PaymentsPrismaClient,
+  createContext as paymentsContext,
+  createServer as paymentsServer,
+} from "@shopstream/payments";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -30,9 +32,15 @@ import {
 
 const counts = { ordering: 0, payments: 0, inventory: 0 };
 const log = [{ emit: "event" as const, level: "query" as const }];
-const ordering = new OrderingPrisma({ adapter: createPgAdapter(testDatabaseUrl("ordering")), log });
-const payments = new PaymentsPrisma({ adapter: createPgAdapter(testDatabaseUrl("payments")), log });
-const inventory = new InventoryPrisma({
+const ordering = new OrderingPrismaClient({
+  adapter: createPgAdapter(testDatabaseUrl("ordering")),
+  log,
+});
+const payments = new PaymentsPrismaClient({
+  adapter: createPgAdapter(testDatabaseUrl("payments")),
+  log,
+});
+const inventory = new InventoryPrismaClient({
   adapter: createPgAdapter(testDatabaseUrl("inventory")),
   log,
 });

@@ -1,4 +1,4 @@
-import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
+import { createInventoryPrisma } from "@shopstream/inventory";
 import { e2eDatabaseUrl, unique } from "@shopstream/testing";
 import { e2eShop, errorCode, pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, inject, it } from "vitest";

@@ -1,6 +1,5 @@
-import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
-import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
-import { findVariantPrices } from "@shopstream/ordering/src/pricing/price-view.repository.ts";
+import { createInventoryPrisma } from "@shopstream/inventory";
+import { createOrderingPrisma, findVariantPrices } from "@shopstream/ordering";
 import { e2eDatabaseUrl, unique } from "@shopstream/testing";
 import { e2eShop, pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, inject, it } from "vitest";

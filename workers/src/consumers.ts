@@ -1,15 +1,17 @@
 import { type ContextName, DEFAULT_POOL_SIZE } from "@shopstream/db";
 import type { EventConsumer } from "@shopstream/events";
-import { identityConsumers } from "@shopstream/identity/src/consumers.ts";
-import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
-import { inventoryConsumers } from "@shopstream/inventory/src/consumers.ts";
-import { createInventoryPrisma } from "@shopstream/inventory/src/db.ts";
-import { releaseExpiredReservations } from "@shopstream/inventory/src/reservations/release-expired-reservations.ts";
-import { abandonIdleCarts } from "@shopstream/ordering/src/carts/abandon-idle-carts.ts";
-import { orderingConsumers } from "@shopstream/ordering/src/consumers.ts";
-import { createOrderingPrisma } from "@shopstream/ordering/src/db.ts";
-import { paymentsConsumers } from "@shopstream/payments/src/consumers.ts";
-import { createPaymentsPrisma } from "@shopstream/payments/src/db.ts";
+import { createIdentityPrisma, identityConsumers } from "@shopstream/identity";
+import {
+  createInventoryPrisma,
+  inventoryConsumers,
+  inventoryScheduledTasks,
+} from "@shopstream/inventory";
+import {
+  createOrderingPrisma,
+  orderingConsumers,
+  orderingScheduledTasks,
+} from "@shopstream/ordering";
+import { createPaymentsPrisma, paymentsConsumers } from "@shopstream/payments";
 import type { ScheduledTask } from "./pipeline/scheduler.ts";
 
 /**
@@ -36,17 +38,10 @@ export function createRegistry(
     }),
   ] as unknown as EventConsumer[];
   const tasks: ScheduledTask[] = [
-    {
-      name: "inventory.release-expired-reservations",
-      everyMs: opts.reservationExpiryEveryMs ?? 15_000,
-      run: (now) => releaseExpiredReservations(inventory, now),
-    },
-    {
-      // Carts idle for 24 hours are abandoned; checking every 10 minutes is precise enough.
-      name: "ordering.abandon-idle-carts",
-      everyMs: 10 * 60_000,
-      run: (now) => abandonIdleCarts(ordering, now),
-    },
+    ...inventoryScheduledTasks(inventory, {
+      reservationExpiryEveryMs: opts.reservationExpiryEveryMs,
+    }),
+    ...orderingScheduledTasks(ordering),
   ];
   return {
     consumers,

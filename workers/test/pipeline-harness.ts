@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, contextPaths, ensureDatabase } from "@shopstream/db";
 import { defineConsumer, PermanentEventError } from "@shopstream/events";
-import { createIdentityPrisma } from "@shopstream/identity/src/db.ts";
+import { createIdentityPrisma } from "@shopstream/identity";
 import { newId } from "@shopstream/outbox";
 import { createLogger } from "@shopstream/service";
 import { freePort, freePortRange, TEST_SERVER_URL } from "@shopstream/testing";

@@ -9,9 +9,7 @@ import {
   TEST_REDIS_URL,
 } from "@shopstream/testing";
 import { pollUntil } from "@shopstream/testing/e2e-shop";
-import { eventJobOptions } from "@shopstream/workers/src/pipeline/job-options.ts";
-import { consumerQueueName } from "@shopstream/workers/src/pipeline/names.ts";
-import { type OutboxRow, toEvent } from "@shopstream/workers/src/pipeline/relay.ts";
+import { consumerQueueName, eventJobOptions, type OutboxRow, toEvent } from "@shopstream/workers";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";

@@ -36,6 +36,20 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: Env = process.
   return result.data;
 }
 
+/**
+ * Loads a process's configuration at start-up, or prints every problem prefixed with the
+ * process's name and exits 1: the one way a main() refuses a bad environment.
+ */
+export function loadConfigOrExit<T>(service: string, load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${service}: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** Reusable field parsers with messages an operator can act on. */
 export const env = {
   port: (fallback: number) =>

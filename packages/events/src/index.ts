@@ -62,3 +62,15 @@ export function parsePayload<T>(schema: z.ZodType<T>, event: DomainEvent): T {
 }
 
 export { type ApplyOutcome, applyEvent, OutOfOrderError } from "./apply-event.ts";
+
+/**
+ * A job a context wants run periodically (releasing expired reservations, abandoning idle carts),
+ * declared by the context beside its consumers; the workers run it on a BullMQ job scheduler.
+ */
+export interface ScheduledTask {
+  /** Stable name; also the BullMQ job-scheduler id. */
+  name: string;
+  everyMs: number;
+  /** Returns how many things it handled, for the log. */
+  run(now: Date): Promise<number>;
+}

@@ -1,3 +1,5 @@
+import type { ScheduledTask } from "@shopstream/events";
+import { abandonIdleCarts } from "./carts/abandon-idle-carts.ts";
 import {
   createCheckoutSagaConsumer,
   createPaymentOutcomesConsumer,
@@ -15,5 +17,17 @@ export function orderingConsumers(prisma: OrderingPrisma) {
     createCheckoutSagaConsumer(prisma),
     createPaymentOutcomesConsumer(prisma),
     createReservationExpiryConsumer(prisma),
+  ];
+}
+
+/** The ordering context's periodic jobs; the workers run them. */
+export function orderingScheduledTasks(prisma: OrderingPrisma): ScheduledTask[] {
+  return [
+    {
+      // Carts idle for 24 hours are abandoned; checking every 10 minutes is precise enough.
+      name: "ordering.abandon-idle-carts",
+      everyMs: 10 * 60_000,
+      run: (now) => abandonIdleCarts(prisma, now),
+    },
   ];
 }

@@ -1,15 +1,9 @@
+import type { ScheduledTask } from "@shopstream/events";
 import type { Logger } from "@shopstream/service";
 import { Queue, Worker } from "bullmq";
 import { createRedis } from "./redis.ts";
 
-/** A job a context wants run periodically (e.g. releasing expired reservations). */
-export interface ScheduledTask {
-  /** Stable name; also the BullMQ job-scheduler id. */
-  name: string;
-  everyMs: number;
-  /** Returns how many things it handled, for the log. */
-  run(now: Date): Promise<number>;
-}
+export type { ScheduledTask };
 
 export const SCHEDULED_QUEUE = "scheduled";
 
