@@ -134,9 +134,21 @@ export async function changeAggregateIn<S, Tx extends OutboxTransaction>(
   const { state, events } = await decide(current, { tx, now });
   if (events.length === 0) return current;
   if (!(await store.save(tx, current, state, now))) throw DomainError.conflict(store.entity, id);
+  await recordWith(tx, store, state, events, metadata, now);
+  return state;
+}
+
+/** The events to the outbox, then whatever the store keeps beside them. */
+async function recordWith<S, Tx extends OutboxTransaction>(
+  tx: Tx,
+  store: Pick<AggregateStore<S, Tx>, "record">,
+  state: S,
+  events: NewEvent[],
+  metadata: EventMetadata,
+  now: Date,
+): Promise<void> {
   const envelopes = await recordEvents(tx, events, metadata, now);
   await store.record?.(tx, state, envelopes, now);
-  return state;
 }
 
 export type CommandOptions = Omit<RunOptions, "entity" | "id">;
@@ -179,8 +191,7 @@ export function createAggregate<S, Tx extends OutboxTransaction>(
     async (tx) => {
       const { state, events } = await decide({ tx, now });
       await store.insert(tx, state, now);
-      const envelopes = await recordEvents(tx, events, metadata, now);
-      await store.record?.(tx, state, envelopes, now);
+      await recordWith(tx, store, state, events, metadata, now);
       return state;
     },
     { ...opts, entity: store.entity },

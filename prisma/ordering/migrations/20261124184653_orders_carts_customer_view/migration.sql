@@ -91,7 +91,7 @@ ALTER TABLE "order_event" ADD CONSTRAINT "order_event_order_id_fkey" FOREIGN KEY
 -- AddForeignKey
 ALTER TABLE "cart_line" ADD CONSTRAINT "cart_line_cart_id_fkey" FOREIGN KEY ("cart_id") REFERENCES "cart"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Money is never negative; quantities are 1..999 (DOMAIN.md, "cart" and "totals").
+-- Money is never negative; quantities are 1..999 (docs/ordering.md, "Carts" and "Totals").
 ALTER TABLE "order" ADD CONSTRAINT "order_amounts_non_negative" CHECK (
   subtotal_amount >= 0 AND shipping_amount >= 0 AND tax_amount >= 0 AND discount_amount >= 0
   AND total_amount >= 0 AND (coupon_amount IS NULL OR coupon_amount >= 0));
