@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Three tiers, split by file suffix (STYLE.md): `*.test.ts` are unit tests with no I/O,
+// Three tiers, split by file suffix (docs/conventions.md, "Tests"): `*.test.ts` are unit tests with no I/O,
 // `*.int.test.ts` talk to the real PostgreSQL and Redis, `*.e2e.test.ts` go through the gateway
 // of a running stack.
 const shared = ["**/node_modules/**", "**/generated/**"];

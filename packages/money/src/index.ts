@@ -1,5 +1,5 @@
 /**
- * Money: an integer amount in minor units plus an ISO 4217 currency (DESIGN.md). Never a float.
+ * Money: an integer amount in minor units plus an ISO 4217 currency (docs/conventions.md, "Input rules"). Never a float.
  * The currency list and minor-unit digits come from the runtime's ICU data (Intl), which tracks
  * ISO 4217, rather than a hand-copied table.
  */

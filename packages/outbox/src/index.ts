@@ -8,7 +8,7 @@ export interface EventMetadata {
   actor: string;
 }
 
-/** The envelope every event carries (DESIGN.md, "Event path"). */
+/** The envelope every event carries (docs/architecture.md, "Event path"). */
 export interface DomainEvent<TType extends string = string, TPayload = unknown> {
   id: string;
   type: TType;
