@@ -56,8 +56,7 @@ describe("LiveHub", () => {
       async () => (await subscribers("ordering")) === 1,
     );
     const ids = await append("ordering", orderChanges(2));
-    await waitFor("the joining listener's events", () => joining.ids.length >= 2);
-    expect(joining.ids).toEqual(ids);
+    expect(await joining.handed(2, "the joining listener's events")).toEqual(ids);
   });
 
   it("delivers what was appended while its subscriber connection was down, once it is back", async () => {
@@ -65,20 +64,23 @@ describe("LiveHub", () => {
     const { subscriber, append, subscribers, listen } = bed.hub({ pollMs: 0 });
     const l = await listen();
     const first = await append("ordering", orderChanges(2));
-    await waitFor("the first events", () => l.ids.length === 2);
+    await l.handed(2, "the first events");
 
     subscriber.disconnect();
     await waitFor("the subscriber to disconnect", () => subscriber.status === "end");
     expect(await subscribers("ordering")).toBe(0);
     const missed = await append("ordering", orderChanges(3));
     await subscriber.connect();
-    await waitFor("the events appended while disconnected", () => l.ids.length >= 5);
+    await l.handed(5, "the events appended while disconnected");
 
     // Re-subscribed: announcements reach it again.
     await waitFor("the re-subscription", async () => (await subscribers("ordering")) === 1);
     const after = await append("ordering", orderChanges(2));
-    await waitFor("the events after the reconnect", () => l.ids.length >= 7);
-    expect(l.ids).toEqual([...first, ...missed, ...after]);
+    expect(await l.handed(7, "the events after the reconnect")).toEqual([
+      ...first,
+      ...missed,
+      ...after,
+    ]);
   });
 
   it("recovers when Redis drops its subscriber connection (CLIENT KILL), missing nothing", async () => {
@@ -99,7 +101,7 @@ describe("LiveHub", () => {
       expect(await redis.client("KILL", "ID", String(id))).toBe(1);
       // Appended while ioredis notices and reconnects (it re-subscribes on its own).
       ids.push(...(await append("ordering", orderChanges(3))));
-      await waitFor(`round ${round}'s events`, () => l.ids.length >= ids.length);
+      await l.handed(ids.length, `round ${round}'s events`);
       await waitFor("the reconnect", () => subscriber.status === "ready");
     }
     expect(l.ids).toEqual(ids);
@@ -110,8 +112,7 @@ describe("LiveHub", () => {
     const { append, listen } = bed.hub({ pageSize: 3, pollMs: 0 });
     const l = await listen();
     const ids = await append("ordering", orderChanges(10));
-    await waitFor("the whole burst", () => l.ids.length >= 10);
-    expect(l.ids).toEqual(ids);
+    expect(await l.handed(10, "the whole burst")).toEqual(ids);
   });
 
   it("still delivers from the stream on its safety poll when announcements cannot arrive", async () => {
@@ -121,7 +122,6 @@ describe("LiveHub", () => {
     await waitFor("the subscriber to disconnect", () => subscriber.status === "end");
     expect(await subscribers("ordering")).toBe(0);
     const ids = await append("ordering", orderChanges(4));
-    await waitFor("the polled events", () => l.ids.length >= 4);
-    expect(l.ids).toEqual(ids);
+    expect(await l.handed(4, "the polled events")).toEqual(ids);
   });
 });

@@ -200,7 +200,7 @@ describe("openLiveStream", () => {
     const seen: string[] = [];
     for (let batch = 0; batch < 3; batch++) {
       expected.push(...(await append("ordering", orderChanges(3))));
-      await waitFor("the batch", () => dispatched.ids.length === 3 * (batch + 1));
+      await dispatched.handed(3 * (batch + 1), "the batch");
       await take(stream, seen, expected.length);
     }
     expect(seen).toEqual(expected);
