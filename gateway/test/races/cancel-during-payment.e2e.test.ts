@@ -9,14 +9,14 @@ import { closeStackAccess, outboxEvents, outboxEventsWith } from "./stack-access
 // with the payment refunded — with its stock released exactly once.
 //
 // The provider holds each order's success report (a `hold` outcome) until the test releases it.
-// Two meeting points are raced, five orders each, all ten at once:
-// - at payments: the cancel is sent with the release (give or take a few ms), so the webhook and
-//   payments' reaction to OrderCancelled meet — the success sees the cancellation and refunds at
-//   once, or the reaction finds the capture and refunds it;
-// - at ordering: the cancel is sent when payments has taken the webhook (its success event is
-//   committed and on its way to ordering), so cancelOrder meets the saga's move to PAID — the
-//   cancel wins, or the order is PAID first and the cancel then refunds it, or the cancel loses
-//   the version check (CONFLICT) and the order stays PAID.
+// Two meeting points are raced, twelve orders at once:
+// - at payments (five orders): the cancel is sent with the release (give or take a few ms), so
+//   the webhook and payments' reaction to OrderCancelled meet — the success sees the
+//   cancellation and refunds at once, or the reaction finds the capture and refunds it;
+// - at ordering (seven orders): the cancel is sent when payments has taken the webhook (its
+//   success event is committed and on its way to ordering), so cancelOrder meets the saga's move
+//   to PAID — the cancel wins, or the order is PAID first and the cancel then refunds it, or the
+//   cancel loses the version check (CONFLICT) and the order stays PAID.
 // The offsets only vary who wins; whoever wins, the same invariant must hold. The test exists for
 // two ends, so it races again (a new set of orders) until it has seen each at least once: a
 // cancel that came before the success (CANCELLED, the capture refunded) and one that came after
@@ -38,6 +38,10 @@ const PLAN: { after: "release" | "webhook"; ms: number }[] = [
   { after: "webhook", ms: 75 },
   { after: "webhook", ms: 200 },
   { after: "webhook", ms: 500 },
+  // The saga may take this long to move an order to PAID on a busy machine: without these, a
+  // cancel after PAID (refunded) can be rare enough to miss in every round.
+  { after: "webhook", ms: 1_000 },
+  { after: "webhook", ms: 2_000 },
 ];
 const UNITS = 2;
 

@@ -2,6 +2,7 @@ import { newId } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
 import { e2eShop, errorCode } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { inBatches } from "../in-batches.ts";
 import { MAX_ROUNDS, raceUntilSeen, type Tally } from "./race-rounds.ts";
 import { closeStackAccess, outboxEvents } from "./stack-access.ts";
 
@@ -100,14 +101,13 @@ async function checkoutSale(): Promise<Tally> {
   const tag = unique("FLASH").toUpperCase();
   const variantId = await shop.activeVariant(tag, 1_999);
   const { stockItemId } = await shop.stock(variantId, STOCK);
-  const customers = await Promise.all(wanted.map((_, i) => shop.registerCustomer(`${tag}-b${i}`)));
-  const orders = await Promise.all(
-    customers.map((customerId, i) =>
-      shop.placeOrder(customerId, [{ variantId, quantity: wanted[i]! }]),
-    ),
+  // The buyers and their orders, ten at a time: the set-up is not the race.
+  const customers = await inBatches(wanted, 10, (_, i) => shop.registerCustomer(`${tag}-b${i}`));
+  const orders = await inBatches(customers, 10, (customerId, i) =>
+    shop.placeOrder(customerId, [{ variantId, quantity: wanted[i]! }]),
   );
   const ids = orders.map((o) => o.id);
-  await Promise.all(ids.map((id) => shop.scriptPayment({ orderId: id }, [{ outcome: "succeed" }])));
+  await inBatches(ids, 10, (id) => shop.scriptPayment({ orderId: id }, [{ outcome: "succeed" }]));
   const prepared = Date.now();
 
   // The race: every buyer confirms at once; the checkout saga's reservations then compete in
