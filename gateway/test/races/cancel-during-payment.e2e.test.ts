@@ -1,7 +1,7 @@
 import { unique } from "@shopstream/testing";
 import { e2eShop, errorCode, type GraphQLResult, pollUntil } from "@shopstream/testing/e2e-shop";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { MAX_ROUNDS, raceUntilSeen, type Tally } from "./race-rounds.ts";
+import { MAX_ROUNDS, offset, raceUntilSeen, type Tally } from "./race-rounds.ts";
 import { closeStackAccess, outboxEvents, outboxEventsWith } from "./stack-access.ts";
 
 // Cancel during payment, from docs/ordering.md, "Race scenarios": the cancel and the provider's
@@ -63,8 +63,6 @@ const END = `id status grandTotal { amount } timeline { type payload }
   reservations { id quantity status releaseReason }
   payments { id status captured { amount } refunds { status amount { amount } reason } }`;
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
 /** One round: every order of PLAN raced at once, on a stock item of their own; its tally. */
 async function raceRound(): Promise<Tally> {
   const tag = unique("CANCELPAY").toUpperCase();
@@ -103,10 +101,10 @@ async function raceRound(): Promise<Tally> {
   const raced = await Promise.all(
     ids.map(async (id, i) => {
       const { after, ms } = PLAN[i]!;
-      const release = delay(after === "release" ? -ms : 0).then(() =>
+      const release = offset(after === "release" ? -ms : 0).then(() =>
         shop.releaseReports({ orderId: id }),
       );
-      const cancel = (after === "release" ? delay(ms) : release.then(() => delay(ms))).then(() =>
+      const cancel = (after === "release" ? offset(ms) : release.then(() => offset(ms))).then(() =>
         shop.send<{ cancelOrder: { status: string } }>(
           `mutation($id: ID!) { cancelOrder(id: $id, reason: "changed my mind") { status } }`,
           { id },

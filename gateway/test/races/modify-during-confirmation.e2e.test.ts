@@ -1,7 +1,7 @@
 import { unique } from "@shopstream/testing";
 import { e2eShop, errorCode, type GraphQLResult } from "@shopstream/testing/e2e-shop";
 import { describe, expect, inject, it } from "vitest";
-import { MAX_ROUNDS, raceUntilSeen, type Tally } from "./race-rounds.ts";
+import { MAX_ROUNDS, offset, raceUntilSeen, type Tally } from "./race-rounds.ts";
 
 // Modify during confirmation, from docs/ordering.md, "Race scenarios": two line additions race a
 // confirmation — every call either applies fully or is refused with CONFLICT or
@@ -110,14 +110,13 @@ async function raceRound(): Promise<Tally> {
     tally[what] = (tally[what] ?? 0) + 1;
   };
   const races: { id: string; added: string[]; confirmed: boolean }[] = [];
-  const after = (ms: number) => new Promise((r) => setTimeout(r, ms));
   for (const [race, id] of ids.entries()) {
     // One race: three calls on one order at once (give or take the race's offsets).
     const [b, c, confirmAfter] = OFFSETS[race]!;
     const [addB, addC, confirm] = (await Promise.all([
-      after(b).then(() => shop.send(ADD, { id, v: variants.b, q: QUANTITY.b })),
-      after(c).then(() => shop.send(ADD, { id, v: variants.c, q: QUANTITY.c })),
-      after(confirmAfter).then(() =>
+      offset(b).then(() => shop.send(ADD, { id, v: variants.b, q: QUANTITY.b })),
+      offset(c).then(() => shop.send(ADD, { id, v: variants.c, q: QUANTITY.c })),
+      offset(confirmAfter).then(() =>
         shop.send(
           `mutation($id: ID!) { confirmOrder(id: $id) { status lines { variant { id } } } }`,
           { id },

@@ -3,6 +3,13 @@ import { expect } from "vitest";
 /** How many rounds a race test may run before it gives up on an interleaving it never saw. */
 export const MAX_ROUNDS = 10;
 
+/**
+ * Holds a call back `ms` (0 or less: not at all). An offset that varies who wins a race; never a
+ * wait for an effect (a test polls for those, with a deadline).
+ */
+export const offset = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 /** How often each way the race went happened, by name. */
 export type Tally = Record<string, number>;
 
