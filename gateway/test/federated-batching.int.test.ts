@@ -11,12 +11,8 @@ import {
 } from "@shopstream/inventory";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type InProcessSupergraph,
-  inBatches,
-  logger,
-  startSupergraph,
-} from "./in-process-supergraph.ts";
+import { inBatches } from "./in-batches.ts";
+import { type InProcessSupergraph, logger, startSupergraph } from "./in-process-supergraph.ts";
 
 // A page of products with their variants and each variant's availability crosses two subgraphs
 // (catalogue → inventory). This counts the SQL statements each subgraph sends for a page of 10

@@ -71,8 +71,3 @@ export async function startSupergraph(
     },
   };
 }
-
-/** Runs `fn` over `items`, `size` at a time (seeding many entities without flooding the pool). */
-export async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}

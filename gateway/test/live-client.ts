@@ -1,3 +1,4 @@
+import { pollUntil } from "@shopstream/testing/kit";
 import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 
@@ -27,54 +28,43 @@ export function liveClient(gatewayUrl: string, connectionParams: Record<string, 
 export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}) {
   const results: LiveResult<T>[] = [];
   const state = { ended: false, error: undefined as unknown };
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const w of waiters) w();
-  };
   const unsubscribe = client.subscribe<T>(
     { query, variables },
     {
       next: (value) => {
         results.push(value as LiveResult<T>);
-        notify();
       },
       error: (error) => {
         state.error = error;
         state.ended = true;
-        notify();
       },
       complete: () => {
         state.ended = true;
-        notify();
       },
     },
   );
-  const until = (done: (r: LiveResult<T>[]) => boolean, timeoutMs = 20_000, what = "results") =>
-    new Promise<LiveResult<T>[]>((resolve, reject) => {
-      const check = () => {
-        if (done(results)) {
-          cleanup();
-          resolve(results);
-        } else if (state.ended) {
-          cleanup();
-          reject(
-            new Error(
-              `subscription ended before ${what}: ${JSON.stringify({ results, error: describeError(state.error) })}`,
-            ),
-          );
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out waiting for ${what}: ${JSON.stringify(results)}`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.add(check);
-      check();
-    });
+  /** The results once `done` holds for them; throws if the subscription ends first. */
+  const until = async (
+    done: (r: LiveResult<T>[]) => boolean,
+    timeoutMs = 20_000,
+    what = "results",
+  ) => {
+    await pollUntil(
+      what,
+      () => results,
+      (rs) => done(rs) || state.ended,
+      {
+        timeoutMs,
+        intervalMs: 10,
+      },
+    );
+    if (!done(results)) {
+      throw new Error(
+        `subscription ended before ${what}: ${JSON.stringify({ results, error: describeError(state.error) })}`,
+      );
+    }
+    return results;
+  };
   return { results, state, until, unsubscribe };
 }
 

@@ -1,17 +1,10 @@
-import { DomainError } from "@shopstream/errors";
+import { domainError } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import { decodeLiveCursor, encodeLiveCursor } from "../src/live/cursor.ts";
 
-/** The DomainError `decode` throws, or a failure if it returned. */
-function refusal(cursor: string, context: string): DomainError {
-  try {
-    decodeLiveCursor(cursor, context);
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  throw new Error(`${cursor} was accepted as a cursor of ${context}`);
-}
+/** The DomainError decoding `cursor` as one of `context`'s throws. */
+const refusal = (cursor: string, context: string) =>
+  domainError(() => decodeLiveCursor(cursor, context));
 
 const raw = (text: string) => Buffer.from(text, "utf8").toString("base64url");
 

@@ -1,5 +1,6 @@
 import type { LiveEvent } from "@shopstream/live";
 import { type DomainEvent, defaultMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import { waitFor } from "@shopstream/testing/kit";
 
 /**
  * Events shaped as ordering and inventory write them (the `event()` helper of ordering's Order
@@ -84,11 +85,16 @@ export function orderChanges(n: number, ids = orderIds()): DomainEvent[] {
   );
 }
 
-/** A hub listener that records the stream ids it is given. */
+/**
+ * A hub listener that records the stream ids it is given; `handed(n)` waits until it has been
+ * given at least `n` and returns them all.
+ */
 export function recorder() {
   const ids: string[] = [];
   const listener = (events: readonly LiveEvent[]) => {
     for (const e of events) ids.push(e.cursor);
   };
-  return { ids, listener };
+  const handed = (count: number, what = `${count} events`) =>
+    waitFor(what, () => ids.length >= count && ids);
+  return { ids, listener, handed };
 }

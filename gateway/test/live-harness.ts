@@ -16,6 +16,7 @@ import {
   type SubscriptionLimits,
   startSubscriptionServer,
 } from "../src/live/subscription-server.ts";
+import { recorder } from "./live-fixtures.ts";
 
 /**
  * Real Redis and real sockets for the gateway's live path: every test takes its own key prefix
@@ -37,13 +38,13 @@ export class Resources {
   }
 }
 
-export const redisConnection = (resources: Resources, options: { connectionName?: string } = {}) =>
+const redisConnection = (resources: Resources, options: { connectionName?: string } = {}) =>
   resources.add(new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null, ...options }), (r) =>
     r.disconnect(),
   );
 
 /** A prefix of the test's own; its streams are deleted when the test ends. */
-export function livePrefix(resources: Resources, redis: Redis): string {
+function livePrefix(resources: Resources, redis: Redis): string {
   const prefix = unique("live");
   resources.add(prefix, async (p) => {
     const keys = ["ordering", "inventory"].map((c) => liveStreamKey(p, c));
@@ -58,7 +59,7 @@ let position = 0;
  * Appends `events` to `context`'s live stream in one MULTI, as the relay does after a batch
  * (`appendLive` then `exec`), and returns their stream ids.
  */
-export async function append(
+async function append(
   redis: Redis,
   prefix: string,
   context: string,
@@ -81,7 +82,7 @@ export async function append(
 }
 
 /** How many connections are subscribed to `context`'s announcement channel. */
-export async function subscribers(redis: Redis, prefix: string, context: string): Promise<number> {
+async function subscribers(redis: Redis, prefix: string, context: string): Promise<number> {
   const [, count] = (await redis.pubsub("NUMSUB", liveChannel(prefix, context))) as [
     string,
     number,
@@ -89,20 +90,7 @@ export async function subscribers(redis: Redis, prefix: string, context: string)
   return Number(count);
 }
 
-/** Polls `check` until it holds (or throws after the deadline, saying `what`). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export function startHub(
+function startHub(
   resources: Resources,
   prefix: string,
   options: Partial<LiveHubOptions> = {},
@@ -194,7 +182,7 @@ export const TEST_LIMITS: SubscriptionLimits = {
 };
 
 /** The gateway's WebSocket path on an HTTP server of its own, on a free port. */
-export async function startLiveServer(
+async function startLiveServer(
   resources: Resources,
   options: {
     schema: GraphQLSchema;
@@ -229,11 +217,59 @@ export async function startLiveServer(
 }
 
 /**
- * A test file's resources, closed after each test, and each test's own plain Redis connection
- * (`admin()`) for appending and inspecting.
+ * A test file's live test bed: what a test opens through it is closed after that test.
+ *
+ *   const bed = liveTestBed();
+ *   it("…", async () => {
+ *     const { hub, append, listen } = bed.hub({ pollMs: 0 });
  */
-export function perTestResources() {
+export function liveTestBed() {
   const resources = new Resources();
   afterEach(() => resources.closeAll());
-  return { resources, admin: () => redisConnection(resources) };
+
+  /** A Redis connection of the test's own (named, when a test must find it in CLIENT LIST). */
+  const connection = (options: { connectionName?: string } = {}) =>
+    redisConnection(resources, options);
+
+  /**
+   * The test's own key prefix and a plain connection to append with and inspect (`redis`):
+   * `append` writes to a context's live stream as the relay does, `subscribers` counts the
+   * connections subscribed to its announcements.
+   */
+  function stream() {
+    const redis = connection();
+    const prefix = livePrefix(resources, redis);
+    return {
+      redis,
+      prefix,
+      append: (context: string, events: DomainEvent[], history?: number) =>
+        append(redis, prefix, context, events, history),
+      subscribers: (context: string) => subscribers(redis, prefix, context),
+    };
+  }
+
+  /**
+   * `stream()` plus a hub on its prefix, with the subscriber and reader connections given in
+   * `options` or new ones; `listen` records what the hub hands a new listener of a context.
+   */
+  function hub(options: Partial<LiveHubOptions> = {}) {
+    const own = stream();
+    const subscriber = options.subscriber ?? connection();
+    const reader = options.reader ?? connection();
+    const hub = startHub(resources, own.prefix, { ...options, subscriber, reader });
+    const listen = async (context = "ordering") => {
+      const listener = recorder();
+      await hub.listen(context, listener.listener);
+      return listener;
+    };
+    return { ...own, subscriber, reader, hub, listen };
+  }
+
+  /** `stream()` plus the gateway's WebSocket path on its prefix: its URL, its hub and server. */
+  async function server(options: Omit<Parameters<typeof startLiveServer>[1], "prefix">) {
+    const own = stream();
+    return { ...own, ...(await startLiveServer(resources, { ...options, prefix: own.prefix })) };
+  }
+
+  return { resources, connection, stream, hub, server };
 }

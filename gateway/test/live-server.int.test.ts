@@ -1,4 +1,5 @@
 import { unique } from "@shopstream/testing";
+import { waitFor } from "@shopstream/testing/kit";
 import type { GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -6,17 +7,10 @@ import type { GatewayExecutor } from "../src/live/entity-fetch.ts";
 import type { Authenticate, SubscriptionLimits } from "../src/live/subscription-server.ts";
 import { collect, describeError, type LiveResult, liveClient, wsUrlOf } from "./live-client.ts";
 import { levels, orderEvent, orderIds, stockEvent, stockIds } from "./live-fixtures.ts";
-import {
-  append,
-  eventually,
-  inMemoryGateway,
-  livePrefix,
-  loadApiSchema,
-  perTestResources,
-  startLiveServer,
-} from "./live-harness.ts";
+import { inMemoryGateway, liveTestBed, loadApiSchema } from "./live-harness.ts";
 
-const { resources, admin } = perTestResources();
+const bed = liveTestBed();
+const { resources } = bed;
 
 describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   let schema: GraphQLSchema;
@@ -31,21 +25,14 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   async function setup(
     options: { limits?: Partial<SubscriptionLimits>; authenticate?: Authenticate } = {},
   ) {
-    const redis = admin();
-    const prefix = livePrefix(resources, redis);
     const gateway = inMemoryGateway(schema);
-    const server = await startLiveServer(resources, {
-      schema,
-      executor: gateway.executor,
-      prefix,
-      ...options,
-    });
+    const server = await bed.server({ schema, executor: gateway.executor, ...options });
     const client = (params: Record<string, unknown> = {}) =>
       resources.add(liveClient(server.url, params), (c) => c.dispose());
     /** Resolves once `n` subscribers of `context` are listening on the server's hub. */
     const listening = (context: string, n: number) =>
-      eventually(() => server.hub.listenerCount(context) === n, `${n} ${context} subscribers`);
-    return { ...server, redis, prefix, gateway, client, listening };
+      waitFor(`${n} ${context} subscribers`, () => server.hub.listenerCount(context) === n);
+    return { ...server, gateway, client, listening };
   }
 
   function anOrder(gateway: ReturnType<typeof inMemoryGateway>, status = "CONFIRMED") {
@@ -65,7 +52,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
 
   it("refuses a connection its authenticate hook rejects or fails on with 4403, and passes the principal's actor on", async () => {
     const seen: { params: Record<string, unknown>; url: string | undefined }[] = [];
-    const { client, redis, prefix, gateway, listening } = await setup({
+    const { client, append, gateway, listening } = await setup({
       authenticate: (params, request) => {
         seen.push({ params, url: request.url });
         if (params.token === "bad") return null;
@@ -75,7 +62,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     });
     for (const token of ["bad", "boom"]) {
       const refused = collect(client({ token }), ORDER_STATUS);
-      await refused.until(() => refused.state.ended, 5_000, "the refusal").catch(() => {});
+      await refused.until(() => refused.state.ended, 5_000, "the refusal");
       expect(describeError(refused.state.error)).toEqual({ code: 4403, reason: "Forbidden" });
     }
 
@@ -86,7 +73,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
       { id: ids.orderId },
     );
     await listening("ordering", 1);
-    await append(redis, prefix, "ordering", [
+    await append("ordering", [
       orderEvent("OrderPaid", ids, { previousStatus: "PAYMENT_PENDING", status: "PAID" }),
     ]);
     const [result] = await sub.until((rs) => rs.length === 1, 5_000, "the event");
@@ -102,7 +89,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   });
 
   it("fetches each event's entity once for every subscriber with the same selection and actor", async () => {
-    const { client, redis, prefix, gateway, listening } = await setup();
+    const { client, append, gateway, listening } = await setup();
     const ids = anOrder(gateway);
     const same = Array.from({ length: 10 }, () => client({ actor: "dashboard" })).flatMap((c) =>
       Array.from({ length: 5 }, () =>
@@ -112,8 +99,6 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     await listening("ordering", 50);
     const statuses = ["PAYMENT_PENDING", "PAID", "PROCESSING"];
     await append(
-      redis,
-      prefix,
       "ordering",
       statuses.map((status, i) => orderEvent("OrderStatusTestChange", ids, { status }, i + 2)),
     );
@@ -131,9 +116,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
       { id: ids.orderId },
     );
     await listening("ordering", 52);
-    await append(redis, prefix, "ordering", [
-      orderEvent("OrderStatusTestChange", ids, { status: "SHIPPED" }, 5),
-    ]);
+    await append("ordering", [orderEvent("OrderStatusTestChange", ids, { status: "SHIPPED" }, 5)]);
     await other.until((r) => r.length === 1, 5_000, "the other actor's event");
     await narrower.until((r) => r.length === 1, 5_000, "the narrower selection's event");
     for (const s of same) await s.until((r) => r.length === 4, 5_000, "the fourth event");
@@ -147,7 +130,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   });
 
   it("resolves aliases, even ones named like another field, on the event and on its entities", async () => {
-    const { client, redis, prefix, gateway, listening } = await setup();
+    const { client, append, gateway, listening } = await setup();
     const ids = anOrder(gateway);
     const stock = stockIds();
     gateway.entities.productVariant.set(stock.variantId, {
@@ -181,12 +164,10 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     );
     await listening("ordering", 1);
     await listening("inventory", 1);
-    await append(redis, prefix, "ordering", [
+    await append("ordering", [
       orderEvent("OrderPaid", ids, { previousStatus: "PAYMENT_PENDING", status: "PAID" }),
     ]);
-    await append(redis, prefix, "inventory", [
-      stockEvent("StockReserved", stock, levels(7, 1), levels(7, 2)),
-    ]);
+    await append("inventory", [stockEvent("StockReserved", stock, levels(7, 1), levels(7, 2))]);
     const [o] = await order.until((r) => r.length === 1, 5_000, "the order event");
     expect(o).toEqual({
       data: {
@@ -217,7 +198,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   });
 
   it("resolves fragments and variables inside the entity's selection", async () => {
-    const { client, redis, prefix, gateway, listening } = await setup();
+    const { client, append, gateway, listening } = await setup();
     const ids = anOrder(gateway);
     const query = `subscription($id: ID!, $withCustomer: Boolean!, $first: Int) {
       orderStatusChanged(orderId: $id) { ...Change }
@@ -238,7 +219,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     });
     const without = collect(client(), query, { id: ids.orderId, withCustomer: false });
     await listening("ordering", 2);
-    await append(redis, prefix, "ordering", [
+    await append("ordering", [
       orderEvent("OrderPaid", ids, { previousStatus: "PAYMENT_PENDING", status: "PAID" }),
     ]);
     const payments = [{ status: "SUCCEEDED" }];
@@ -277,20 +258,22 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     });
     /** How the server closed the socket (waiting for it, with a deadline). */
     const closed = async () => {
-      await eventually(() => close !== undefined, "the socket to be closed");
+      await waitFor("the socket to be closed", () => close !== undefined);
       return close;
     };
     const messages: { type: string; id?: string; payload?: unknown }[] = [];
     socket.on("message", (data) => messages.push(JSON.parse(String(data))));
+    let pings = 0;
+    socket.on("ping", () => pings++);
     await new Promise((r) => socket.once("open", r));
     socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
-    await eventually(() => messages.some((m) => m.type === "connection_ack"), "the ack");
+    await waitFor("the ack", () => messages.some((m) => m.type === "connection_ack"));
     const send = (message: Record<string, unknown>) => socket.send(JSON.stringify(message));
-    return { socket, closed, messages, send };
+    return { socket, closed, messages, send, pings: () => pings };
   }
 
   it("closes a connection idle for idleTimeoutMs, but not while it holds a subscription", async () => {
-    const { url, live, hub, redis, prefix, gateway, listening } = await setup({
+    const { url, live, hub, append, gateway, listening } = await setup({
       limits: { idleTimeoutMs: 400 },
     });
     const idle = await rawSocket(url);
@@ -304,22 +287,22 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     await listening("ordering", 1);
     expect(await idle.closed()).toEqual({ code: 1000, reason: "Idle timeout" });
 
-    // Idle periods pass with the subscription held: that connection stays.
+    // Idle periods pass with the subscription held: that connection stays. A connection opened
+    // as each period starts, and closed for idleness, shows that the period has passed.
     for (let i = 0; i < 2; i++) {
-      await new Promise((r) => setTimeout(r, 400));
+      const witness = await rawSocket(url);
+      expect(await witness.closed()).toEqual({ code: 1000, reason: "Idle timeout" });
       const status = ["PAID", "PROCESSING"][i];
-      await append(redis, prefix, "ordering", [
-        orderEvent("OrderStatusTestChange", ids, { status }, i + 2),
-      ]);
-      await eventually(
-        () => busy.messages.filter((m) => m.type === "next").length === i + 1,
+      await append("ordering", [orderEvent("OrderStatusTestChange", ids, { status }, i + 2)]);
+      await waitFor(
         `event ${i}`,
+        () => busy.messages.filter((m) => m.type === "next").length === i + 1,
       );
     }
     expect(busy.socket.readyState).toBe(WebSocket.OPEN);
     busy.send({ id: "s1", type: "complete" });
     expect(await busy.closed()).toEqual({ code: 1000, reason: "Idle timeout" });
-    await eventually(() => live.connections === 0, "the connections to be forgotten");
+    await waitFor("the connections to be forgotten", () => live.connections === 0);
     expect(live.operations).toBe(0);
     expect(hub.listenerCount("ordering")).toBe(0);
   });
@@ -339,14 +322,16 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     expect((await gone.closed())?.code).toBe(1006); // terminated, no closing handshake
     await listening("ordering", 1);
     expect(live.connections).toBe(1);
-    // Several ping intervals later the answering peer is still connected.
-    await new Promise((r) => setTimeout(r, 700));
+    // Several ping intervals later the answering peer is still connected: each ping after the
+    // first is sent only once the server has had the answer to the one before.
+    const answered = alive.pings();
+    await waitFor("three more pings", () => alive.pings() >= answered + 3);
     expect(alive.socket.readyState).toBe(WebSocket.OPEN);
     expect(hub.listenerCount("ordering")).toBe(1);
   });
 
   it("refuses a connection's subscription beyond the cap, keeping the others running", async () => {
-    const { client, redis, prefix, gateway, listening } = await setup({
+    const { client, append, gateway, listening } = await setup({
       limits: { maxSubscriptionsPerConnection: 3 },
     });
     const ids = anOrder(gateway);
@@ -354,7 +339,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     const held = Array.from({ length: 3 }, () => collect(c, ORDER_STATUS, { id: ids.orderId }));
     await listening("ordering", 3);
     const extra = collect(c, ORDER_STATUS, { id: ids.orderId });
-    await extra.until(() => extra.state.ended, 5_000, "the refusal").catch(() => {});
+    await extra.until(() => extra.state.ended, 5_000, "the refusal");
     expect(extra.state.error).toEqual([
       expect.objectContaining({
         message: expect.stringContaining("already holds 3 subscriptions"),
@@ -364,7 +349,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     // Another connection has a cap of its own.
     const elsewhere = collect(client(), ORDER_STATUS, { id: ids.orderId });
     await listening("ordering", 4);
-    await append(redis, prefix, "ordering", [
+    await append("ordering", [
       orderEvent("OrderPaid", ids, { previousStatus: "PAYMENT_PENDING", status: "PAID" }),
     ]);
     for (const h of [...held, elsewhere]) {
@@ -374,7 +359,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   });
 
   it("counts only active subscriptions against the cap: completed and failed ones free their slot", async () => {
-    const { client, hub, redis, prefix, gateway, listening } = await setup({
+    const { client, hub, append, gateway, listening } = await setup({
       limits: { maxSubscriptionsPerConnection: 2 },
     });
     const ids = anOrder(gateway);
@@ -397,13 +382,13 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     // Complete one and, in the same breath, take its slot.
     first.unsubscribe();
     const third = collect(c, ORDER_STATUS, { id: ids.orderId });
-    await eventually(
-      () => third.state.ended || hub.listenerCount("ordering") === 2,
+    await waitFor(
       "the third subscription to be taken or refused",
+      () => third.state.ended || hub.listenerCount("ordering") === 2,
     );
     expect(describeError(third.state.error)).toBeUndefined();
     expect(hub.listenerCount("inventory")).toBe(0);
-    await append(redis, prefix, "ordering", [
+    await append("ordering", [
       orderEvent("OrderPaid", ids, { previousStatus: "PAYMENT_PENDING", status: "PAID" }),
     ]);
     for (const s of [second, third]) await s.until((r) => r.length === 1, 5_000, "the event");

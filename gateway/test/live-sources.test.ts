@@ -1,20 +1,12 @@
-import { DomainError } from "@shopstream/errors";
 import { defaultMetadata, toEnvelope } from "@shopstream/outbox";
+import { domainError, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import { decodeLiveCursor } from "../src/live/cursor.ts";
 import { LIVE_SOURCES, orderStatusChanged, stockLevelChanged } from "../src/live/sources.ts";
 import { levels, live, orderEvent, orderIds, stockEvent, stockIds } from "./live-fixtures.ts";
 
-function fieldsRefused(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).code).toBe("VALIDATION_FAILED");
-    return ((error as DomainError).extensions.fields as { field: string }[]).map((f) => f.field);
-  }
-  throw new Error("the arguments were accepted");
-}
+/** The fields named by the VALIDATION_FAILED that `run` throws. */
+const fieldsRefused = (run: () => unknown) => fieldsOf(domainError(run, "VALIDATION_FAILED"));
 
 describe("orderStatusChanged", () => {
   const ids = orderIds();

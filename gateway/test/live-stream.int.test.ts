@@ -1,21 +1,14 @@
-import { DomainError } from "@shopstream/errors";
+import { expectDomainError, waitFor } from "@shopstream/testing/kit";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { decodeLiveCursor } from "../src/live/cursor.ts";
 import type { LiveHub } from "../src/live/hub.ts";
 import { openLiveStream } from "../src/live/live-stream.ts";
 import { orderStatusChanged } from "../src/live/sources.ts";
-import { orderChanges, orderIds, recorder } from "./live-fixtures.ts";
-import {
-  append,
-  eventually,
-  livePrefix,
-  perTestResources,
-  redisConnection,
-  startHub,
-} from "./live-harness.ts";
+import { orderChanges, orderIds } from "./live-fixtures.ts";
+import { liveTestBed } from "./live-harness.ts";
 
-const { resources, admin } = perTestResources();
+const bed = liveTestBed();
 
 describe("openLiveStream", () => {
   /** Reads a stream in the background, recording the stream ids it yields. */
@@ -34,10 +27,9 @@ describe("openLiveStream", () => {
     return { ids, state, stop: () => stream.return?.() };
   }
 
+  /** Opens ordering's stream on the test's hub, after `after` (null: from now). */
   const open = (
-    hub: LiveHub,
-    reader: Redis,
-    prefix: string,
+    { hub, reader, prefix }: { hub: LiveHub; reader: Redis; prefix: string },
     after: string | null,
     args: Record<string, unknown> = {},
     maxBuffered = 100_000,
@@ -52,11 +44,17 @@ describe("openLiveStream", () => {
       maxBuffered,
     });
 
+  /** Takes events off `stream` until `seen` holds `count` stream ids. */
+  async function take(stream: AsyncIterator<{ cursor: string }>, seen: string[], count: number) {
+    while (seen.length < count) {
+      const { value } = await stream.next();
+      seen.push(decodeLiveCursor(value!.cursor, "ordering"));
+    }
+  }
+
   it("resumes at any earlier cursor while events keep coming, with no gap and no duplicate, then stays live", async () => {
-    const redis = admin();
-    const reader = redisConnection(resources);
-    const prefix = livePrefix(resources, redis);
-    const hub = startHub(resources, prefix, { reader });
+    const live = bed.hub();
+    const { hub, append } = live;
     const a = orderIds();
     const b = orderIds();
 
@@ -66,7 +64,7 @@ describe("openLiveStream", () => {
     const writer = (async () => {
       for (let i = 0; i < 250; i++) {
         const batch = [...orderChanges(4, a), ...orderChanges(4, b)];
-        const ids = await append(redis, prefix, "ordering", batch);
+        const ids = await append("ordering", batch);
         for (const [j, id] of ids.entries()) {
           written.push({ id, orderId: j < 4 ? a.orderId : b.orderId });
         }
@@ -82,22 +80,20 @@ describe("openLiveStream", () => {
       [1500, 64],
       [1900, 1000],
     ].entries()) {
-      await eventually(() => written.length >= at!, `${at} events written`, 10_000);
+      // Polled often: the streams must open while the writer is still going.
+      await waitFor(`${at} events written`, () => written.length >= at!, { intervalMs: 10 });
       const after = written[written.length - 1 - back!]!.id;
-      opened.push({ after, read: drain(await open(hub, reader, prefix, after), "ordering") });
+      opened.push({ after, read: drain(await open(live, after), "ordering") });
       const only = n % 2 === 0 ? a.orderId : b.orderId;
-      const filtered = await open(hub, reader, prefix, after, { orderId: only });
+      const filtered = await open(live, after, { orderId: only });
       opened.push({ after, only, read: drain(filtered, "ordering") });
     }
-    const fromNow = drain(await open(hub, reader, prefix, null), "ordering");
+    const fromNow = drain(await open(live, null), "ordering");
     await writer;
     expect(written.length).toBe(2000);
 
     // Live after the writer stopped: one more batch.
-    const tail = await append(redis, prefix, "ordering", [
-      ...orderChanges(2, a),
-      ...orderChanges(2, b),
-    ]);
+    const tail = await append("ordering", [...orderChanges(2, a), ...orderChanges(2, b)]);
     for (const [j, id] of tail.entries()) {
       written.push({ id, orderId: j < 2 ? a.orderId : b.orderId });
     }
@@ -108,15 +104,15 @@ describe("openLiveStream", () => {
         .slice(written.findIndex((w) => w.id === after) + 1)
         .filter((w) => !only || w.orderId === only)
         .map((w) => w.id);
-      await eventually(
-        () => read.ids.length >= expected.length || read.state.ended,
+      await waitFor(
         `the events after ${after}`,
+        () => read.ids.length >= expected.length || read.state.ended,
       );
       expect(read.state.error).toBeUndefined();
       expect(read.ids).toEqual(expected);
     }
     // From now: a gap-free, duplicate-free suffix of the stream, up to the last event.
-    await eventually(() => fromNow.ids.at(-1) === last, "the live tail");
+    await waitFor("the live tail", () => fromNow.ids.at(-1) === last);
     const start = written.findIndex((w) => w.id === fromNow.ids[0]);
     expect(start).toBeGreaterThan(0);
     expect(fromNow.ids).toEqual(written.slice(start).map((w) => w.id));
@@ -125,27 +121,19 @@ describe("openLiveStream", () => {
   }, 20_000);
 
   it("refuses a cursor older than the retained history with CURSOR_EXPIRED, and leaves no listener", async () => {
-    const redis = admin();
-    const reader = redisConnection(resources);
-    const prefix = livePrefix(resources, redis);
-    const hub = startHub(resources, prefix, { reader });
+    const live = bed.hub();
+    const { hub, append, redis, prefix } = live;
     const ids: string[] = [];
     // A history of 10 (trimmed approximately: Redis drops whole nodes of ~100 entries).
-    for (let i = 0; i < 6; i++)
-      ids.push(...(await append(redis, prefix, "ordering", orderChanges(50), 10)));
+    for (let i = 0; i < 6; i++) ids.push(...(await append("ordering", orderChanges(50), 10)));
     expect(await redis.xlen(`${prefix}:live:ordering`)).toBeLessThan(300);
 
-    const refusal = await open(hub, reader, prefix, ids[0]!).then(
-      () => new Error("an expired cursor was accepted"),
-      (error: unknown) => error,
-    );
-    expect(refusal).toBeInstanceOf(DomainError);
-    expect((refusal as DomainError).code).toBe("CURSOR_EXPIRED");
-    expect((refusal as DomainError).message).toMatch(/older than the retained live history/);
+    const refusal = await expectDomainError(open(live, ids[0]!), "CURSOR_EXPIRED");
+    expect(refusal.message).toMatch(/older than the retained live history/);
     expect(hub.listenerCount("ordering")).toBe(0);
 
     // A retained cursor is fine.
-    const stream = await open(hub, reader, prefix, ids[ids.length - 2]!);
+    const stream = await open(live, ids[ids.length - 2]!);
     const next = await stream.next();
     expect(decodeLiveCursor((next.value as { cursor: string }).cursor, "ordering")).toBe(
       ids.at(-1),
@@ -155,11 +143,9 @@ describe("openLiveStream", () => {
   });
 
   it("refuses rather than skips when the history is trimmed past the cursor during the replay", async () => {
-    const redis = admin();
-    const reader = redisConnection(resources);
-    const prefix = livePrefix(resources, redis);
-    const hub = startHub(resources, prefix, { reader });
-    const ids = await append(redis, prefix, "ordering", orderChanges(20));
+    const live = bed.hub();
+    const { append, redis, prefix, reader } = live;
+    const ids = await append("ordering", orderChanges(20));
     // The relay's MAXLEN trim lands just before the replay reads the entries after the cursor:
     // the cursor and the nine entries after it go (a reader that checked the cursor before
     // reading would now skip them silently).
@@ -177,69 +163,45 @@ describe("openLiveStream", () => {
         };
       },
     });
-    const outcome = await open(hub, racing, prefix, ids[5]!).then(
-      async (stream) => {
-        const first = await stream.next();
-        await stream.return?.();
-        return decodeLiveCursor((first.value as { cursor: string }).cursor, "ordering");
-      },
-      (error: unknown) => (error instanceof DomainError ? error.code : error),
-    );
+    await expectDomainError(open({ ...live, reader: racing }, ids[5]!), "CURSOR_EXPIRED");
     expect(trimmed).toBe(true);
-    expect(outcome).toBe("CURSOR_EXPIRED");
   });
 
   it("ends a subscriber that falls more than maxBuffered events behind, and unlistens it", async () => {
-    const redis = admin();
-    const reader = redisConnection(resources);
-    const prefix = livePrefix(resources, redis);
-    const hub = startHub(resources, prefix, { reader });
-    const idle = await open(hub, reader, prefix, null, {}, 5);
-    const keepingUp = await open(hub, reader, prefix, null, {}, 5);
+    const live = bed.hub();
+    const { hub, append } = live;
+    const idle = await open(live, null, {}, 5);
+    const keepingUp = await open(live, null, {}, 5);
     expect(hub.listenerCount("ordering")).toBe(2);
 
     // Batches of 3: the reader keeps up, the idle one falls 6 behind on the second batch.
     const seen: string[] = [];
     const ids: string[] = [];
     for (let batch = 0; batch < 4; batch++) {
-      ids.push(...(await append(redis, prefix, "ordering", orderChanges(3))));
-      while (seen.length < ids.length) {
-        const { value } = await keepingUp.next();
-        seen.push(decodeLiveCursor(value!.cursor, "ordering"));
-      }
+      ids.push(...(await append("ordering", orderChanges(3))));
+      await take(keepingUp, seen, ids.length);
     }
     expect(seen).toEqual(ids);
     expect(hub.listenerCount("ordering")).toBe(1);
-    const failure = await idle.next().then(
-      () => new Error("the slow subscriber was not ended"),
-      (error: unknown) => error,
-    );
-    expect(failure).toBeInstanceOf(DomainError);
-    expect((failure as DomainError).code).toBe("SUBSCRIBER_TOO_SLOW");
+    await expectDomainError(idle.next(), "SUBSCRIBER_TOO_SLOW");
     await keepingUp.return?.();
     expect(hub.listenerCount("ordering")).toBe(0);
   });
 
   it("does not count a resumed subscriber's replay as falling behind", async () => {
-    const redis = admin();
-    const reader = redisConnection(resources);
-    const prefix = livePrefix(resources, redis);
-    const hub = startHub(resources, prefix, { reader });
-    const missed = await append(redis, prefix, "ordering", orderChanges(20));
+    const live = bed.hub();
+    const { append, listen } = live;
+    const missed = await append("ordering", orderChanges(20));
     // Resumes 19 events back with room for 5: a reader that keeps up with what arrives live is
     // not too slow, however long the replay it was handed.
-    const stream = await open(hub, reader, prefix, missed[0]!, {}, 5);
-    const dispatched = recorder(); // the hub hands every batch to all its listeners at once
-    await hub.listen("ordering", dispatched.listener);
+    const stream = await open(live, missed[0]!, {}, 5);
+    const dispatched = await listen(); // the hub hands every batch to all its listeners at once
     const expected = missed.slice(1);
     const seen: string[] = [];
     for (let batch = 0; batch < 3; batch++) {
-      expected.push(...(await append(redis, prefix, "ordering", orderChanges(3))));
-      await eventually(() => dispatched.ids.length === 3 * (batch + 1), "the batch");
-      while (seen.length < expected.length) {
-        const { value } = await stream.next();
-        seen.push(decodeLiveCursor(value!.cursor, "ordering"));
-      }
+      expected.push(...(await append("ordering", orderChanges(3))));
+      await dispatched.handed(3 * (batch + 1), "the batch");
+      await take(stream, seen, expected.length);
     }
     expect(seen).toEqual(expected);
     await stream.return?.();

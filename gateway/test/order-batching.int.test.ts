@@ -19,12 +19,8 @@ import {
 } from "@shopstream/payments";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type InProcessSupergraph,
-  inBatches,
-  logger,
-  startSupergraph,
-} from "./in-process-supergraph.ts";
+import { inBatches } from "./in-batches.ts";
+import { type InProcessSupergraph, logger, startSupergraph } from "./in-process-supergraph.ts";
 
 // A page of orders with what payments (payments with their refunds, the open invoice) and
 // inventory (reservations with their stock items) add to each order. Counts the SQL statements

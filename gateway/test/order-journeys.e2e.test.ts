@@ -144,6 +144,17 @@ const definitions = (variables: Record<string, unknown>) =>
 const stepNames = (o: OrderRead) => o.checkout.steps.map((s) => s.name);
 const types = (o: OrderRead) => o.timeline.map((e) => e.type);
 
+/** Where the saga left the order: its status, its payments (the fields given), its checkout. */
+function expectSagaAt(
+  o: OrderRead,
+  expected: { status: string; payments: object[]; checkout: string; steps: string[] },
+) {
+  expect(o.status).toBe(expected.status);
+  expect(o.payments).toMatchObject(expected.payments);
+  expect(o.checkout.status).toBe(expected.checkout);
+  expect(stepNames(o)).toEqual(expected.steps);
+}
+
 describe("order journeys through the gateway", () => {
   it("cart → checkout → saga reserves and pays → processing → partly, then fully shipped → delivered → completed", async () => {
     const { customerId, variants, cartId, key, order } = await checkedOutOrder([
@@ -261,12 +272,14 @@ describe("order journeys through the gateway", () => {
     const failed = await orderUntil(order.id, "the first payment failure", (o) =>
       awaitingRetry(o, 1),
     );
-    expect(failed.status).toBe("CONFIRMED");
-    expect(failed.payments).toMatchObject([
-      { status: "FAILED", attempts: 1, amount: { amount: 2_000 }, captured: { amount: 0 } },
-    ]);
-    expect(failed.checkout.status).toBe("PAYMENT_PENDING");
-    expect(stepNames(failed)).toEqual(["ORDER_CONFIRMED", "PAYMENT_INITIATED", "PAYMENT_FAILED"]);
+    expectSagaAt(failed, {
+      status: "CONFIRMED",
+      payments: [
+        { status: "FAILED", attempts: 1, amount: { amount: 2_000 }, captured: { amount: 0 } },
+      ],
+      checkout: "PAYMENT_PENDING",
+      steps: ["ORDER_CONFIRMED", "PAYMENT_INITIATED", "PAYMENT_FAILED"],
+    });
     expect(failed.checkout.steps[2]!.detail).toBe("insufficient funds");
     expect(failed.reservations.map((r) => r.status)).toEqual(["ACTIVE"]);
 
@@ -283,18 +296,18 @@ describe("order journeys through the gateway", () => {
     });
 
     const paid = await sagaSettled(order.id);
-    expect(paid.status).toBe("PAID");
-    expect(paid.payments).toMatchObject([
-      { id: paymentId, status: "SUCCEEDED", attempts: 2, captured: { amount: 2_000 } },
-    ]);
-    expect(paid.checkout.status).toBe("COMPLETED");
-    expect(stepNames(paid)).toEqual([
-      "ORDER_CONFIRMED",
-      "PAYMENT_INITIATED",
-      "PAYMENT_FAILED",
-      "PAYMENT_INITIATED",
-      "PAYMENT_CAPTURED",
-    ]);
+    expectSagaAt(paid, {
+      status: "PAID",
+      payments: [{ id: paymentId, status: "SUCCEEDED", attempts: 2, captured: { amount: 2_000 } }],
+      checkout: "COMPLETED",
+      steps: [
+        "ORDER_CONFIRMED",
+        "PAYMENT_INITIATED",
+        "PAYMENT_FAILED",
+        "PAYMENT_INITIATED",
+        "PAYMENT_CAPTURED",
+      ],
+    });
     expect(types(paid)).toEqual([
       "OrderPlaced",
       "OrderConfirmed",
@@ -346,20 +359,20 @@ describe("order journeys through the gateway", () => {
     }
 
     const cancelled = await sagaSettled(order.id);
-    expect(cancelled.status).toBe("CANCELLED");
-    expect(cancelled.payments).toMatchObject([
-      { status: "FAILED", attempts: 3, captured: { amount: 0 }, refunds: [] },
-    ]);
-    expect(cancelled.checkout.status).toBe("FAILED");
-    expect(stepNames(cancelled)).toEqual([
-      "ORDER_CONFIRMED",
-      "PAYMENT_INITIATED",
-      "PAYMENT_FAILED",
-      "PAYMENT_INITIATED",
-      "PAYMENT_FAILED",
-      "PAYMENT_INITIATED",
-      "ORDER_CANCELLED",
-    ]);
+    expectSagaAt(cancelled, {
+      status: "CANCELLED",
+      payments: [{ status: "FAILED", attempts: 3, captured: { amount: 0 }, refunds: [] }],
+      checkout: "FAILED",
+      steps: [
+        "ORDER_CONFIRMED",
+        "PAYMENT_INITIATED",
+        "PAYMENT_FAILED",
+        "PAYMENT_INITIATED",
+        "PAYMENT_FAILED",
+        "PAYMENT_INITIATED",
+        "ORDER_CANCELLED",
+      ],
+    });
     expect(cancelled.checkout.steps.at(-1)!.detail).toBe("payment failed: declined 3");
     expect(types(cancelled).at(-1)).toBe("OrderCancelled");
     const fourth = await shop.send(`mutation($id: ID!) { retryPayment(id: $id) { id } }`, {
@@ -589,16 +602,18 @@ describe("order journeys through the gateway", () => {
       variant: { id: variantId },
       quantity,
     });
+    /** The cart's lines after `call` on cart `id` with variant `v`. */
+    const linesAfter = async (call: string, id: string, v: string) =>
+      (await cartMutation(call, { id, v })).lines;
 
     const customerCart = await shop.cartWith(customerId, [{ variantId: mug, quantity: 1 }]);
     const guest = await shop.cartWith(null, [{ variantId: cup, quantity: 2 }]);
     expect(
-      (
-        await cartMutation("updateCartItemQuantity(cartId: $id, variantId: $v, quantity: 3)", {
-          id: guest,
-          v: cup,
-        })
-      ).lines,
+      await linesAfter(
+        "updateCartItemQuantity(cartId: $id, variantId: $v, quantity: 3)",
+        guest,
+        cup,
+      ),
     ).toEqual([line(cup, 3)]);
     expect(
       (await cartMutation(`applyCartCoupon(cartId: $id, code: "fiveoff")`, { id: guest }))
@@ -616,12 +631,7 @@ describe("order journeys through the gateway", () => {
       mergedInto: null,
     });
     expect(
-      (
-        await cartMutation("removeCartItem(cartId: $id, variantId: $v)", {
-          id: customerCart,
-          v: mug,
-        })
-      ).lines,
+      await linesAfter("removeCartItem(cartId: $id, variantId: $v)", customerCart, mug),
     ).toEqual([line(cup, 3)]);
     const { cart: merged } = await ok<{ cart: CartRead }>(
       `query($id: ID!) { cart(id: $id) { ${CART} } }`,

@@ -1,7 +1,8 @@
 import { createInventoryPrisma } from "@shopstream/inventory";
 import { createOrderingPrisma, findVariantPrices } from "@shopstream/ordering";
 import { e2eDatabaseUrl, unique } from "@shopstream/testing";
-import { e2eShop, pollUntil } from "@shopstream/testing/e2e-shop";
+import { e2eShop } from "@shopstream/testing/e2e-shop";
+import { waitFor } from "@shopstream/testing/kit";
 import { afterAll, describe, expect, inject, it } from "vitest";
 
 // Cross-context reactions through the running stack: catalogue writes, the workers relay the
@@ -14,9 +15,6 @@ const DEFAULT_WAREHOUSE_ID = "00000000-0000-7000-8000-000000000001";
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
 const mutate = shop.ok;
-/** Polls `probe` until it returns something (a read model caught up). */
-const eventually = <T>(what: string, probe: () => Promise<T | null | undefined | false>) =>
-  pollUntil(what, probe, Boolean) as Promise<T>;
 
 describe("reactions between contexts", () => {
   it("gives a new variant a stock item in the default warehouse and feeds ordering's price view", async () => {
@@ -41,7 +39,7 @@ describe("reactions between contexts", () => {
       id: createProduct.id,
     });
 
-    const stockItem = await eventually("the stock item", () =>
+    const stockItem = await waitFor("the stock item", () =>
       inventory.stockItem.findFirst({ where: { variantId, warehouseId: DEFAULT_WAREHOUSE_ID } }),
     );
     expect(stockItem).toMatchObject({ onHand: 0, reserved: 0 });
@@ -57,7 +55,7 @@ describe("reactions between contexts", () => {
       },
     });
 
-    await eventually("the price view to show the active product", async () => {
+    await waitFor("the price view to show the active product", async () => {
       const [price] = await findVariantPrices(ordering, [variantId]);
       return price?.productStatus === "ACTIVE" ? price : null;
     });
@@ -68,7 +66,7 @@ describe("reactions between contexts", () => {
         price: { amount: 1_300, currency: "EUR" },
       },
     );
-    const updated = await eventually("the new price", async () => {
+    const updated = await waitFor("the new price", async () => {
       const [price] = await findVariantPrices(ordering, [variantId]);
       return price?.price.amount === 1_300 ? price : null;
     });

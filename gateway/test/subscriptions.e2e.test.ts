@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { newId } from "@shopstream/outbox";
 import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { e2eShop, errorCode } from "@shopstream/testing/e2e-shop";
+import { waitFor } from "@shopstream/testing/kit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -63,20 +65,25 @@ const statuses = (rs: { data?: OrderChange | null }[], orderId: string) =>
 
 /**
  * Waits until the subscriptions are live. graphql-ws has no "subscribed" acknowledgement, so the
- * test makes a matching change (`probe`) and waits to see it, again until it is seen; only what
- * happens afterwards is asserted on.
+ * test makes a matching change (`probe`) and waits to see it, making another every 1.5 s until
+ * one is seen; only what happens afterwards is asserted on.
  */
 async function whenLive(subs: { results: unknown[] }[], probe: () => Promise<unknown>) {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const counts = subs.map((s) => s.results.length);
-    await probe();
-    const deadline = Date.now() + 1_500;
-    while (Date.now() < deadline) {
-      if (subs.every((s, i) => s.results.length > counts[i]!)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error("the subscriptions never saw a probe");
+  let counts: number[] | undefined;
+  let probedAt = 0;
+  await waitFor(
+    "the subscriptions to see a probe",
+    async () => {
+      if (counts && subs.every((s, i) => s.results.length > counts![i]!)) return true;
+      if (Date.now() - probedAt >= 1_500) {
+        counts = subs.map((s) => s.results.length);
+        await probe();
+        probedAt = Date.now();
+      }
+      return false;
+    },
+    { timeoutMs: 30_000 },
+  );
 }
 
 const ORDERS_OF_CUSTOMER = ORDER_CHANGES.replace("orderId: $id", "customerId: $id");
@@ -152,9 +159,15 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     });
     await resumed.until((rs) => rs.length >= 3, 20_000, "the missed events");
     await ok(`mutation($id: ID!) { recordOrderShipment(orderId: $id) { id } }`, { id: orderId });
-    const all = await resumed.until((rs) => rs.length >= 4, 20_000, "SHIPPED");
-    // Give a duplicate the chance to show up before asserting there is none.
-    await new Promise((r) => setTimeout(r, 500));
+    await resumed.until((rs) => rs.length >= 4, 20_000, "SHIPPED");
+    // One change more, seen after anything the stream had yet to hand over: a duplicate would
+    // show up before it.
+    await ok(`mutation($id: ID!) { recordOrderDelivery(id: $id) { id } }`, { id: orderId });
+    const all = await resumed.until(
+      (rs) => rs.some((r) => r.data?.orderStatusChanged.status === "DELIVERED"),
+      20_000,
+      "DELIVERED",
+    );
     expect(
       all.every((r) => r.errors === undefined),
       JSON.stringify(all),
@@ -164,8 +177,9 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
       "PAID",
       "PROCESSING",
       "SHIPPED",
+      "DELIVERED",
     ]);
-    expect(all.map((r) => r.data!.orderStatusChanged.order.id)).toEqual(Array(4).fill(orderId));
+    expect(all.map((r) => r.data!.orderStatusChanged.order.id)).toEqual(Array(5).fill(orderId));
     expect(all.map((r) => r.data!.orderStatusChanged.cursor)).not.toContain(cursor);
   });
 
@@ -213,13 +227,25 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     const losers = buyers.filter((b) => errorCode(b) === "INSUFFICIENT_STOCK");
     expect([winners, losers.length]).toEqual([units, 7]);
 
-    const all = await sub.until((rs) => rs.length >= before + units, 20_000, "the reservations");
-    await new Promise((r) => setTimeout(r, 500));
+    await sub.until((rs) => rs.length >= before + units, 20_000, "the reservations");
+    // One change more, seen after anything the stream had yet to hand over: an extra
+    // reservation event would show up before it.
+    await ok(`mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
+      id: stockItemId,
+    });
+    const all = await sub.until(
+      (rs) => rs.some((r, i) => i >= before && r.data?.stockLevelChanged.event === "StockReceived"),
+      20_000,
+      "the stock received after the sale",
+    );
     expect(
       all.every((r) => r.errors === undefined),
       JSON.stringify(all),
     ).toBe(true);
-    const changes = all.slice(before).map((r) => r.data!.stockLevelChanged);
+    expect(all.map((r) => r.data!.stockLevelChanged.event).slice(before + units)).toEqual([
+      "StockReceived",
+    ]);
+    const changes = all.slice(before, before + units).map((r) => r.data!.stockLevelChanged);
     const countdown = Array.from({ length: units }, (_, i) => units - 1 - i);
     expect(changes.map((c) => c.event)).toEqual(Array(units).fill("StockReserved"));
     expect(changes.map((c) => c.current.available)).toEqual(countdown);
@@ -240,7 +266,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     const c = client();
     const failure = async (query: string, variables: Record<string, unknown> = {}) => {
       const sub = collect(c, query, variables);
-      await sub.until(() => sub.state.ended, 10_000, "the rejection").catch(() => {});
+      await sub.until(() => sub.state.ended, 10_000, "the rejection");
       const errors = (sub.state.error ?? sub.results[0]?.errors) as
         | { message: string; extensions?: { code?: string } }[]
         | undefined;
@@ -295,7 +321,13 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     const held = Array.from({ length: 25 }, () =>
       collect(crowded, `subscription { stockLevelChanged { event } }`),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // All 25 taken before the 26th is asked for: each has seen a stock change.
+    const { stockItemId } = await shop.stock(newId(), 0);
+    await whenLive(held, () =>
+      ok(`mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
+        id: stockItemId,
+      }),
+    );
     const extra = collect(crowded, `subscription { stockLevelChanged { event } }`);
     await extra.until(() => extra.state.ended, 10_000, "the refusal");
     const refused = extra.state.error as { extensions?: { code?: string } }[];
@@ -311,7 +343,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     await new Promise((r) => socket.once("open", r));
     socket.send(JSON.stringify({ type: "connection_init", payload: { actor: "dashboard-test" } }));
     // The protocol allows operations only once the server acknowledged the connection.
-    while (messages.length === 0) await new Promise((r) => setTimeout(r, 20));
+    await waitFor("the acknowledgement", () => messages.length > 0);
     socket.send(
       JSON.stringify({
         id: "q1",
@@ -359,16 +391,15 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     );
     try {
       const secondUrl = `http://127.0.0.1:${port}/graphql`;
-      const deadline = Date.now() + 30_000;
-      while (
-        !(await fetch(`http://127.0.0.1:${port}/ready`).then(
-          (r) => r.ok,
-          () => false,
-        ))
-      ) {
-        if (Date.now() > deadline) throw new Error("second gateway did not become ready");
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitFor(
+        "the second gateway to be ready",
+        () =>
+          fetch(`http://127.0.0.1:${port}/ready`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
       const tag = unique("TWO").toUpperCase();
       const { customer, variantId } = await setUp(tag, 5);
       const subscribers = [
