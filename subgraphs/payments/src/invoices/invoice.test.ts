@@ -1,11 +1,14 @@
-import { DomainError } from "@shopstream/errors";
+import { codeOf, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import {
+  changeInvoiceStatus,
+  draftInvoice,
   INVOICE_NUMBER,
   type Invoice,
   type InvoiceStatus,
   invoiceTotals,
   newInvoiceNumber,
+  payInvoice,
   transitionInvoice,
   validateLines,
 } from "./invoice.ts";
@@ -74,9 +77,74 @@ describe("invoice", () => {
   it.each(table)("%s --%s--> %s", (from, action, expected) => {
     const invoice = { ...draft, status: from };
     if (expected === "INVALID_STATE_TRANSITION") {
-      expect(() => transitionInvoice(invoice, action)).toThrow(DomainError);
+      expect(codeOf(() => transitionInvoice(invoice, action))).toBe(expected);
     } else {
       expect(transitionInvoice(invoice, action)).toMatchObject({ status: expected, version: 2 });
     }
+  });
+
+  it("drafts an invoice with trimmed lines and raises InvoiceGenerated with its totals", () => {
+    const { state, events } = draftInvoice({
+      id: "inv-2",
+      number: "INV-00000001",
+      orderId: "o-1",
+      currency: "EUR",
+      lines: [{ description: "  Mug ", quantity: 2, unitPrice: 500 }],
+    });
+    expect(state).toMatchObject({ status: "DRAFT", version: 1, taxRateBps: 0 });
+    expect(state.lines).toEqual([{ description: "Mug", quantity: 2, unitPrice: 500 }]);
+    expect(events).toEqual([
+      {
+        type: "InvoiceGenerated",
+        aggregateType: "Invoice",
+        aggregateId: "inv-2",
+        aggregateVersion: 1,
+        payload: {
+          invoiceId: "inv-2",
+          number: "INV-00000001",
+          orderId: "o-1",
+          currency: "EUR",
+          subtotal: 1_000,
+          tax: 0,
+          total: 1_000,
+        },
+      },
+    ]);
+  });
+
+  it("names every bad field of a new invoice, the currency last; descriptions are measured trimmed", () => {
+    const draft =
+      (description: string, currency = "EUR") =>
+      () =>
+        draftInvoice({
+          id: "i",
+          number: "INV-00000001",
+          orderId: "o",
+          currency,
+          lines: [{ description, quantity: 0, unitPrice: 1 }],
+        });
+    expect(fieldsOf(draft(" ", "eur"))).toEqual([
+      "lines.0.description",
+      "lines.0.quantity",
+      "currency",
+    ]);
+    expect(fieldsOf(draft(` ${"d".repeat(255)} `))).toEqual(["lines.0.quantity"]);
+    expect(fieldsOf(draft("d".repeat(256)))).toEqual(["lines.0.description", "lines.0.quantity"]);
+  });
+
+  it("raises one event per transition, with the status before and after", () => {
+    const issued = changeInvoiceStatus(draft, "issue");
+    expect(issued.events[0]).toMatchObject({
+      type: "InvoiceIssued",
+      aggregateVersion: 2,
+      payload: { invoiceId: "inv-1", previousStatus: "DRAFT", status: "ISSUED" },
+    });
+    expect(changeInvoiceStatus(issued.state, "void").events[0]?.type).toBe("InvoiceVoided");
+    const paid = payInvoice(issued.state, { amount: 4_676, currency: "EUR" });
+    expect(paid.events[0]).toMatchObject({
+      type: "InvoicePaid",
+      aggregateVersion: 3,
+      payload: { previousStatus: "ISSUED", status: "PAID", held: { amount: 4_676 } },
+    });
   });
 });
