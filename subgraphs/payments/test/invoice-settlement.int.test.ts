@@ -182,4 +182,25 @@ describe("invoice settlement: ISSUED → PAID once the order's payment succeeded
     await deliverOutbox((await capturedPayment(orderId, 100)).id);
     expect(await invoiceState(corrected.id)).toEqual(PAID_ONCE);
   });
+
+  it("stamps InvoicePaid and the invoice with the clock it was given", async () => {
+    const at = new Date("2030-01-02T03:04:05.000Z");
+    const clocked = createInvoiceSettlementConsumer(prisma, { now: () => at });
+    const orderId = newId();
+    const invoice = await invoiceFor(orderId, 900);
+    await deliverOutbox((await capturedPayment(orderId, 900)).id);
+    await change(invoice.id, "issue");
+    expect(await deliverEvents(clocked, await outboxEvents(invoice.id))).toEqual([
+      "skipped-unhandled",
+      "applied",
+    ]);
+    expect((await eventsOf(invoice.id)).at(-1)).toMatchObject({
+      eventType: "InvoicePaid",
+      occurredAt: at,
+    });
+    expect(await prisma.invoice.findUniqueOrThrow({ where: { id: invoice.id } })).toMatchObject({
+      status: "PAID",
+      updatedAt: at,
+    });
+  });
 });

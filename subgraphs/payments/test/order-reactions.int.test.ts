@@ -93,4 +93,18 @@ describe("payments' reactions to order events (real PostgreSQL)", () => {
     );
     expect(await refundsOf(payment.id)).toEqual([]);
   });
+
+  it("stamps what it writes with the clock it was given", async () => {
+    const at = new Date("2030-01-02T03:04:05.000Z");
+    const clocked = createOrderReactionsConsumer(prisma, { now: () => at });
+    const payment = await paymentFor(undefined, 700);
+    await reportSuccess(payment.id);
+    await deliverEvent(clocked, orderEvent(payment.orderId, "OrderCancelled", 1));
+    expect((await refundsOf(payment.id)).map((r) => r.createdAt)).toEqual([at]);
+    const refunded = (await eventsOf(payment.id)).at(-1);
+    expect(refunded).toMatchObject({ eventType: "RefundRequested", occurredAt: at });
+    expect(
+      await prisma.cancelledOrder.findUniqueOrThrow({ where: { orderId: payment.orderId } }),
+    ).toMatchObject({ cancelledAt: at });
+  });
 });

@@ -1,5 +1,6 @@
 import type { PaymentsContext } from "../context.ts";
 import type { InvoiceLine } from "../invoices/invoice.ts";
+import { moneyOf } from "./Payment.ts";
 
 interface InvoiceRow {
   orderId: string;
@@ -10,8 +11,6 @@ interface InvoiceRow {
   total: number;
 }
 
-const money = (amount: number, currency: string) => ({ amount, currency });
-
 export const Invoice = {
   __resolveReference: (ref: { id: string }, ctx: PaymentsContext) =>
     ctx.loaders.invoice.load(ref.id),
@@ -20,10 +19,10 @@ export const Invoice = {
     (i.lines as InvoiceLine[]).map((l) => ({
       description: l.description,
       quantity: l.quantity,
-      unitPrice: money(l.unitPrice, i.currency),
-      total: money(l.unitPrice * l.quantity, i.currency),
+      unitPrice: moneyOf(l.unitPrice, i.currency),
+      total: moneyOf(l.unitPrice * l.quantity, i.currency),
     })),
-  subtotal: (i: InvoiceRow) => money(i.subtotal, i.currency),
-  tax: (i: InvoiceRow) => money(i.tax, i.currency),
-  total: (i: InvoiceRow) => money(i.total, i.currency),
+  subtotal: (i: InvoiceRow) => moneyOf(i.subtotal, i.currency),
+  tax: (i: InvoiceRow) => moneyOf(i.tax, i.currency),
+  total: (i: InvoiceRow) => moneyOf(i.total, i.currency),
 };
