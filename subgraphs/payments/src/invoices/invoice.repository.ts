@@ -51,11 +51,9 @@ export async function saveInvoice(
   next: Invoice,
   now: Date,
 ): Promise<boolean> {
-  const { count } = await tx.invoice.updateMany({
-    where: { id: loaded.id, version: loaded.version },
-    data: { status: next.status, version: next.version, updatedAt: now },
-  });
-  return count === 1;
+  const guard = { id: loaded.id, version: loaded.version };
+  const data = { status: next.status, version: next.version, updatedAt: now };
+  return (await tx.invoice.updateMany({ where: guard, data })).count === 1;
 }
 
 export const invoiceStore: AggregateStore<Invoice, PaymentsTx> = {

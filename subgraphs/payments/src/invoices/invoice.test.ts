@@ -5,6 +5,7 @@ import {
   draftInvoice,
   INVOICE_NUMBER,
   type Invoice,
+  type InvoiceLine,
   type InvoiceStatus,
   invoiceTotals,
   newInvoiceNumber,
@@ -83,14 +84,17 @@ describe("invoice", () => {
     }
   });
 
-  it("drafts an invoice with trimmed lines and raises InvoiceGenerated with its totals", () => {
-    const { state, events } = draftInvoice({
+  const drafted = (line: Partial<InvoiceLine>, currency = "EUR") =>
+    draftInvoice({
       id: "inv-2",
       number: "INV-00000001",
       orderId: "o-1",
-      currency: "EUR",
-      lines: [{ description: "  Mug ", quantity: 2, unitPrice: 500 }],
+      currency,
+      lines: [{ description: "Mug", quantity: 2, unitPrice: 500, ...line }],
     });
+
+  it("drafts an invoice with trimmed lines and raises InvoiceGenerated with its totals", () => {
+    const { state, events } = drafted({ description: "  Mug " });
     expect(state).toMatchObject({ status: "DRAFT", version: 1, taxRateBps: 0 });
     expect(state.lines).toEqual([{ description: "Mug", quantity: 2, unitPrice: 500 }]);
     expect(events).toEqual([
@@ -113,23 +117,16 @@ describe("invoice", () => {
   });
 
   it("names every bad field of a new invoice, the currency last; descriptions are measured trimmed", () => {
-    const draft =
-      (description: string, currency = "EUR") =>
-      () =>
-        draftInvoice({
-          id: "i",
-          number: "INV-00000001",
-          orderId: "o",
-          currency,
-          lines: [{ description, quantity: 0, unitPrice: 1 }],
-        });
-    expect(fieldsOf(draft(" ", "eur"))).toEqual([
+    expect(fieldsOf(() => drafted({ description: " ", quantity: 0 }, "eur"))).toEqual([
       "lines.0.description",
       "lines.0.quantity",
       "currency",
     ]);
-    expect(fieldsOf(draft(` ${"d".repeat(255)} `))).toEqual(["lines.0.quantity"]);
-    expect(fieldsOf(draft("d".repeat(256)))).toEqual(["lines.0.description", "lines.0.quantity"]);
+    const long = drafted({ description: ` ${"d".repeat(255)} ` }).state;
+    expect(long.lines[0]?.description).toHaveLength(255);
+    expect(fieldsOf(() => drafted({ description: "d".repeat(256) }))).toEqual([
+      "lines.0.description",
+    ]);
   });
 
   it("raises one event per transition, with the status before and after", () => {

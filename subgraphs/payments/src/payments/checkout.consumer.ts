@@ -1,5 +1,10 @@
 import { isDomainError } from "@shopstream/errors";
-import { defineConsumer, PermanentEventError, parsePayload } from "@shopstream/events";
+import {
+  defineConsumer,
+  type EventHandler,
+  PermanentEventError,
+  parsePayload,
+} from "@shopstream/events";
 import { causedBy } from "@shopstream/outbox";
 import { z } from "zod";
 import type { PaymentsTx } from "../context.ts";
@@ -23,29 +28,28 @@ export const checkoutIdempotencyKey = (orderId: string) => `order:${orderId}:pay
  * PaymentInitiated event reaches the provider through `payments.provider-dispatch`.
  */
 export function createCheckoutConsumer(prisma: PaymentsPrisma, opts: ConsumerOptions = {}) {
+  const initiateCheckoutPayment: EventHandler<PaymentsTx> = async (e, tx) => {
+    const { paymentId, amount } = parsePayload(orderPaymentPending, e);
+    const orderId = e.aggregateId;
+    try {
+      await initiatePayment(
+        { prisma, now: opts.now },
+        { orderId, amount, idempotencyKey: checkoutIdempotencyKey(orderId) },
+        causedBy(e, NAME),
+        { tx, id: paymentId },
+      );
+    } catch (error) {
+      // A bad amount, or the key already used for another amount: retrying cannot help.
+      if (isDomainError(error))
+        throw new PermanentEventError(`${e.type} ${e.id}: ${error.message}`);
+      throw error;
+    }
+  };
   return defineConsumer<PaymentsTx>({
     name: NAME,
     source: "ordering",
     aggregateTypes: ["Order"],
-    handlers: {
-      OrderPaymentPending: async (e, tx) => {
-        const p = parsePayload(orderPaymentPending, e);
-        const orderId = e.aggregateId;
-        try {
-          await initiatePayment(
-            { prisma, now: opts.now },
-            { orderId, amount: p.amount, idempotencyKey: checkoutIdempotencyKey(orderId) },
-            causedBy(e, NAME),
-            { tx, id: p.paymentId },
-          );
-        } catch (error) {
-          // A bad amount, or the key already used for another amount: retrying cannot help.
-          if (isDomainError(error))
-            throw new PermanentEventError(`${e.type} ${e.id}: ${error.message}`);
-          throw error;
-        }
-      },
-    },
+    handlers: { OrderPaymentPending: initiateCheckoutPayment },
     transaction: (fn) => prisma.$transaction(fn),
   });
 }

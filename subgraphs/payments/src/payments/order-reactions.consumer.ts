@@ -1,5 +1,5 @@
 import { nowOf } from "@shopstream/commands";
-import { defineConsumer, parsePayload } from "@shopstream/events";
+import { defineConsumer, type EventHandler, parsePayload } from "@shopstream/events";
 import { causedBy } from "@shopstream/outbox";
 import { z } from "zod";
 import type { PaymentsTx } from "../context.ts";
@@ -26,22 +26,21 @@ const orderReturned = z.union([
  * captured (now, or when a late success arrives); a returned order gets its refund amount back.
  */
 export function createOrderReactionsConsumer(prisma: PaymentsPrisma, opts: ConsumerOptions = {}) {
+  const refundCancellation: EventHandler<PaymentsTx> = async (e, tx) => {
+    const { orderId } = parsePayload(orderCancelled, e);
+    await refundCancelledOrder(tx, orderId, causedBy(e, NAME), nowOf(opts));
+  };
+  const refundReturn: EventHandler<PaymentsTx> = async (e, tx) => {
+    const p = parsePayload(orderReturned, e);
+    if (!("refundAmount" in p)) return;
+    const amount = typeof p.refundAmount === "number" ? p.refundAmount : p.refundAmount.amount;
+    await refundReturnedOrder(tx, p.orderId, amount, causedBy(e, NAME), nowOf(opts));
+  };
   return defineConsumer<PaymentsTx>({
     name: NAME,
     source: "ordering",
     aggregateTypes: ["Order"],
-    handlers: {
-      OrderCancelled: async (e, tx) => {
-        const p = parsePayload(orderCancelled, e);
-        await refundCancelledOrder(tx, p.orderId, causedBy(e, NAME), nowOf(opts));
-      },
-      OrderReturned: async (e, tx) => {
-        const p = parsePayload(orderReturned, e);
-        if (!("refundAmount" in p)) return;
-        const amount = typeof p.refundAmount === "number" ? p.refundAmount : p.refundAmount.amount;
-        await refundReturnedOrder(tx, p.orderId, amount, causedBy(e, NAME), nowOf(opts));
-      },
-    },
+    handlers: { OrderCancelled: refundCancellation, OrderReturned: refundReturn },
     transaction: (fn) => prisma.$transaction(fn),
   });
 }

@@ -28,6 +28,8 @@ export interface InitiatePaymentInput {
   idempotencyKey: string;
 }
 
+const KEY_USED_FOR_ANOTHER_PAYMENT = "This idempotency key was used for a different payment";
+
 const fingerprint = (input: InitiatePaymentInput) =>
   createHash("sha256")
     .update(JSON.stringify([input.orderId, input.amount.amount, input.amount.currency]))
@@ -55,14 +57,8 @@ export async function initiatePayment(
   const existing = async (db: PaymentsDb) => {
     const row = await findPaymentByKey(db, input.idempotencyKey);
     if (!row) return null;
-    if (row.requestFingerprint !== print) {
-      throw DomainError.duplicate(
-        "payment",
-        "idempotencyKey",
-        "This idempotency key was used for a different payment",
-      );
-    }
-    return toPayment(row);
+    if (row.requestFingerprint === print) return toPayment(row);
+    throw DomainError.duplicate("payment", "idempotencyKey", KEY_USED_FOR_ANOTHER_PAYMENT);
   };
   const store = {
     entity: "payment",
