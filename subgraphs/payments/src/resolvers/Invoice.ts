@@ -1,22 +1,14 @@
 import type { PaymentsContext } from "../context.ts";
-import type { InvoiceLine } from "../invoices/invoice.ts";
+import type { Invoice as InvoiceRow } from "../generated/prisma/client.ts";
+import { toInvoice } from "../invoices/invoice.repository.ts";
 import { moneyOf } from "./Payment.ts";
-
-interface InvoiceRow {
-  orderId: string;
-  currency: string;
-  lines: unknown;
-  subtotal: number;
-  tax: number;
-  total: number;
-}
 
 export const Invoice = {
   __resolveReference: (ref: { id: string }, ctx: PaymentsContext) =>
     ctx.loaders.invoice.load(ref.id),
   order: (i: InvoiceRow) => ({ __typename: "Order", id: i.orderId }),
   lines: (i: InvoiceRow) =>
-    (i.lines as InvoiceLine[]).map((l) => ({
+    toInvoice(i).lines.map((l) => ({
       description: l.description,
       quantity: l.quantity,
       unitPrice: moneyOf(l.unitPrice, i.currency),

@@ -1,14 +1,6 @@
 import type { Money } from "@shopstream/money";
 import type { PaymentsContext } from "../context.ts";
-
-interface PaymentRow {
-  id: string;
-  orderId: string;
-  amount: number;
-  currency: string;
-  captured: number;
-  refundReserved: number;
-}
+import type { Payment as PaymentRow } from "../generated/prisma/client.ts";
 
 /** Rows keep amounts in minor units and one currency column; the API answers Money. */
 export const moneyOf = (amount: number, currency: string): Money => ({ amount, currency });
