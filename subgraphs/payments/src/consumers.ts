@@ -5,11 +5,15 @@ import { createOrderReactionsConsumer } from "./payments/order-reactions.consume
 import { createProviderDispatchConsumer } from "./payments/provider-dispatch.consumer.ts";
 
 /** The payments context's event consumers (run by the workers process). */
-export function paymentsConsumers(prisma: PaymentsPrisma, opts: { providerUrl: string }) {
+export function paymentsConsumers(
+  prisma: PaymentsPrisma,
+  opts: { providerUrl: string; now?: () => Date },
+) {
+  const clock = { now: opts.now };
   return [
     createProviderDispatchConsumer(prisma, opts.providerUrl),
-    createOrderReactionsConsumer(prisma),
-    createCheckoutConsumer(prisma),
-    createInvoiceSettlementConsumer(prisma),
+    createOrderReactionsConsumer(prisma, clock),
+    createCheckoutConsumer(prisma, clock),
+    createInvoiceSettlementConsumer(prisma, clock),
   ];
 }

@@ -1,77 +1,42 @@
-import { type DomainEvent, defaultMetadata, newId } from "@shopstream/outbox";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
-import { afterAll, describe, expect, it } from "vitest";
-import { createPaymentsPrisma } from "../src/db.ts";
+import { deliverEvent } from "@shopstream/testing/kit";
+import { describe, expect, it } from "vitest";
 import { createOrderReactionsConsumer } from "../src/payments/order-reactions.consumer.ts";
-import { applyProviderReport, initiatePayment } from "../src/payments/payment-commands.ts";
+import {
+  eventsOf,
+  orderEvent,
+  paymentFor,
+  prisma,
+  raceUntilSeen,
+  refundsOf,
+  reportSuccess,
+} from "./payments.harness.ts";
 
-const prisma = createPaymentsPrisma(testDatabaseUrl("payments"), { poolSize: 20 });
-const deps = { prisma };
 const consumer = createOrderReactionsConsumer(prisma);
-afterAll(() => prisma.$disconnect());
-
-const orderEvent = (
-  orderId: string,
-  type: string,
-  payload: Record<string, unknown> = {},
-): DomainEvent => ({
-  id: newId(),
-  type,
-  schemaVersion: 1,
-  aggregateType: "Order",
-  aggregateId: orderId,
-  aggregateVersion: 5,
-  occurredAt: new Date().toISOString(),
-  payload: { orderId, ...payload },
-  metadata: defaultMetadata({ actor: "test" }),
-});
-
-const react = (event: DomainEvent) =>
-  consumer.transaction((tx) => consumer.handlers[event.type]!(event, tx));
-const succeed = (paymentId: string) =>
-  applyProviderReport(
-    deps,
-    unique("wh"),
-    { type: "payment.succeeded", paymentId, attempt: 1 },
-    defaultMetadata(),
-  );
-
-async function paymentFor(orderId: string, amount = 5_000) {
-  return initiatePayment(
-    deps,
-    { orderId, amount: { amount, currency: "EUR" }, idempotencyKey: unique("saga") },
-    defaultMetadata(),
-  );
-}
-
-const refundsOf = (paymentId: string) => prisma.refund.findMany({ where: { paymentId } });
+const deliver = (...args: Parameters<typeof orderEvent>) =>
+  deliverEvent(consumer, orderEvent(...args));
 
 describe("payments' reactions to order events (real PostgreSQL)", () => {
   it("refunds everything captured when a paid order is cancelled, once however often the event arrives", async () => {
-    const orderId = newId();
-    const payment = await paymentFor(orderId);
-    await succeed(payment.id);
-    const cancelled = orderEvent(orderId, "OrderCancelled", {
+    const payment = await paymentFor(undefined, 5_000);
+    await reportSuccess(payment.id);
+    const cancelled = orderEvent(payment.orderId, "OrderCancelled", 1, {
       refundRequired: true,
-      refundAmount: 5_000,
+      refundAmount: { amount: 5_000, currency: "EUR" },
     });
-    await react(cancelled);
-    await react(cancelled);
+    expect(await deliverEvent(consumer, cancelled)).toBe("applied");
+    expect(await deliverEvent(consumer, cancelled)).toBe("skipped-duplicate");
+    // Another cancellation of the same order reaches the handler and finds nothing left to refund.
+    expect(await deliver(payment.orderId, "OrderCancelled", 2)).toBe("applied");
     expect((await refundsOf(payment.id)).map((r) => r.amount)).toEqual([5_000]);
   });
 
   it("refunds a payment that succeeds after its order was cancelled", async () => {
-    const orderId = newId();
-    const payment = await paymentFor(orderId);
-    await react(orderEvent(orderId, "OrderCancelled", { refundRequired: false, refundAmount: 0 }));
+    const payment = await paymentFor(undefined, 5_000);
+    await deliver(payment.orderId, "OrderCancelled", 1, { refundRequired: false });
     expect(await refundsOf(payment.id)).toEqual([]);
-    await succeed(payment.id);
+    await reportSuccess(payment.id);
     expect((await refundsOf(payment.id)).map((r) => r.amount)).toEqual([5_000]);
-    const events = await prisma.outbox.findMany({
-      where: { aggregateId: payment.id },
-      orderBy: { aggregateVersion: "asc" },
-    });
-    expect(events.map((e) => [e.eventType, e.aggregateVersion])).toEqual([
+    expect((await eventsOf(payment.id)).map((e) => [e.eventType, e.aggregateVersion])).toEqual([
       ["PaymentInitiated", 1],
       ["PaymentSucceeded", 2],
       ["RefundRequested", 3],
@@ -79,35 +44,67 @@ describe("payments' reactions to order events (real PostgreSQL)", () => {
   });
 
   it("refunds exactly once when cancellation and the success webhook race (20 rounds)", async () => {
-    for (let round = 0; round < 20; round++) {
-      const orderId = newId();
-      const payment = await paymentFor(orderId, 1_000 + round);
-      await Promise.all([
-        react(orderEvent(orderId, "OrderCancelled", { refundRequired: false })),
-        succeed(payment.id),
-      ]);
-      const refunds = await refundsOf(payment.id);
-      expect(refunds.map((r) => r.amount)).toEqual([1_000 + round]);
-      expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({
-        captured: 1_000 + round,
-        refundReserved: 1_000 + round,
-      });
-    }
+    // Which of the two refunded tells the interleaving: the cancellation (it saw the success) or
+    // the webhook (it saw the cancellation).
+    const tally = await raceUntilSeen(
+      ["success first", "cancel first"],
+      async (round) => {
+        const amount = 1_000 + round;
+        const payment = await paymentFor(undefined, amount);
+        await Promise.all([
+          deliver(payment.orderId, "OrderCancelled", 1, { refundRequired: false }),
+          reportSuccess(payment.id),
+        ]);
+        const refunds = await refundsOf(payment.id);
+        expect(refunds.map((r) => r.amount)).toEqual([amount]);
+        expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject(
+          { captured: amount, refundReserved: amount },
+        );
+        return refunds[0]!.reason === "order cancelled" ? "success first" : "cancel first";
+      },
+      { min: 20, max: 60 },
+    );
+    expect(tally["success first"]).toBeGreaterThan(0);
+    expect(tally["cancel first"]).toBeGreaterThan(0);
   });
 
   it("refunds the amount of a returned order, never more than was captured", async () => {
-    const orderId = newId();
-    const payment = await paymentFor(orderId, 2_000);
-    await succeed(payment.id);
-    await react(
-      orderEvent(orderId, "OrderReturned", { refundRequired: true, refundAmount: 1_500 }),
-    );
-    await react(
-      orderEvent(orderId, "OrderReturned", {
-        refundRequired: true,
-        refundAmount: { amount: 1_500, currency: "EUR" },
-      }),
-    );
+    const payment = await paymentFor(undefined, 2_000);
+    await reportSuccess(payment.id);
+    await deliver(payment.orderId, "OrderReturned", 1, {
+      refundRequired: true,
+      refundAmount: 1_500,
+    });
+    await deliver(payment.orderId, "OrderReturned", 2, {
+      refundRequired: true,
+      refundAmount: { amount: 1_500, currency: "EUR" },
+    });
     expect((await refundsOf(payment.id)).map((r) => r.amount).sort()).toEqual([1_500, 500]);
+  });
+
+  it("dead-letters a return without a refund amount, and ignores one that needs no refund", async () => {
+    const payment = await paymentFor(undefined, 2_000);
+    await reportSuccess(payment.id);
+    await expect(
+      deliver(payment.orderId, "OrderReturned", 1, { refundRequired: true }),
+    ).rejects.toMatchObject({ name: "PermanentEventError", message: /invalid payload/ });
+    expect(await deliver(payment.orderId, "OrderReturned", 1, { refundRequired: false })).toBe(
+      "applied",
+    );
+    expect(await refundsOf(payment.id)).toEqual([]);
+  });
+
+  it("stamps what it writes with the clock it was given", async () => {
+    const at = new Date("2030-01-02T03:04:05.000Z");
+    const clocked = createOrderReactionsConsumer(prisma, { now: () => at });
+    const payment = await paymentFor(undefined, 700);
+    await reportSuccess(payment.id);
+    await deliverEvent(clocked, orderEvent(payment.orderId, "OrderCancelled", 1));
+    expect((await refundsOf(payment.id)).map((r) => r.createdAt)).toEqual([at]);
+    const refunded = (await eventsOf(payment.id)).at(-1);
+    expect(refunded).toMatchObject({ eventType: "RefundRequested", occurredAt: at });
+    expect(
+      await prisma.cancelledOrder.findUniqueOrThrow({ where: { orderId: payment.orderId } }),
+    ).toMatchObject({ cancelledAt: at });
   });
 });

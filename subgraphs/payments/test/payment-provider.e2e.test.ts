@@ -1,6 +1,7 @@
 import { newId } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
-import { e2eShop, pollUntil } from "@shopstream/testing/e2e-shop";
+import { e2eShop } from "@shopstream/testing/e2e-shop";
+import { pollUntil } from "@shopstream/testing/kit";
 import { describe, expect, inject, it } from "vitest";
 
 // The whole payment loop through the running stack: the mutation commits a payment and its

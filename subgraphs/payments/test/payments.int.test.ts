@@ -1,17 +1,16 @@
-import { DomainError } from "@shopstream/errors";
+import { isDomainError } from "@shopstream/errors";
 import { defaultMetadata, newId } from "@shopstream/outbox";
 import { createLogger, startHttpService } from "@shopstream/service";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
+import { unique } from "@shopstream/testing";
+import { expectDomainError } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../src/context.ts";
-import { createPaymentsPrisma } from "../src/db.ts";
 import { initiatePayment, requestRefund, retryPayment } from "../src/payments/payment-commands.ts";
 import { createServer } from "../src/server.ts";
 import { SIGNATURE_HEADER, signWebhook } from "../src/webhooks/signature.ts";
 import { mountPaymentWebhook } from "../src/webhooks/webhook-route.ts";
+import { deps, eventsOf, paymentFor, prisma } from "./payments.harness.ts";
 
-const prisma = createPaymentsPrisma(testDatabaseUrl("payments"));
-const deps = { prisma };
 const secret = "test-webhook-secret-0123456789";
 const logger = createLogger("payments-test", "error");
 let http: Awaited<ReturnType<typeof startHttpService>>;
@@ -28,20 +27,11 @@ beforeAll(async () => {
     routes: (app) => mountPaymentWebhook(app, { prisma, secret, logger }),
   });
 });
-afterAll(async () => {
-  await http.stop();
-  await prisma.$disconnect();
-});
+afterAll(() => http.stop());
 
-const newPayment = (amount = 10_000) =>
-  initiatePayment(
-    deps,
-    { orderId: newId(), amount: { amount, currency: "EUR" }, idempotencyKey: unique("pay") },
-    defaultMetadata(),
-  );
-
+/** Posts a signed provider report (a fresh webhook id unless `body` names one). */
 async function webhook(body: Record<string, unknown>, opts: { secret?: string; at?: number } = {}) {
-  const raw = JSON.stringify(body);
+  const raw = JSON.stringify({ id: unique("wh"), ...body });
   const res = await fetch(`http://127.0.0.1:${http.port}/webhooks/payments`, {
     method: "POST",
     headers: {
@@ -57,8 +47,8 @@ async function webhook(body: Record<string, unknown>, opts: { secret?: string; a
   return { status: res.status, body: (await res.json()) as { outcome?: string } };
 }
 
-const eventsOf = (aggregateId: string) =>
-  prisma.outbox.findMany({ where: { aggregateId }, orderBy: { aggregateVersion: "asc" } });
+/** A report about `paymentId`'s first attempt. */
+const attempt1 = (type: string, paymentId: string) => ({ type, paymentId, attempt: 1 });
 
 describe("initiatePayment idempotency (real PostgreSQL)", () => {
   it("creates one payment for ten concurrent identical calls", async () => {
@@ -82,47 +72,31 @@ describe("initiatePayment idempotency (real PostgreSQL)", () => {
       idempotencyKey: unique("idem"),
     };
     await initiatePayment(deps, input, defaultMetadata());
-    const error = await initiatePayment(
-      deps,
-      { ...input, amount: { amount: 4_201, currency: "EUR" } },
-      defaultMetadata(),
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DomainError);
-    expect((error as DomainError).code).toBe("DUPLICATE");
+    await expectDomainError(
+      initiatePayment(
+        deps,
+        { ...input, amount: { amount: 4_201, currency: "EUR" } },
+        defaultMetadata(),
+      ),
+      "DUPLICATE",
+      ["idempotencyKey"],
+    );
   });
 });
 
 describe("payments webhook (HTTP, HMAC)", () => {
   it("records a signed success once; duplicates and bad or stale signatures change nothing", async () => {
-    const payment = await newPayment();
-    const id = unique("wh");
-    expect(
-      await webhook({ id, type: "payment.succeeded", paymentId: payment.id, attempt: 1 }),
-    ).toEqual({
+    const payment = await paymentFor();
+    const success = { id: unique("wh"), ...attempt1("payment.succeeded", payment.id) };
+    expect(await webhook(success)).toEqual({
       status: 200,
       body: { received: true, outcome: "applied" },
     });
-    expect(
-      (await webhook({ id, type: "payment.succeeded", paymentId: payment.id, attempt: 1 })).body
-        .outcome,
-    ).toBe("duplicate");
-    expect(
-      (
-        await webhook(
-          { id: unique("wh"), type: "payment.failed", paymentId: payment.id, attempt: 1 },
-          { secret: "wrong-secret-0123456789" },
-        )
-      ).status,
-    ).toBe(401);
+    expect((await webhook(success)).body.outcome).toBe("duplicate");
+    const failure = attempt1("payment.failed", payment.id);
+    expect((await webhook(failure, { secret: "wrong-secret-0123456789" })).status).toBe(401);
     const staleAt = Math.floor(Date.now() / 1000) - 3_600;
-    expect(
-      (
-        await webhook(
-          { id: unique("wh"), type: "payment.failed", paymentId: payment.id, attempt: 1 },
-          { at: staleAt },
-        )
-      ).status,
-    ).toBe(401);
+    expect((await webhook(failure, { at: staleAt })).status).toBe(401);
     const row = await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } });
     expect(row).toMatchObject({ status: "SUCCEEDED", captured: 10_000, version: 2 });
     expect((await eventsOf(payment.id)).map((e) => e.eventType)).toEqual([
@@ -132,25 +106,10 @@ describe("payments webhook (HTTP, HMAC)", () => {
   });
 
   it("ignores a late report about an earlier attempt", async () => {
-    const payment = await newPayment();
-    await webhook({
-      id: unique("wh"),
-      type: "payment.failed",
-      paymentId: payment.id,
-      attempt: 1,
-      reason: "declined",
-    });
+    const payment = await paymentFor();
+    await webhook({ ...attempt1("payment.failed", payment.id), reason: "declined" });
     await retryPayment(deps, payment.id, defaultMetadata());
-    expect(
-      (
-        await webhook({
-          id: unique("wh"),
-          type: "payment.succeeded",
-          paymentId: payment.id,
-          attempt: 1,
-        })
-      ).body.outcome,
-    ).toBe("stale");
+    expect((await webhook(attempt1("payment.succeeded", payment.id))).body.outcome).toBe("stale");
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({
       status: "PENDING",
       attempts: 2,
@@ -158,47 +117,33 @@ describe("payments webhook (HTTP, HMAC)", () => {
   });
 
   it("answers 400 for a malformed body and 404 for an unknown payment", async () => {
-    expect((await webhook({ id: unique("wh"), type: "payment.exploded" })).status).toBe(400);
-    expect(
-      (
-        await webhook({
-          id: unique("wh"),
-          type: "payment.succeeded",
-          paymentId: newId(),
-          attempt: 1,
-        })
-      ).status,
-    ).toBe(404);
+    expect((await webhook({ type: "payment.exploded" })).status).toBe(400);
+    expect((await webhook(attempt1("payment.succeeded", newId()))).status).toBe(404);
   });
 });
 
 describe("refunds", () => {
   it("never exceed the captured amount under ten concurrent requests, and complete through the webhook", async () => {
-    const payment = await newPayment(10_000);
-    await webhook({
-      id: unique("wh"),
-      type: "payment.succeeded",
-      paymentId: payment.id,
-      attempt: 1,
-    });
+    const payment = await paymentFor(undefined, 10_000);
+    await webhook(attempt1("payment.succeeded", payment.id));
+    // Each request queues on the payment's row lock: the first five are granted, the other five
+    // find the captured amount promised and are refused. Both must happen, nothing else may.
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () =>
         requestRefund(deps, payment.id, { amount: 2_000, reason: "goodwill" }, defaultMetadata()),
       ),
     );
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
-    for (const r of results.filter((r) => r.status === "rejected")) {
-      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "VALIDATION_FAILED" });
+    const tally = { granted: 0, refused: 0 };
+    for (const r of results) {
+      if (r.status === "fulfilled") tally.granted++;
+      else if (isDomainError(r.reason) && r.reason.code === "VALIDATION_FAILED") tally.refused++;
+      else throw r.reason;
     }
+    expect(tally).toEqual({ granted: 5, refused: 5 });
     const refunds = await prisma.refund.findMany({ where: { paymentId: payment.id } });
     expect(refunds.reduce((s, r) => s + r.amount, 0)).toBe(10_000);
     for (const refund of refunds) {
-      await webhook({
-        id: unique("wh"),
-        type: "refund.completed",
-        paymentId: payment.id,
-        refundId: refund.id,
-      });
+      await webhook({ type: "refund.completed", paymentId: payment.id, refundId: refund.id });
     }
     expect(await prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({
       status: "REFUNDED",
@@ -207,7 +152,7 @@ describe("refunds", () => {
   });
 
   it("is refused by the database itself beyond the captured amount", async () => {
-    const payment = await newPayment(1_000);
+    const payment = await paymentFor(undefined, 1_000);
     await expect(
       prisma.$executeRaw`UPDATE payment SET refund_reserved = 1 WHERE id = ${payment.id}::uuid`,
     ).rejects.toThrow();
@@ -261,11 +206,7 @@ describe("payments subgraph (executeOperation)", () => {
       (await run(`mutation($id: ID!) { issueInvoice(id: $id) { status } }`, { id: invoice.id }))
         .errors?.[0]?.extensions?.code,
     ).toBe("INVALID_STATE_TRANSITION");
-    await initiatePayment(
-      deps,
-      { orderId, amount: { amount: 4_676, currency: "EUR" }, idempotencyKey: unique("pay") },
-      defaultMetadata(),
-    );
+    await paymentFor(orderId, 4_676);
     const entities = await run(
       `query($id: ID!) { _entities(representations: [{ __typename: "Order", id: $id }]) { ... on Order { payments { status amount { amount } } invoice { number } } } }`,
       { id: orderId },

@@ -1,21 +1,21 @@
-import { defineConsumer, PermanentEventError } from "@shopstream/events";
-import type { DomainEvent, EventMetadata } from "@shopstream/outbox";
+import { nowOf } from "@shopstream/commands";
+import { defineConsumer, parsePayload } from "@shopstream/events";
+import { causedBy } from "@shopstream/outbox";
+import { z } from "zod";
+import type { PaymentsTx } from "../context.ts";
 import type { PaymentsPrisma } from "../db.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { type ConsumerOptions, uuid } from "../shared/payloads.ts";
 import { settleInvoice } from "./invoice-commands.ts";
 
 const NAME = "payments.invoice-settlement";
 
-const metadataOf = (e: DomainEvent): EventMetadata => ({
-  correlationId: e.metadata.correlationId,
-  causationId: e.id,
-  idempotencyKey: null,
-  actor: NAME,
-});
+const paymentSucceeded = z.object({ orderId: uuid });
+const invoiceIssued = z.object({ invoiceId: uuid });
 
 /**
- * ISSUED → PAID, the one way an invoice is paid (DOMAIN.md has no payInvoice mutation). Payments
- * follows its own events, since the two facts that settle an invoice can arrive in either order:
+ * ISSUED → PAID, the one way an invoice is paid (there is no payInvoice mutation; see
+ * docs/payments.md, "When an invoice is paid"). Payments follows its own events, since the two
+ * facts that settle an invoice can arrive in either order:
  *
  * - PaymentSucceeded: the order's open invoice, if ISSUED and now covered, becomes PAID;
  * - InvoiceIssued: the invoice, if its order's payments already cover it, becomes PAID.
@@ -25,21 +25,22 @@ const metadataOf = (e: DomainEvent): EventMetadata => ({
  * both, the invoice's row lock (settleInvoice) lets the first pay and the second find it PAID. A
  * repeat or late event (an invoice already PAID, voided, or not yet issued) changes nothing.
  */
-export function createInvoiceSettlementConsumer(prisma: PaymentsPrisma) {
-  return defineConsumer<Prisma.TransactionClient>({
+export function createInvoiceSettlementConsumer(
+  prisma: PaymentsPrisma,
+  opts: ConsumerOptions = {},
+) {
+  return defineConsumer<PaymentsTx>({
     name: NAME,
     source: "payments",
     aggregateTypes: ["Payment", "Invoice"],
     handlers: {
       PaymentSucceeded: async (e, tx) => {
-        const orderId = (e.payload as { orderId?: unknown } | null)?.orderId;
-        if (typeof orderId !== "string") {
-          throw new PermanentEventError(`PaymentSucceeded ${e.id} has no orderId`);
-        }
-        await settleInvoice(tx, { orderId }, metadataOf(e));
+        const { orderId } = parsePayload(paymentSucceeded, e);
+        await settleInvoice(tx, { orderId }, causedBy(e, NAME), nowOf(opts));
       },
       InvoiceIssued: async (e, tx) => {
-        await settleInvoice(tx, { invoiceId: e.aggregateId }, metadataOf(e));
+        const { invoiceId } = parsePayload(invoiceIssued, e);
+        await settleInvoice(tx, { invoiceId }, causedBy(e, NAME), nowOf(opts));
       },
     },
     transaction: (fn) => prisma.$transaction(fn),

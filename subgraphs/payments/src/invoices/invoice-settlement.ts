@@ -1,9 +1,9 @@
 import type { Invoice } from "./invoice.ts";
 
 /**
- * When an invoice counts as paid (pure). DOMAIN.md has no payInvoice mutation: an ISSUED invoice
- * becomes PAID by itself once its order's payments hold the money (see
- * invoice-settlement.consumer.ts for when this is asked).
+ * When an invoice counts as paid (pure; docs/payments.md, "When an invoice is paid"). There is no
+ * payInvoice mutation: an ISSUED invoice becomes PAID by itself once its order's payments hold
+ * the money (see invoice-settlement.consumer.ts for when this is asked).
  *
  * "Paid" means: at least one of the order's payments captured money, and what the order's
  * payments in the invoice's currency still hold — captured minus every refund requested or
@@ -13,7 +13,7 @@ import type { Invoice } from "./invoice.ts";
  * - refunded before the invoice is issued: only what is left pays; if that no longer covers the
  *   total the invoice stays ISSUED (void it and issue a corrected one, which is then PAID at once);
  * - refunded after the invoice was PAID: it stays PAID. PAID is a fact about the past (the
- *   invoice was settled) and DOMAIN.md has no way back from it; the refund is money returned
+ *   invoice was settled) and no transition leads back from it; the refund is money returned
  *   against a settled invoice, recorded on the payment.
  */
 

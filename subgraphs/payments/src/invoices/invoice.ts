@@ -1,9 +1,14 @@
 import { randomBytes } from "node:crypto";
+import type { Decision } from "@shopstream/commands";
 import { DomainError, type FieldError } from "@shopstream/errors";
+import { isCurrency, type Money } from "@shopstream/money";
+import type { NewEvent } from "@shopstream/outbox";
+import { requiredText, throwIfAny } from "@shopstream/rules";
 
 /**
- * Pure domain for invoices (DOMAIN.md): number `INV-` + 8 uppercase hex, lines of description,
- * quantity and unit price, tax, totals in integer minor units; DRAFT → ISSUED → PAID, or VOIDED.
+ * The Invoice aggregate's rules (docs/payments.md, "Invoice"): number `INV-` + 8 uppercase hex,
+ * lines of description, quantity and unit price, tax, totals in integer minor units;
+ * DRAFT → ISSUED → PAID, or VOIDED; and the events each decision raises. Pure.
  */
 
 export const INVOICE_STATUSES = ["DRAFT", "ISSUED", "PAID", "VOIDED"] as const;
@@ -56,12 +61,8 @@ export function validateLines(lines: InvoiceLine[], taxRateBps: number): FieldEr
   if (lines.length === 0)
     problems.push({ field: "lines", message: "must contain at least one line" });
   lines.forEach((l, i) => {
-    if (l.description.trim().length === 0 || l.description.length > 255) {
-      problems.push({
-        field: `lines.${i}.description`,
-        message: "is required (at most 255 characters)",
-      });
-    }
+    const description = requiredText(l.description, 255);
+    if (description) problems.push({ field: `lines.${i}.description`, message: description });
     if (!Number.isSafeInteger(l.quantity) || l.quantity < 1) {
       problems.push({
         field: `lines.${i}.quantity`,
@@ -81,16 +82,84 @@ export function validateLines(lines: InvoiceLine[], taxRateBps: number): FieldEr
   return problems;
 }
 
-const TRANSITIONS: Record<string, { from: InvoiceStatus[]; to: InvoiceStatus }> = {
-  issue: { from: ["DRAFT"], to: "ISSUED" },
-  pay: { from: ["ISSUED"], to: "PAID" },
-  void: { from: ["DRAFT", "ISSUED"], to: "VOIDED" },
-};
+export type InvoiceEvent = NewEvent<string, Record<string, unknown>>;
+export type InvoiceDecision = Decision<Invoice, InvoiceEvent>;
+
+const event = (invoice: Invoice, type: string, payload: Record<string, unknown>): InvoiceEvent => ({
+  type,
+  aggregateType: "Invoice",
+  aggregateId: invoice.id,
+  aggregateVersion: invoice.version,
+  payload: { invoiceId: invoice.id, number: invoice.number, orderId: invoice.orderId, ...payload },
+});
+
+/**
+ * A new DRAFT invoice (InvoiceGenerated), or VALIDATION_FAILED naming every bad field. Line
+ * descriptions are stored trimmed; a missing tax rate is 0.
+ */
+export function draftInvoice(input: {
+  id: string;
+  number: string;
+  orderId: string;
+  currency: string;
+  lines: InvoiceLine[];
+  taxRateBps?: number | null;
+}): InvoiceDecision {
+  const taxRateBps = input.taxRateBps ?? 0;
+  const problems = validateLines(input.lines, taxRateBps);
+  if (!isCurrency(input.currency))
+    problems.push({ field: "currency", message: "must be an ISO 4217 code" });
+  throwIfAny(problems);
+  const lines = input.lines.map((l) => ({
+    description: l.description.trim(),
+    quantity: l.quantity,
+    unitPrice: l.unitPrice,
+  }));
+  const totals = invoiceTotals(lines, taxRateBps);
+  const invoice: Invoice = {
+    id: input.id,
+    number: input.number,
+    orderId: input.orderId,
+    currency: input.currency,
+    lines,
+    taxRateBps,
+    totals,
+    status: "DRAFT",
+    version: 1,
+  };
+  return {
+    state: invoice,
+    events: [event(invoice, "InvoiceGenerated", { currency: invoice.currency, ...totals })],
+  };
+}
+
+const TRANSITIONS = {
+  issue: { from: ["DRAFT"], to: "ISSUED", event: "InvoiceIssued" },
+  pay: { from: ["ISSUED"], to: "PAID", event: "InvoicePaid" },
+  void: { from: ["DRAFT", "ISSUED"], to: "VOIDED", event: "InvoiceVoided" },
+} as const satisfies Record<string, { from: InvoiceStatus[]; to: InvoiceStatus; event: string }>;
+
+export type InvoiceAction = keyof typeof TRANSITIONS;
 
 /** issue / pay / void; anything else is INVALID_STATE_TRANSITION. */
-export function transitionInvoice(invoice: Invoice, action: keyof typeof TRANSITIONS): Invoice {
-  const rule = TRANSITIONS[action]!;
-  if (!rule.from.includes(invoice.status))
+export function transitionInvoice(invoice: Invoice, action: InvoiceAction): Invoice {
+  const rule = TRANSITIONS[action];
+  if (!(rule.from as readonly InvoiceStatus[]).includes(invoice.status))
     throw DomainError.invalidTransition("invoice", invoice.status, action);
   return { ...invoice, status: rule.to, version: invoice.version + 1 };
 }
+
+/** One transition and its event (InvoiceIssued, InvoicePaid, InvoiceVoided). */
+export function changeInvoiceStatus(
+  invoice: Invoice,
+  action: InvoiceAction,
+  extra: Record<string, unknown> = {},
+): InvoiceDecision {
+  const state = transitionInvoice(invoice, action);
+  const payload = { previousStatus: invoice.status, status: state.status, ...extra };
+  return { state, events: [event(state, TRANSITIONS[action].event, payload)] };
+}
+
+/** ISSUED → PAID, recording what the order's payments held when it was settled. */
+export const payInvoice = (invoice: Invoice, held: Money): InvoiceDecision =>
+  changeInvoiceStatus(invoice, "pay", { held });

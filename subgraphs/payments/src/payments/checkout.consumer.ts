@@ -1,9 +1,20 @@
-import { DomainError } from "@shopstream/errors";
-import { defineConsumer, PermanentEventError } from "@shopstream/events";
-import type { DomainEvent } from "@shopstream/outbox";
+import { isDomainError } from "@shopstream/errors";
+import {
+  defineConsumer,
+  type EventHandler,
+  PermanentEventError,
+  parsePayload,
+} from "@shopstream/events";
+import { causedBy } from "@shopstream/outbox";
+import { z } from "zod";
+import type { PaymentsTx } from "../context.ts";
 import type { PaymentsPrisma } from "../db.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { type ConsumerOptions, money, uuid } from "../shared/payloads.ts";
 import { initiatePayment } from "./payment-commands.ts";
+
+const NAME = "payments.checkout";
+
+const orderPaymentPending = z.object({ paymentId: uuid, amount: money });
 
 /** The idempotency key of an order's checkout payment (ordering derives the payment id from it). */
 export const checkoutIdempotencyKey = (orderId: string) => `order:${orderId}:payment`;
@@ -16,51 +27,29 @@ export const checkoutIdempotencyKey = (orderId: string) => `order:${orderId}:pay
  * retry's OrderPaymentPending) returns the existing payment and raises nothing. Its
  * PaymentInitiated event reaches the provider through `payments.provider-dispatch`.
  */
-export function createCheckoutConsumer(prisma: PaymentsPrisma) {
-  const deps = { prisma };
-  const handle = async (e: DomainEvent, tx: Prisma.TransactionClient) => {
-    const p = (e.payload ?? {}) as {
-      paymentId?: unknown;
-      amount?: { amount?: unknown; currency?: unknown };
-    };
-    const amount = p.amount?.amount;
-    const currency = p.amount?.currency;
-    if (
-      typeof p.paymentId !== "string" ||
-      !Number.isSafeInteger(amount) ||
-      typeof currency !== "string"
-    ) {
-      throw new PermanentEventError(`${e.type} ${e.id}: needs paymentId and amount`);
-    }
+export function createCheckoutConsumer(prisma: PaymentsPrisma, opts: ConsumerOptions = {}) {
+  const initiateCheckoutPayment: EventHandler<PaymentsTx> = async (e, tx) => {
+    const { paymentId, amount } = parsePayload(orderPaymentPending, e);
+    const orderId = e.aggregateId;
     try {
       await initiatePayment(
-        deps,
-        {
-          orderId: e.aggregateId,
-          amount: { amount: amount as number, currency },
-          idempotencyKey: checkoutIdempotencyKey(e.aggregateId),
-        },
-        {
-          correlationId: e.metadata.correlationId,
-          causationId: e.id,
-          idempotencyKey: null,
-          actor: "payments.checkout",
-        },
-        { tx, id: p.paymentId },
+        { prisma, now: opts.now },
+        { orderId, amount, idempotencyKey: checkoutIdempotencyKey(orderId) },
+        causedBy(e, NAME),
+        { tx, id: paymentId },
       );
     } catch (error) {
       // A bad amount, or the key already used for another amount: retrying cannot help.
-      if (error instanceof DomainError) {
+      if (isDomainError(error))
         throw new PermanentEventError(`${e.type} ${e.id}: ${error.message}`);
-      }
       throw error;
     }
   };
-  return defineConsumer<Prisma.TransactionClient>({
-    name: "payments.checkout",
+  return defineConsumer<PaymentsTx>({
+    name: NAME,
     source: "ordering",
     aggregateTypes: ["Order"],
-    handlers: { OrderPaymentPending: handle },
+    handlers: { OrderPaymentPending: initiateCheckoutPayment },
     transaction: (fn) => prisma.$transaction(fn),
   });
 }

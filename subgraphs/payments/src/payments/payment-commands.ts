@@ -1,27 +1,34 @@
 import { createHash } from "node:crypto";
+import {
+  changeAggregate,
+  changeAggregateIn,
+  createAggregate,
+  nowOf,
+  recordEvents,
+  runTransaction,
+} from "@shopstream/commands";
 import { uniqueViolationFields } from "@shopstream/db";
-import { DomainError } from "@shopstream/errors";
-import { isCurrency } from "@shopstream/money";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import type { PaymentsDb, PaymentsPrisma } from "../db.ts";
+import { DomainError, isDomainError } from "@shopstream/errors";
+import type { Money } from "@shopstream/money";
+import { type EventMetadata, newId } from "@shopstream/outbox";
+import type { PaymentsDeps, PaymentsTx } from "../context.ts";
+import type { PaymentsDb } from "../db.ts";
 import {
   findPaymentByKey,
-  loadPaymentForUpdate,
-  savePayment,
+  insertPayment,
+  lockPaymentsOfOrder,
+  paymentStore,
   toPayment,
 } from "./payment.repository.ts";
 import * as domain from "./payment.ts";
 
-export interface PaymentsDeps {
-  prisma: PaymentsPrisma;
-  now?: () => Date;
-}
-
 export interface InitiatePaymentInput {
   orderId: string;
-  amount: { amount: number; currency: string };
+  amount: Money;
   idempotencyKey: string;
 }
+
+const KEY_USED_FOR_ANOTHER_PAYMENT = "This idempotency key was used for a different payment";
 
 const fingerprint = (input: InitiatePaymentInput) =>
   createHash("sha256")
@@ -39,54 +46,23 @@ export async function initiatePayment(
   metadata: EventMetadata,
   opts: {
     /** Run in this transaction (a consumer's) instead of a new one. */
-    tx?: PaymentsDb;
+    tx?: PaymentsTx;
     /** The payment's id when the caller chose it (the checkout saga derives it); else a new one. */
     id?: string;
   } = {},
 ): Promise<domain.Payment> {
-  const now = deps.now?.() ?? new Date();
-  if (!isCurrency(input.amount.currency)) {
-    throw DomainError.validation([
-      { field: "amount.currency", message: "must be an ISO 4217 code" },
-    ]);
-  }
   const decision = domain.initiatePayment({ id: opts.id ?? newId(), ...input });
   const print = fingerprint(input);
-  const existing = async (db: PaymentsDb = deps.prisma) => {
+  const keyed = { ...metadata, idempotencyKey: input.idempotencyKey };
+  const existing = async (db: PaymentsDb) => {
     const row = await findPaymentByKey(db, input.idempotencyKey);
     if (!row) return null;
-    if (row.requestFingerprint !== print) {
-      throw DomainError.duplicate(
-        "payment",
-        "idempotencyKey",
-        "This idempotency key was used for a different payment",
-      );
-    }
-    return toPayment(row);
+    if (row.requestFingerprint === print) return toPayment(row);
+    throw DomainError.duplicate("payment", "idempotencyKey", KEY_USED_FOR_ANOTHER_PAYMENT);
   };
-  const insert = async (tx: PaymentsDb) => {
-    const p = decision.state;
-    await tx.payment.create({
-      data: {
-        id: p.id,
-        orderId: p.orderId,
-        amount: p.amount.amount,
-        currency: p.amount.currency,
-        status: p.status,
-        attempts: p.attempts,
-        idempotencyKey: p.idempotencyKey,
-        requestFingerprint: print,
-        version: p.version,
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    await appendToOutbox(
-      tx,
-      decision.events.map((e) =>
-        toEnvelope(e, { ...metadata, idempotencyKey: input.idempotencyKey }, now),
-      ),
-    );
+  const store = {
+    entity: "payment",
+    insert: (tx: PaymentsTx, p: domain.Payment, now: Date) => insertPayment(tx, p, print, now),
   };
   if (opts.tx) {
     // Inside a caller's transaction a unique violation would abort it, so concurrent initiations
@@ -96,47 +72,26 @@ export async function initiatePayment(
     await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtextextended(${input.idempotencyKey}, 0))) l`;
     const found = await existing(tx);
     if (found) return found;
-    await insert(tx);
+    const now = nowOf(deps);
+    await store.insert(tx, decision.state, now);
+    await recordEvents(tx, decision.events, keyed, now);
     return decision.state;
   }
-  const found = await existing();
+  const found = await existing(deps.prisma);
   if (found) return found;
   try {
-    await deps.prisma.$transaction(insert);
-    return decision.state;
+    return await createAggregate(deps, store, () => decision, keyed);
   } catch (error) {
+    // Another request with the key committed between our read and our insert: answer its payment.
     if (!uniqueViolationFields(error)) throw error;
-    const winner = await existing();
+    const winner = await existing(deps.prisma);
     if (!winner) throw error;
     return winner;
   }
 }
 
-/** Runs a decision on one locked payment and stores state and events together. */
-async function changePayment(
-  deps: PaymentsDeps,
-  id: string,
-  decide: (p: domain.Payment) => domain.Decision,
-  metadata: EventMetadata,
-  tx?: PaymentsDb,
-): Promise<domain.Payment> {
-  const now = deps.now?.() ?? new Date();
-  const run = async (db: PaymentsDb) => {
-    const before = await loadPaymentForUpdate(db, id);
-    if (!before) throw DomainError.notFound("payment", id);
-    const { state, events } = decide(before);
-    await savePayment(db, before, state, now);
-    await appendToOutbox(
-      db,
-      events.map((e) => toEnvelope(e, metadata, now)),
-    );
-    return state;
-  };
-  return tx ? run(tx) : deps.prisma.$transaction(run);
-}
-
 export const retryPayment = (deps: PaymentsDeps, id: string, metadata: EventMetadata) =>
-  changePayment(deps, id, domain.retryPayment, metadata);
+  changeAggregate(deps, paymentStore, id, domain.retryPayment, metadata);
 
 export const requestRefund = (
   deps: PaymentsDeps,
@@ -144,8 +99,9 @@ export const requestRefund = (
   input: { amount: number; reason?: string | null },
   metadata: EventMetadata,
 ) =>
-  changePayment(
+  changeAggregate(
     deps,
+    paymentStore,
     paymentId,
     (p) =>
       domain.requestRefund(p, { id: newId(), amount: input.amount, reason: input.reason ?? null }),
@@ -158,6 +114,21 @@ export type ProviderReport =
   | { type: "payment.failed"; paymentId: string; attempt: number; reason: string }
   | { type: "refund.completed"; paymentId: string; refundId: string };
 
+/** The decision a report makes, or null when it is stale: about an earlier attempt, or contradicting what is recorded. */
+function decideReport(p: domain.Payment, report: ProviderReport): domain.PaymentDecision | null {
+  if (report.type === "refund.completed") return domain.recordRefundCompleted(p, report.refundId);
+  if (report.attempt !== p.attempts) return null;
+  try {
+    return report.type === "payment.succeeded"
+      ? domain.recordPaymentSucceeded(p)
+      : domain.recordPaymentFailed(p, report.reason);
+  } catch (error) {
+    // A success for a failed attempt is kept as received but changes nothing; the caller logs it.
+    if (isDomainError(error) && error.code === "INVALID_STATE_TRANSITION") return null;
+    throw error;
+  }
+}
+
 /**
  * Applies a verified provider webhook once: its id is recorded in the same transaction, so a
  * duplicate delivery changes nothing; a report about an earlier attempt (late) changes nothing.
@@ -168,126 +139,98 @@ export async function applyProviderReport(
   report: ProviderReport,
   metadata: EventMetadata,
 ): Promise<"applied" | "duplicate" | "stale"> {
-  const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction(async (tx) => {
-    const inserted = await tx.$executeRaw`
-      INSERT INTO provider_webhook (id, type, received_at) VALUES (${webhookId}, ${report.type}, ${now})
-      ON CONFLICT (id) DO NOTHING`;
-    if (inserted === 0) return "duplicate";
-    let stale = false;
-    const after = await changePayment(
-      deps,
-      report.paymentId,
-      (p) => {
-        if (report.type === "refund.completed")
-          return domain.recordRefundCompleted(p, report.refundId);
-        if (report.attempt !== p.attempts) {
-          stale = true;
-          return { state: p, events: [] };
-        }
-        try {
-          return report.type === "payment.succeeded"
-            ? domain.recordPaymentSucceeded(p)
-            : domain.recordPaymentFailed(p, report.reason);
-        } catch (error) {
-          // A report that contradicts what is recorded (success for a failed attempt) is kept
-          // as received but changes nothing; it is logged by the caller.
-          if (error instanceof DomainError && error.code === "INVALID_STATE_TRANSITION") {
-            stale = true;
-            return { state: p, events: [] };
-          }
-          throw error;
-        }
-      },
-      metadata,
-      tx,
-    );
-    // A payment that succeeds after its order was cancelled is refunded at once, in the same
-    // transaction. The payment row is locked first, so this and the cancellation reaction
-    // (refundCancelledOrder) see each other's committed work: exactly one of them refunds.
-    if (
-      report.type === "payment.succeeded" &&
-      !stale &&
-      (await isOrderCancelled(tx, after.orderId))
-    ) {
-      await refundRemaining(
-        deps,
+  const now = nowOf(deps);
+  return runTransaction(
+    deps.prisma,
+    async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO provider_webhook (id, type, received_at) VALUES (${webhookId}, ${report.type}, ${now})
+        ON CONFLICT (id) DO NOTHING`;
+      if (inserted === 0) return "duplicate";
+      let stale = false;
+      const after = await changeAggregateIn(
         tx,
-        after.id,
-        "order cancelled before the payment succeeded",
+        paymentStore,
+        report.paymentId,
+        (p) => {
+          const decision = decideReport(p, report);
+          stale = decision === null;
+          return decision ?? { state: p, events: [] };
+        },
         metadata,
+        now,
       );
-    }
-    return stale ? "stale" : "applied";
-  });
+      // A payment that succeeds after its order was cancelled is refunded at once, in the same
+      // transaction. The payment row is locked first, so this and the cancellation reaction
+      // (refundCancelledOrder) see each other's committed work: exactly one of them refunds.
+      if (report.type === "payment.succeeded" && !stale && (await isOrderCancelled(tx, after))) {
+        const reason = "order cancelled before the payment succeeded";
+        await refundRemaining(tx, after.id, { reason }, metadata, now);
+      }
+      return stale ? "stale" : "applied";
+    },
+    { entity: "payment", id: report.paymentId },
+  );
 }
 
-async function isOrderCancelled(tx: PaymentsDb, orderId: string): Promise<boolean> {
-  return (await tx.cancelledOrder.count({ where: { orderId } })) > 0;
+async function isOrderCancelled(tx: PaymentsTx, p: domain.Payment): Promise<boolean> {
+  return (await tx.cancelledOrder.count({ where: { orderId: p.orderId } })) > 0;
 }
 
-/** Requests a refund of everything still refundable on one payment (nothing if nothing is). */
+/** Requests a refund of what is still refundable on one payment; returns the amount (maybe 0). */
 async function refundRemaining(
-  deps: PaymentsDeps,
-  tx: PaymentsDb,
+  tx: PaymentsTx,
   paymentId: string,
-  reason: string,
+  refund: { reason: string; limit?: number },
   metadata: EventMetadata,
-  limit?: number,
+  now: Date,
 ): Promise<number> {
   let refunded = 0;
-  await changePayment(
-    deps,
+  await changeAggregateIn(
+    tx,
+    paymentStore,
     paymentId,
     (p) => {
-      const refundable = p.captured - domain.refundedOrPending(p);
-      const amount = Math.min(refundable, limit ?? refundable);
-      if (amount <= 0 || (p.status !== "SUCCEEDED" && p.status !== "PARTIALLY_REFUNDED"))
-        return { state: p, events: [] };
-      refunded = amount;
-      return domain.requestRefund(p, { id: newId(), amount, reason });
+      const decision = domain.refundRemaining(p, { id: newId(), ...refund });
+      refunded = domain.refundable(p) - domain.refundable(decision.state);
+      return decision;
     },
     metadata,
-    tx,
+    now,
   );
   return refunded;
 }
 
 /**
- * Reaction to OrderCancelled: remember the cancellation and refund whatever was captured for the
- * order. Idempotent: a second delivery finds nothing left to refund.
+ * Reaction to OrderCancelled, in the consumer's transaction: remember the cancellation and refund
+ * whatever was captured for the order. Idempotent: a second delivery finds nothing to refund.
  */
 export async function refundCancelledOrder(
-  deps: PaymentsDeps,
-  tx: PaymentsDb,
+  tx: PaymentsTx,
   orderId: string,
   metadata: EventMetadata,
+  now: Date,
 ): Promise<number> {
-  const now = deps.now?.() ?? new Date();
   await tx.$executeRaw`
     INSERT INTO cancelled_order (order_id, cancelled_at) VALUES (${orderId}::uuid, ${now}) ON CONFLICT DO NOTHING`;
-  const payments = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM payment WHERE order_id = ${orderId}::uuid ORDER BY created_at FOR UPDATE`;
   let total = 0;
-  for (const { id } of payments)
-    total += await refundRemaining(deps, tx, id, "order cancelled", metadata);
+  for (const id of await lockPaymentsOfOrder(tx, orderId))
+    total += await refundRemaining(tx, id, { reason: "order cancelled" }, metadata, now);
   return total;
 }
 
 /** Reaction to OrderReturned: refund `amount` from the order's captured payments, oldest first. */
 export async function refundReturnedOrder(
-  deps: PaymentsDeps,
-  tx: PaymentsDb,
+  tx: PaymentsTx,
   orderId: string,
   amount: number,
   metadata: EventMetadata,
+  now: Date,
 ): Promise<number> {
-  const payments = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM payment WHERE order_id = ${orderId}::uuid ORDER BY created_at FOR UPDATE`;
   let left = amount;
-  for (const { id } of payments) {
+  for (const id of await lockPaymentsOfOrder(tx, orderId)) {
     if (left <= 0) break;
-    left -= await refundRemaining(deps, tx, id, "order returned", metadata, left);
+    left -= await refundRemaining(tx, id, { reason: "order returned", limit: left }, metadata, now);
   }
   return amount - left;
 }

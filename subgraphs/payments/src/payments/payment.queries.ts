@@ -1,7 +1,8 @@
 import { byIdLoader } from "@shopstream/service";
 import type { PaymentsDb } from "../db.ts";
 
-export function createPaymentsLoaders(db: PaymentsDb) {
+/** Per-request loaders of payments and their refunds (one query per kind per tick). */
+export function createPaymentLoaders(db: PaymentsDb) {
   return {
     payment: byIdLoader((ids) => db.payment.findMany({ where: { id: { in: ids } } })),
     refundsByPayment: byIdLoader(
@@ -14,12 +15,5 @@ export function createPaymentsLoaders(db: PaymentsDb) {
         db.payment.findMany({ where: { orderId: { in: ids } }, orderBy: { createdAt: "asc" } }),
       { many: (p) => p.orderId },
     ),
-    invoice: byIdLoader((ids) => db.invoice.findMany({ where: { id: { in: ids } } })),
-    openInvoiceByOrder: byIdLoader(
-      (ids) => db.invoice.findMany({ where: { orderId: { in: ids }, status: { not: "VOIDED" } } }),
-      { many: (i) => i.orderId },
-    ),
   };
 }
-
-export type PaymentsLoaders = ReturnType<typeof createPaymentsLoaders>;

@@ -1,5 +1,7 @@
+import type { AggregateStore } from "@shopstream/commands";
+import type { PaymentsTx } from "../context.ts";
 import type { PaymentsDb } from "../db.ts";
-import type { Payment, Refund } from "./payment.ts";
+import { type Payment, type Refund, refundedOrPending } from "./payment.ts";
 
 type Row = {
   id: string;
@@ -48,37 +50,66 @@ export async function loadPaymentForUpdate(tx: PaymentsDb, id: string): Promise<
   return toPayment(row);
 }
 
+/** Locks every payment of an order, oldest first (a cancellation or return refunds them). */
+export async function lockPaymentsOfOrder(tx: PaymentsDb, orderId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM payment WHERE order_id = ${orderId}::uuid ORDER BY created_at FOR UPDATE`;
+  return rows.map((r) => r.id);
+}
+
 export async function findPaymentByKey(db: PaymentsDb, idempotencyKey: string) {
   return db.payment.findUnique({ where: { idempotencyKey }, include: withRefunds });
 }
 
-/** Writes the decided state; the row is locked, so the version check is a safety net. */
+/** A new payment with the fingerprint of the request that asked for it (idempotency). */
+export async function insertPayment(
+  tx: PaymentsDb,
+  p: Payment,
+  requestFingerprint: string,
+  now: Date,
+): Promise<void> {
+  await tx.payment.create({
+    data: {
+      id: p.id,
+      orderId: p.orderId,
+      amount: p.amount.amount,
+      currency: p.amount.currency,
+      status: p.status,
+      attempts: p.attempts,
+      idempotencyKey: p.idempotencyKey,
+      requestFingerprint,
+      version: p.version,
+      createdAt: now,
+      updatedAt: now,
+    },
+  });
+}
+
+/**
+ * Writes the decided state guarded by the loaded version; false when nothing matched. The row is
+ * locked by the load, so a miss means something bypassed the lock: the command answers CONFLICT.
+ */
 export async function savePayment(
   tx: PaymentsDb,
   before: Payment,
   after: Payment,
   now: Date,
-): Promise<void> {
-  if (after.version === before.version) return;
-  const reserved = after.refunds
-    .filter((r) => r.status !== "FAILED")
-    .reduce((s, r) => s + r.amount, 0);
+): Promise<boolean> {
   const { count } = await tx.payment.updateMany({
     where: { id: before.id, version: before.version },
     data: {
       status: after.status,
       attempts: after.attempts,
       captured: after.captured,
-      refundReserved: reserved,
+      refundReserved: refundedOrPending(after),
       version: after.version,
       updatedAt: now,
     },
   });
-  if (count !== 1) throw new Error(`payment ${before.id} changed under its row lock`);
-  const known = new Set(before.refunds.map((r) => r.id));
+  if (count !== 1) return false;
   for (const refund of after.refunds) {
     const previous = before.refunds.find((r) => r.id === refund.id);
-    if (!known.has(refund.id)) {
+    if (!previous) {
       await tx.refund.create({
         data: {
           id: refund.id,
@@ -89,7 +120,7 @@ export async function savePayment(
           createdAt: now,
         },
       });
-    } else if (previous?.status !== refund.status) {
+    } else if (previous.status !== refund.status) {
       await tx.refund.update({
         where: { id: refund.id },
         data: {
@@ -99,4 +130,11 @@ export async function savePayment(
       });
     }
   }
+  return true;
 }
+
+export const paymentStore: AggregateStore<Payment, PaymentsTx> = {
+  entity: "payment",
+  load: loadPaymentForUpdate,
+  save: savePayment,
+};

@@ -1,4 +1,4 @@
-import { DomainError } from "@shopstream/errors";
+import { codeOf, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import {
   initiatePayment,
@@ -8,6 +8,7 @@ import {
   recordPaymentFailed,
   recordPaymentSucceeded,
   recordRefundCompleted,
+  refundRemaining,
   requestRefund,
   retryPayment,
 } from "./payment.ts";
@@ -25,16 +26,6 @@ const inStatus = (status: PaymentStatus, extra: Partial<Payment> = {}): Payment 
   captured: status === "PENDING" || status === "FAILED" ? 0 : base.amount.amount,
   ...extra,
 });
-
-function codeOf(fn: () => unknown): string | null {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-}
 
 describe("payment state machine", () => {
   // [from, action, expected status after, or an error code]
@@ -108,21 +99,16 @@ describe("payment state machine", () => {
   });
 
   it("validates the amount, currency and idempotency key", () => {
-    try {
-      initiatePayment({
-        id: "p",
-        orderId: "o",
-        amount: { amount: 0.5, currency: "eur" },
-        idempotencyKey: " ",
-      });
-      expect.unreachable();
-    } catch (error) {
-      expect((error as DomainError).extensions.fields).toEqual([
-        { field: "amount.amount", message: expect.any(String) },
-        { field: "amount.currency", message: expect.any(String) },
-        { field: "idempotencyKey", message: expect.any(String) },
-      ]);
-    }
+    const start = (amount: number, currency: string, idempotencyKey: string) => () =>
+      initiatePayment({ id: "p", orderId: "o", amount: { amount, currency }, idempotencyKey });
+    expect(fieldsOf(start(0.5, "eur", " "))).toEqual([
+      "amount.amount",
+      "amount.currency",
+      "idempotencyKey",
+    ]);
+    // An ISO 4217 code, not only three capitals; a key is measured as given (it is not trimmed).
+    expect(fieldsOf(start(100, "XYZ", "k"))).toEqual(["amount.currency"]);
+    expect(fieldsOf(start(100, "EUR", ` ${"k".repeat(255)}`))).toEqual(["idempotencyKey"]);
   });
 });
 
@@ -155,5 +141,31 @@ describe("refunds", () => {
 
   it("rejects a completion for an unknown refund", () => {
     expect(codeOf(() => recordRefundCompleted(paid, "nope"))).toBe("NOT_FOUND");
+  });
+
+  it("store the reason trimmed (blank is none) and refuse one over 500 characters", () => {
+    const refund = (reason: string | null) => requestRefund(paid, { id: "r1", amount: 1, reason });
+    expect(refund("  damaged ").state.refunds[0]?.reason).toBe("damaged");
+    expect(refund("   ").state.refunds[0]?.reason).toBeNull();
+    expect(refund(` ${"x".repeat(500)} `).state.refunds[0]?.reason).toHaveLength(500);
+    expect(fieldsOf(() => refund("x".repeat(501)))).toEqual(["reason"]);
+    expect(
+      fieldsOf(() => requestRefund(paid, { id: "r1", amount: 0, reason: "x".repeat(501) })),
+    ).toEqual(["amount", "reason"]);
+  });
+
+  it("refund what remains, at most a limit, and nothing when nothing is refundable", () => {
+    const part = refundRemaining(paid, { id: "r1", reason: "order returned", limit: 4_000 });
+    expect(part.state.refunds.map((r) => r.amount)).toEqual([4_000]);
+    const rest = refundRemaining(part.state, { id: "r2", reason: "order cancelled" });
+    expect(rest.events[0]?.payload).toMatchObject({ amount: { amount: 6_000 }, refundable: 0 });
+    expect(refundRemaining(rest.state, { id: "r3", reason: "again" })).toEqual({
+      state: rest.state,
+      events: [],
+    });
+    expect(refundRemaining(base, { id: "r4", reason: "pending" })).toEqual({
+      state: base,
+      events: [],
+    });
   });
 });

@@ -1,10 +1,13 @@
+import type { Decision } from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
+import { isCurrency, type Money } from "@shopstream/money";
 import type { NewEvent } from "@shopstream/outbox";
+import { cleanText, collect, optionalText, type Problem, throwIfAny } from "@shopstream/rules";
 
 /**
- * Pure domain for the Payment aggregate (DOMAIN.md, "Payments"): its state machine, attempts,
- * refunds against the captured amount, and the events each decision raises. Persistence and the
- * provider come later; these functions decide only.
+ * The Payment aggregate's rules (docs/payments.md, "Payment"): its state machine, attempts,
+ * refunds against the captured amount, and the events each decision raises. Pure: the commands
+ * load and store, the provider's webhooks report outcomes.
  */
 
 export const PAYMENT_STATUSES = [
@@ -16,11 +19,6 @@ export const PAYMENT_STATUSES = [
 ] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const MAX_ATTEMPTS = 3;
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 export interface Refund {
   id: string;
@@ -44,10 +42,20 @@ export interface Payment {
 
 export type PaymentEvent = NewEvent<string, Record<string, unknown>>;
 
-export interface Decision {
-  state: Payment;
-  events: PaymentEvent[];
-}
+export type PaymentDecision = Decision<Payment, PaymentEvent>;
+
+/** Unchanged: no event, so nothing is written. */
+const unchanged = (p: Payment): PaymentDecision => ({ state: p, events: [] });
+
+/** Amounts are integer minor units; a payment or refund moves at least one. */
+const minorUnitsProblem = (amount: number): Problem =>
+  Number.isSafeInteger(amount) && amount >= 1
+    ? null
+    : "must be a whole number of minor units, at least 1";
+
+/** The key is the caller's token, compared as given (not text), so it is measured as given. */
+const idempotencyKeyProblem = (key: string): Problem =>
+  key.trim().length === 0 || key.length > 255 ? "is required (1–255 characters)" : null;
 
 const event = (p: Payment, type: string, payload: Record<string, unknown>): PaymentEvent => ({
   type,
@@ -63,7 +71,7 @@ function change(
   next: Partial<Payment>,
   type: string,
   payload: Record<string, unknown>,
-): Decision {
+): PaymentDecision {
   const state = { ...p, ...next, version: p.version + 1 };
   return { state, events: [event(state, type, payload)] };
 }
@@ -73,20 +81,14 @@ export function initiatePayment(input: {
   orderId: string;
   amount: Money;
   idempotencyKey: string;
-}): Decision {
-  const problems: { field: string; message: string }[] = [];
-  if (!Number.isSafeInteger(input.amount.amount) || input.amount.amount < 1) {
-    problems.push({
-      field: "amount.amount",
-      message: "must be a whole number of minor units, at least 1",
-    });
-  }
-  if (!/^[A-Z]{3}$/.test(input.amount.currency))
-    problems.push({ field: "amount.currency", message: "must be an ISO 4217 code" });
-  if (input.idempotencyKey.trim().length === 0 || input.idempotencyKey.length > 255) {
-    problems.push({ field: "idempotencyKey", message: "is required (1–255 characters)" });
-  }
-  if (problems.length > 0) throw DomainError.validation(problems);
+}): PaymentDecision {
+  throwIfAny(
+    collect([
+      ["amount.amount", minorUnitsProblem(input.amount.amount)],
+      ["amount.currency", isCurrency(input.amount.currency) ? null : "must be an ISO 4217 code"],
+      ["idempotencyKey", idempotencyKeyProblem(input.idempotencyKey)],
+    ]),
+  );
   const state: Payment = {
     id: input.id,
     orderId: input.orderId,
@@ -108,11 +110,11 @@ export function initiatePayment(input: {
  * The provider reported success. A repeat (already SUCCEEDED or later) changes nothing: webhooks
  * may arrive twice or late.
  */
-export function recordPaymentSucceeded(p: Payment): Decision {
+export function recordPaymentSucceeded(p: Payment): PaymentDecision {
   if (p.status !== "PENDING") {
     if (p.status === "FAILED")
       throw DomainError.invalidTransition("payment", p.status, "record success for");
-    return { state: p, events: [] };
+    return unchanged(p);
   }
   return change(p, { status: "SUCCEEDED", captured: p.amount.amount }, "PaymentSucceeded", {
     amount: p.amount,
@@ -121,8 +123,8 @@ export function recordPaymentSucceeded(p: Payment): Decision {
 }
 
 /** The provider reported failure; `attemptsLeft` tells the saga whether a retry is possible. */
-export function recordPaymentFailed(p: Payment, reason: string): Decision {
-  if (p.status !== "PENDING") return { state: p, events: [] };
+export function recordPaymentFailed(p: Payment, reason: string): PaymentDecision {
+  if (p.status !== "PENDING") return unchanged(p);
   return change(p, { status: "FAILED" }, "PaymentFailed", {
     reason,
     attempt: p.attempts,
@@ -131,7 +133,7 @@ export function recordPaymentFailed(p: Payment, reason: string): Decision {
 }
 
 /** FAILED → PENDING for another attempt, at most MAX_ATTEMPTS in all. */
-export function retryPayment(p: Payment): Decision {
+export function retryPayment(p: Payment): PaymentDecision {
   if (p.status !== "FAILED") throw DomainError.invalidTransition("payment", p.status, "retry");
   if (p.attempts >= MAX_ATTEMPTS) {
     throw new DomainError(
@@ -153,48 +155,59 @@ export function retryPayment(p: Payment): Decision {
 export const refundedOrPending = (p: Payment) =>
   p.refunds.filter((r) => r.status !== "FAILED").reduce((sum, r) => sum + r.amount, 0);
 
+/** Captured money not yet promised back by a refund. */
+export const refundable = (p: Payment) => p.captured - refundedOrPending(p);
+
+const isCaptured = (p: Payment) => p.status === "SUCCEEDED" || p.status === "PARTIALLY_REFUNDED";
+
 /**
  * Requests a refund. Requested plus completed refunds never exceed the captured amount (the
- * database enforces the same sum under concurrency; this is the rule it enforces).
+ * database enforces the same sum under concurrency; this is the rule it enforces). The reason is
+ * stored trimmed, blank as none.
  */
 export function requestRefund(
   p: Payment,
   refund: { id: string; amount: number; reason: string | null },
-): Decision {
-  if (p.status !== "SUCCEEDED" && p.status !== "PARTIALLY_REFUNDED") {
-    throw DomainError.invalidTransition("payment", p.status, "refund");
-  }
-  if (!Number.isSafeInteger(refund.amount) || refund.amount < 1) {
-    throw DomainError.validation([
-      { field: "amount", message: "must be a whole number of minor units, at least 1" },
-    ]);
-  }
-  if (refund.reason !== null && refund.reason.length > 500) {
-    throw DomainError.validation([{ field: "reason", message: "must be at most 500 characters" }]);
-  }
-  const available = p.captured - refundedOrPending(p);
+): PaymentDecision {
+  if (!isCaptured(p)) throw DomainError.invalidTransition("payment", p.status, "refund");
+  throwIfAny(
+    collect([
+      ["amount", minorUnitsProblem(refund.amount)],
+      ["reason", optionalText(refund.reason, 500)],
+    ]),
+  );
+  const available = refundable(p);
   if (refund.amount > available) {
     throw DomainError.validation([
       { field: "amount", message: `exceeds the refundable amount (${available})` },
     ]);
   }
-  return change(
-    p,
-    { refunds: [...p.refunds, { ...refund, status: "REQUESTED" }] },
-    "RefundRequested",
-    {
-      refundId: refund.id,
-      amount: { amount: refund.amount, currency: p.amount.currency },
-      refundable: available - refund.amount,
-    },
-  );
+  const requested = { ...refund, reason: cleanText(refund.reason), status: "REQUESTED" as const };
+  return change(p, { refunds: [...p.refunds, requested] }, "RefundRequested", {
+    refundId: refund.id,
+    amount: { amount: refund.amount, currency: p.amount.currency },
+    refundable: available - refund.amount,
+  });
+}
+
+/**
+ * Refunds what is still refundable, at most `limit` (a returned order's amount): the saga's
+ * refunds after a cancellation or a return. Nothing captured or nothing left changes nothing.
+ */
+export function refundRemaining(
+  p: Payment,
+  refund: { id: string; reason: string; limit?: number },
+): PaymentDecision {
+  const amount = Math.min(refundable(p), refund.limit ?? Number.POSITIVE_INFINITY);
+  if (amount <= 0 || !isCaptured(p)) return unchanged(p);
+  return requestRefund(p, { id: refund.id, amount, reason: refund.reason });
 }
 
 /** The provider completed a refund; repeats change nothing. */
-export function recordRefundCompleted(p: Payment, refundId: string): Decision {
+export function recordRefundCompleted(p: Payment, refundId: string): PaymentDecision {
   const refund = p.refunds.find((r) => r.id === refundId);
   if (!refund) throw DomainError.notFound("refund", refundId);
-  if (refund.status !== "REQUESTED") return { state: p, events: [] };
+  if (refund.status !== "REQUESTED") return unchanged(p);
   const refunds = p.refunds.map((r) =>
     r.id === refundId ? { ...r, status: "COMPLETED" as const } : r,
   );

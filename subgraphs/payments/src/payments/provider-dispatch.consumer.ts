@@ -1,13 +1,19 @@
-import { defineConsumer, PermanentEventError } from "@shopstream/events";
+import { defineConsumer, PermanentEventError, parsePayload } from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
+import { z } from "zod";
+import type { PaymentsTx } from "../context.ts";
 import type { PaymentsPrisma } from "../db.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { money, uuid } from "../shared/payloads.ts";
+
+/** PaymentInitiated and PaymentRetried name their attempt; the stored one stands in if not. */
+const charge = z.object({ attempt: z.number().int().min(1).optional() });
+const refundRequested = z.object({ refundId: uuid, amount: money });
 
 /**
  * Sends charges and refunds to the payment provider. It runs off the outbox rather than inside
  * the mutation, so a payment committed is a charge sent, even if the process dies right after
  * the commit; the provider de-duplicates charges on (payment, attempt), and a repeated refund
- * report changes nothing here.
+ * report changes nothing here. It writes nothing itself, so it needs no clock.
  */
 export function createProviderDispatchConsumer(prisma: PaymentsPrisma, providerUrl: string) {
   const post = async (path: string, body: Record<string, unknown>) => {
@@ -22,32 +28,30 @@ export function createProviderDispatchConsumer(prisma: PaymentsPrisma, providerU
     }
     if (!res.ok) throw new Error(`provider answered ${res.status} for ${path}`);
   };
-  const payload = (e: DomainEvent) =>
-    e.payload as Record<string, unknown> & { amount?: { amount: number; currency: string } };
-  const charge = async (e: DomainEvent) => {
-    const p = payload(e);
+  const sendCharge = async (e: DomainEvent) => {
+    const p = parsePayload(charge, e);
     const payment = await prisma.payment.findUniqueOrThrow({ where: { id: e.aggregateId } });
     await post("/charges", {
       paymentId: e.aggregateId,
       orderId: payment.orderId,
-      attempt: (p.attempt as number | undefined) ?? payment.attempts,
+      attempt: p.attempt ?? payment.attempts,
       amount: payment.amount,
       currency: payment.currency,
     });
   };
-  return defineConsumer<Prisma.TransactionClient>({
+  return defineConsumer<PaymentsTx>({
     name: "payments.provider-dispatch",
     source: "payments",
     aggregateTypes: ["Payment"],
     handlers: {
-      PaymentInitiated: charge,
-      PaymentRetried: charge,
+      PaymentInitiated: sendCharge,
+      PaymentRetried: sendCharge,
       RefundRequested: async (e) => {
-        const p = payload(e);
+        const p = parsePayload(refundRequested, e);
         await post("/refunds", {
           paymentId: e.aggregateId,
           refundId: p.refundId,
-          amount: p.amount?.amount,
+          amount: p.amount.amount,
         });
       },
     },

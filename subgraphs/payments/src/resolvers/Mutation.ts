@@ -18,50 +18,38 @@ export const Mutation = {
     { input }: Args<InitiatePaymentInput>,
     ctx: PaymentsContext,
   ) => {
-    const p = await initiatePayment(
-      ctx,
-      { ...input, orderId: assertUuid(input.orderId, "orderId") },
-      metadataOf(ctx),
-    );
+    const orderId = assertUuid(input.orderId, "orderId");
+    const p = await initiatePayment(ctx.deps, { ...input, orderId }, metadataOf(ctx));
     return ctx.loaders.payment.load(p.id);
   },
   retryPayment: async (_: unknown, { id }: { id: string }, ctx: PaymentsContext) =>
-    ctx.loaders.payment.load((await retryPayment(ctx, assertUuid(id), metadataOf(ctx))).id),
+    ctx.loaders.payment.load((await retryPayment(ctx.deps, assertUuid(id), metadataOf(ctx))).id),
   requestRefund: async (
     _: unknown,
     { paymentId, input }: { paymentId: string } & Args<{ amount: number; reason?: string | null }>,
     ctx: PaymentsContext,
-  ) =>
-    ctx.loaders.payment.load(
-      (await requestRefund(ctx, assertUuid(paymentId, "paymentId"), input, metadataOf(ctx))).id,
-    ),
+  ) => {
+    const id = assertUuid(paymentId, "paymentId");
+    return ctx.loaders.payment.load((await requestRefund(ctx.deps, id, input, metadataOf(ctx))).id);
+  },
   generateInvoice: async (
     _: unknown,
-    {
-      orderId,
-      input,
-    }: { orderId: string } & Args<{
+    args: { orderId: string } & Args<{
       currency: string;
       lines: InvoiceLine[];
       taxRateBps?: number | null;
     }>,
     ctx: PaymentsContext,
-  ) =>
-    ctx.loaders.invoice.load(
-      (
-        await generateInvoice(
-          ctx.prisma,
-          { orderId: assertUuid(orderId, "orderId"), ...input },
-          metadataOf(ctx),
-        )
-      ).id,
-    ),
+  ) => {
+    const input = { orderId: assertUuid(args.orderId, "orderId"), ...args.input };
+    return ctx.loaders.invoice.load((await generateInvoice(ctx.deps, input, metadataOf(ctx))).id);
+  },
   issueInvoice: async (_: unknown, { id }: { id: string }, ctx: PaymentsContext) =>
     ctx.loaders.invoice.load(
-      (await changeInvoice(ctx.prisma, assertUuid(id), "issue", metadataOf(ctx))).id,
+      (await changeInvoice(ctx.deps, assertUuid(id), "issue", metadataOf(ctx))).id,
     ),
   voidInvoice: async (_: unknown, { id }: { id: string }, ctx: PaymentsContext) =>
     ctx.loaders.invoice.load(
-      (await changeInvoice(ctx.prisma, assertUuid(id), "void", metadataOf(ctx))).id,
+      (await changeInvoice(ctx.deps, assertUuid(id), "void", metadataOf(ctx))).id,
     ),
 };

@@ -1,24 +1,20 @@
+import type { Money } from "@shopstream/money";
 import type { PaymentsContext } from "../context.ts";
+import type { Payment as PaymentRow } from "../generated/prisma/client.ts";
 
-interface PaymentRow {
-  id: string;
-  orderId: string;
-  amount: number;
-  currency: string;
-  captured: number;
-  refundReserved: number;
-}
+/** Rows keep amounts in minor units and one currency column; the API answers Money. */
+export const moneyOf = (amount: number, currency: string): Money => ({ amount, currency });
 
 export const Payment = {
   __resolveReference: (ref: { id: string }, ctx: PaymentsContext) =>
     ctx.loaders.payment.load(ref.id),
   order: (p: PaymentRow) => ({ __typename: "Order", id: p.orderId }),
-  amount: (p: PaymentRow) => ({ amount: p.amount, currency: p.currency }),
-  captured: (p: PaymentRow) => ({ amount: p.captured, currency: p.currency }),
-  refundable: (p: PaymentRow) => ({ amount: p.captured - p.refundReserved, currency: p.currency }),
+  amount: (p: PaymentRow) => moneyOf(p.amount, p.currency),
+  captured: (p: PaymentRow) => moneyOf(p.captured, p.currency),
+  refundable: (p: PaymentRow) => moneyOf(p.captured - p.refundReserved, p.currency),
   refunds: async (p: PaymentRow, _: unknown, ctx: PaymentsContext) =>
     (await ctx.loaders.refundsByPayment.load(p.id)).map((r) => ({
       ...r,
-      amount: { amount: r.amount, currency: p.currency },
+      amount: moneyOf(r.amount, p.currency),
     })),
 };

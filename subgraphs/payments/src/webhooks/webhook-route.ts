@@ -1,32 +1,25 @@
-import { z } from "@shopstream/config";
+import { nowOf } from "@shopstream/commands";
+import { isDomainError } from "@shopstream/errors";
 import { defaultMetadata } from "@shopstream/outbox";
 import type { Logger } from "@shopstream/service";
 import express, { type Express } from "express";
-import type { PaymentsPrisma } from "../db.ts";
+import { z } from "zod";
+import type { PaymentsDeps } from "../context.ts";
 import { applyProviderReport, type ProviderReport } from "../payments/payment-commands.ts";
+import { uuid } from "../shared/payloads.ts";
 import { SIGNATURE_HEADER, verifyWebhook } from "./signature.ts";
 
-const uuid = z.uuid();
+/** Every report names itself (the provider's webhook id) and the payment it is about. */
+const aboutPayment = z.object({ id: z.string().min(1).max(100), paymentId: uuid });
+const attempt = z.number().int().min(1);
 const body = z.discriminatedUnion("type", [
-  z.object({
-    id: z.string().min(1).max(100),
-    type: z.literal("payment.succeeded"),
-    paymentId: uuid,
-    attempt: z.number().int().min(1),
-  }),
-  z.object({
-    id: z.string().min(1).max(100),
+  aboutPayment.extend({ type: z.literal("payment.succeeded"), attempt }),
+  aboutPayment.extend({
     type: z.literal("payment.failed"),
-    paymentId: uuid,
-    attempt: z.number().int().min(1),
+    attempt,
     reason: z.string().max(500).default("declined"),
   }),
-  z.object({
-    id: z.string().min(1).max(100),
-    type: z.literal("refund.completed"),
-    paymentId: uuid,
-    refundId: uuid,
-  }),
+  aboutPayment.extend({ type: z.literal("refund.completed"), refundId: uuid }),
 ]);
 
 /**
@@ -37,7 +30,7 @@ const body = z.discriminatedUnion("type", [
  */
 export function mountPaymentWebhook(
   app: Express,
-  deps: { prisma: PaymentsPrisma; secret: string; logger: Logger },
+  deps: PaymentsDeps & { secret: string; logger: Logger },
 ) {
   app.post("/webhooks/payments", express.raw({ type: "*/*", limit: "64kb" }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
@@ -45,7 +38,7 @@ export function mountPaymentWebhook(
       deps.secret,
       raw,
       req.header(SIGNATURE_HEADER),
-      Math.floor(Date.now() / 1000),
+      Math.floor(nowOf(deps).getTime() / 1000),
     );
     if (!verdict.ok) {
       deps.logger.warn("webhook rejected", { reason: verdict.reason });
@@ -65,18 +58,17 @@ export function mountPaymentWebhook(
     try {
       const { id, ...report } = parsed;
       const outcome = await applyProviderReport(
-        { prisma: deps.prisma },
+        deps,
         id,
-        report as ProviderReport,
+        report satisfies ProviderReport,
         defaultMetadata({ actor: "payment-provider", causationId: id }),
       );
       if (outcome !== "applied")
         deps.logger.info("webhook changed nothing", { id, type: parsed.type, outcome });
       res.status(200).json({ received: true, outcome });
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === "NOT_FOUND") {
-        res.status(404).json({ error: (error as Error).message });
+      if (isDomainError(error) && error.code === "NOT_FOUND") {
+        res.status(404).json({ error: error.message });
         return;
       }
       deps.logger.error("webhook failed", {
