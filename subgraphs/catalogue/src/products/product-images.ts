@@ -1,10 +1,17 @@
 import { DomainError } from "@shopstream/errors";
-import type { Decision } from "../shared/decision.ts";
-import { collect, optionalText } from "../shared/rules.ts";
+import {
+  cleanText,
+  collect,
+  optionalText,
+  type Problem,
+  requiredText,
+  throwIfAny,
+} from "@shopstream/rules";
+import { nextVersion } from "../shared/decision.ts";
 import {
   assertEditable,
   type Product,
-  type ProductEvent,
+  type ProductDecision,
   type ProductImage,
   productEvent,
 } from "./product.ts";
@@ -21,13 +28,13 @@ export interface AddProductImageCommand {
   isPrimary?: boolean | null;
 }
 
-export function imageUrlProblem(url: string | null | undefined): string | null {
-  const value = url?.trim() ?? "";
-  if (value.length === 0) return "is required";
-  if (value.length > URL_MAX) return `must be at most ${URL_MAX} characters`;
+/** Required, ≤2048 characters after trimming, an absolute http or https URL. */
+export function imageUrlProblem(url: string | null | undefined): Problem {
+  const text = requiredText(url, URL_MAX);
+  if (text) return text;
   let parsed: URL;
   try {
-    parsed = new URL(value);
+    parsed = new URL(cleanText(url) ?? "");
   } catch {
     return "must be an absolute http(s) URL";
   }
@@ -47,7 +54,7 @@ export function addProductImage(
   command: AddProductImageCommand,
   imageId: string,
   now: Date,
-): Decision<Product, ProductEvent> {
+): ProductDecision {
   assertEditable(product, "add an image to");
   const problems = collect([
     ["url", imageUrlProblem(command.url)],
@@ -55,13 +62,13 @@ export function addProductImage(
   ]);
   if (product.images.length >= MAX_IMAGES)
     problems.push({ field: "images", message: `a product has at most ${MAX_IMAGES} images` });
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(problems);
 
   const isPrimary = product.images.length === 0 || command.isPrimary === true;
   const image: ProductImage = {
     id: imageId,
     url: command.url.trim(),
-    altText: command.altText?.trim() || null,
+    altText: cleanText(command.altText),
     isPrimary,
     position: product.images.length,
     createdAt: now.toISOString(),
@@ -70,12 +77,7 @@ export function addProductImage(
     ...product.images.map((i) => (isPrimary ? { ...i, isPrimary: false } : i)),
     image,
   ];
-  const state: Product = {
-    ...product,
-    images,
-    version: product.version + 1,
-    updatedAt: now.toISOString(),
-  };
+  const state = nextVersion(product, { images }, now);
   return {
     state,
     events: [
@@ -95,11 +97,7 @@ export function addProductImage(
 }
 
 /** Removes an image; removing the primary promotes the first remaining image. */
-export function removeProductImage(
-  product: Product,
-  imageId: string,
-  now: Date,
-): Decision<Product, ProductEvent> {
+export function removeProductImage(product: Product, imageId: string, now: Date): ProductDecision {
   assertEditable(product, "remove an image from");
   const removed = product.images.find((i) => i.id === imageId);
   if (!removed) throw DomainError.notFound("ProductImage", imageId);
@@ -110,12 +108,7 @@ export function removeProductImage(
     promotedImageId = first.id;
     images = images.map((i) => (i.id === first.id ? { ...i, isPrimary: true } : i));
   }
-  const state: Product = {
-    ...product,
-    images,
-    version: product.version + 1,
-    updatedAt: now.toISOString(),
-  };
+  const state = nextVersion(product, { images }, now);
   return {
     state,
     events: [

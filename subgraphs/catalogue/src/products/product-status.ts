@@ -1,6 +1,6 @@
 import { DomainError } from "@shopstream/errors";
-import type { Decision } from "../shared/decision.ts";
-import { type Product, type ProductEvent, type ProductStatus, productEvent } from "./product.ts";
+import { nextVersion } from "../shared/decision.ts";
+import { type Product, type ProductDecision, type ProductStatus, productEvent } from "./product.ts";
 
 /**
  * The product lifecycle: DRAFT → ACTIVE → DISCONTINUED → ARCHIVED, one step at a time and forward
@@ -25,7 +25,7 @@ export function changeProductStatus(
   action: ProductTransition,
   variantIds: string[],
   now: Date,
-): Decision<Product, ProductEvent> {
+): ProductDecision {
   const transition = PRODUCT_TRANSITIONS[action];
   if (product.status !== transition.from)
     throw DomainError.invalidTransition("product", product.status, action);
@@ -36,12 +36,7 @@ export function changeProductStatus(
       { entity: "product", from: product.status, action, reason: "a product needs a variant" },
     );
   }
-  const state: Product = {
-    ...product,
-    status: transition.to,
-    version: product.version + 1,
-    updatedAt: now.toISOString(),
-  };
+  const state = nextVersion(product, { status: transition.to }, now);
   return {
     state,
     events: [
