@@ -60,29 +60,21 @@ describe("catalogue through the gateway", () => {
       )
     ).createProduct;
     expect(product).toMatchObject({ status: "DRAFT", version: 1 });
-    const m = (
-      await ok(ADD_VARIANT, {
-        id: product.id,
-        input: {
-          variantSku: `${tag}-M`,
-          attributes: { size: "M" },
-          price: { amount: 4999, currency: "EUR" },
-          tierPrices: [{ tier: "GOLD", amount: 4499 }],
-          weightGrams: 300,
-          dimensions: { lengthMm: 300, widthMm: 250, heightMm: 30 },
-        },
-      })
-    ).addProductVariant;
-    const l = (
-      await ok(ADD_VARIANT, {
-        id: product.id,
-        input: {
-          variantSku: `${tag}-L`,
-          attributes: { size: "L" },
-          price: { amount: 5499, currency: "EUR" },
-        },
-      })
-    ).addProductVariant;
+    const addVariant = async (input: Json) =>
+      (await ok(ADD_VARIANT, { id: product.id, input })).addProductVariant;
+    const m = await addVariant({
+      variantSku: `${tag}-M`,
+      attributes: { size: "M" },
+      price: { amount: 4999, currency: "EUR" },
+      tierPrices: [{ tier: "GOLD", amount: 4499 }],
+      weightGrams: 300,
+      dimensions: { lengthMm: 300, widthMm: 250, heightMm: 30 },
+    });
+    const l = await addVariant({
+      variantSku: `${tag}-L`,
+      attributes: { size: "L" },
+      price: { amount: 5499, currency: "EUR" },
+    });
     const dup = await fails(ADD_VARIANT, {
       id: product.id,
       input: { variantSku: `${tag}-L`, price: { amount: 1, currency: "EUR" } },

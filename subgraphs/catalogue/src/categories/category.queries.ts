@@ -16,20 +16,15 @@ import type { Category } from "./category.ts";
 
 /** Per-request loaders of categories: by id, and each category's children in display order. */
 export function categoryLoaders(db: CatalogueDb) {
+  const categories = (where: Prisma.CategoryWhereInput) =>
+    db.category
+      .findMany({ where, orderBy: [{ displayOrder: "asc" }, { id: "asc" }] })
+      .then((rows) => rows.map(toCategory));
   return {
-    category: byIdLoader((ids) =>
-      db.category.findMany({ where: { id: { in: ids } } }).then((rows) => rows.map(toCategory)),
-    ),
-    childrenByCategory: byIdLoader(
-      (ids) =>
-        db.category
-          .findMany({
-            where: { parentId: { in: ids } },
-            orderBy: [{ displayOrder: "asc" }, { id: "asc" }],
-          })
-          .then((rows) => rows.map(toCategory)),
-      { many: (c) => c.parentId ?? "" },
-    ),
+    category: byIdLoader((ids) => categories({ id: { in: ids } })),
+    childrenByCategory: byIdLoader((ids) => categories({ parentId: { in: ids } }), {
+      many: (c) => c.parentId ?? "",
+    }),
   };
 }
 

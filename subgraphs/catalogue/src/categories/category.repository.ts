@@ -3,7 +3,7 @@ import { isUuid } from "@shopstream/rules";
 import type { CatalogueTx } from "../context.ts";
 import type { CatalogueDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { timestamps } from "../shared/rows.ts";
+import { timestamps, updateIfUnchanged } from "../shared/rows.ts";
 import type { Category } from "./category.ts";
 
 type CategoryRow = Prisma.CategoryGetPayload<object>;
@@ -58,13 +58,8 @@ export const categoryStore: AggregateStore<Category, CatalogueTx> &
   NewAggregateStore<Category, CatalogueTx> = {
   entity: "Category",
   load: findCategory,
-  async save(tx, before, after) {
-    const updated = await tx.category.updateMany({
-      where: { id: before.id, version: before.version },
-      data: columns(after),
-    });
-    return updated.count > 0;
-  },
+  save: (tx, before, after) =>
+    updateIfUnchanged((args) => tx.category.updateMany(args), before, columns(after)),
   async insert(tx, c) {
     await tx.category.create({
       data: { id: c.id, ...columns(c), createdAt: new Date(c.createdAt) },

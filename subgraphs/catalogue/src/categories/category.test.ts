@@ -121,36 +121,17 @@ describe("updateCategory", () => {
     });
   });
 
+  /** Moving `category` under `parentId`, as the command found the new parent and its children. */
+  const move =
+    (category: Category, parentId: string, newParent: Category, hasChildren: boolean) => () =>
+      updateCategory(category, { parentId }, { newParent, hasChildren }, now);
+
   it.each<[string, () => ReturnType<typeof updateCategory>]>([
-    [
-      "a category with subcategories",
-      () =>
-        updateCategory(
-          chain(2)[0]!,
-          { parentId: id(60) },
-          { newParent: chain(1)[0]!, hasChildren: true },
-          now,
-        ),
-    ],
-    [
-      "under itself",
-      () =>
-        updateCategory(
-          chain(1)[0]!,
-          { parentId: id(1) },
-          { newParent: chain(1)[0]!, hasChildren: false },
-          now,
-        ),
-    ],
+    ["a category with subcategories", move(chain(2)[0]!, id(60), chain(1)[0]!, true)],
+    ["under itself", move(chain(1)[0]!, id(1), chain(1)[0]!, false)],
     [
       "below the third level",
-      () =>
-        updateCategory(
-          createCategory({ name: "Leaf" }, null, id(70), now).state,
-          { parentId: id(3) },
-          { newParent: chain(3)[2]!, hasChildren: false },
-          now,
-        ),
+      move(createCategory({ name: "Leaf" }, null, id(70), now).state, id(3), chain(3)[2]!, false),
     ],
   ])("rejects moving %s", (_, act) => {
     expect(invalidFields(act)).toEqual(["parentId"]);

@@ -4,7 +4,7 @@ import { collect, intProblem, type Problem, requiredText, throwIfAny } from "@sh
 import {
   type CatalogueEvent,
   type Changes,
-  eventsOf,
+  decisionsOf,
   nextVersion,
   unchanged,
 } from "../shared/decision.ts";
@@ -43,7 +43,7 @@ export interface UpdateCategoryCommand {
 export type CategoryEvent = CatalogueEvent;
 export type CategoryDecision = Decision<Category, CategoryEvent>;
 
-const categoryEvent = eventsOf("Category");
+const categoryDecision = decisionsOf("Category");
 
 /** Why `parent` cannot take a new child, or null. `parent` is what the command found. */
 function parentProblem(parentId: string, parent: Category | null | undefined): Problem {
@@ -83,19 +83,14 @@ export function createCategory(
     createdAt: at,
     updatedAt: at,
   };
-  return {
-    state: category,
-    events: [
-      categoryEvent(category, "CategoryCreated", {
-        categoryId: id,
-        name: category.name,
-        parentId,
-        depth: category.depth,
-        displayOrder: category.displayOrder,
-        active: true,
-      }),
-    ],
-  };
+  return categoryDecision(category, "CategoryCreated", {
+    categoryId: id,
+    name: category.name,
+    parentId,
+    depth: category.depth,
+    displayOrder: category.displayOrder,
+    active: true,
+  });
 }
 
 /**
@@ -136,10 +131,7 @@ export function updateCategory(
   }
   if (Object.keys(changes).length === 0) return unchanged(category);
   const state = nextVersion(category, next, now);
-  return {
-    state,
-    events: [categoryEvent(state, "CategoryUpdated", { categoryId: category.id, changes })],
-  };
+  return categoryDecision(state, "CategoryUpdated", { categoryId: category.id, changes });
 }
 
 /** Sets the sort position among siblings; the same position changes nothing. */
@@ -151,32 +143,22 @@ export function reorderCategory(
   throwIfAny(collect([["displayOrder", displayOrderProblem(displayOrder)]]));
   if (displayOrder === category.displayOrder) return unchanged(category);
   const state = nextVersion(category, { displayOrder }, now);
-  return {
-    state,
-    events: [
-      categoryEvent(state, "CategoryReordered", {
-        categoryId: category.id,
-        parentId: category.parentId,
-        previousDisplayOrder: category.displayOrder,
-        displayOrder,
-      }),
-    ],
-  };
+  return categoryDecision(state, "CategoryReordered", {
+    categoryId: category.id,
+    parentId: category.parentId,
+    previousDisplayOrder: category.displayOrder,
+    displayOrder,
+  });
 }
 
 /** Deactivation is one-way: deactivating an inactive category is INVALID_STATE_TRANSITION. */
 export function deactivateCategory(category: Category, now: Date): CategoryDecision {
   if (!category.active) throw DomainError.invalidTransition("category", "INACTIVE", "deactivate");
   const state = nextVersion(category, { active: false }, now);
-  return {
-    state,
-    events: [
-      categoryEvent(state, "CategoryDeactivated", {
-        categoryId: category.id,
-        parentId: category.parentId,
-        previousActive: true,
-        active: false,
-      }),
-    ],
-  };
+  return categoryDecision(state, "CategoryDeactivated", {
+    categoryId: category.id,
+    parentId: category.parentId,
+    previousActive: true,
+    active: false,
+  });
 }

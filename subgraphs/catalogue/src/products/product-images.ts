@@ -13,7 +13,7 @@ import {
   type Product,
   type ProductDecision,
   type ProductImage,
-  productEvent,
+  productDecision,
 } from "./product.ts";
 
 /** Image rules of the Product aggregate: at most 10, exactly one primary when any exist. */
@@ -48,6 +48,12 @@ const renumber = (images: ProductImage[]) => images.map((img, position) => ({ ..
 
 const primaryId = (images: ProductImage[]) => images.find((i) => i.isPrimary)?.id ?? null;
 
+/** What both image events report about the images after the change. */
+const imagesNow = (images: ProductImage[]) => ({
+  primaryImageId: primaryId(images),
+  imageCount: images.length,
+});
+
 /** Appends an image. The first image becomes primary; `isPrimary` moves the primary to it. */
 export function addProductImage(
   product: Product,
@@ -78,22 +84,16 @@ export function addProductImage(
     image,
   ];
   const state = nextVersion(product, { images }, now);
-  return {
-    state,
-    events: [
-      productEvent(state, "ProductImageAdded", {
-        productId: product.id,
-        imageId,
-        url: image.url,
-        altText: image.altText,
-        isPrimary,
-        position: image.position,
-        previousPrimaryImageId: primaryId(product.images),
-        primaryImageId: primaryId(images),
-        imageCount: images.length,
-      }),
-    ],
-  };
+  return productDecision(state, "ProductImageAdded", {
+    productId: product.id,
+    imageId,
+    url: image.url,
+    altText: image.altText,
+    isPrimary,
+    position: image.position,
+    previousPrimaryImageId: primaryId(product.images),
+    ...imagesNow(images),
+  });
 }
 
 /** Removes an image; removing the primary promotes the first remaining image. */
@@ -109,18 +109,12 @@ export function removeProductImage(product: Product, imageId: string, now: Date)
     images = images.map((i) => (i.id === first.id ? { ...i, isPrimary: true } : i));
   }
   const state = nextVersion(product, { images }, now);
-  return {
-    state,
-    events: [
-      productEvent(state, "ProductImageRemoved", {
-        productId: product.id,
-        imageId,
-        url: removed.url,
-        wasPrimary: removed.isPrimary,
-        promotedImageId,
-        primaryImageId: primaryId(images),
-        imageCount: images.length,
-      }),
-    ],
-  };
+  return productDecision(state, "ProductImageRemoved", {
+    productId: product.id,
+    imageId,
+    url: removed.url,
+    wasPrimary: removed.isPrimary,
+    promotedImageId,
+    ...imagesNow(images),
+  });
 }

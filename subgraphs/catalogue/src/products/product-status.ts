@@ -1,6 +1,11 @@
 import { DomainError } from "@shopstream/errors";
 import { nextVersion } from "../shared/decision.ts";
-import { type Product, type ProductDecision, type ProductStatus, productEvent } from "./product.ts";
+import {
+  type Product,
+  type ProductDecision,
+  type ProductStatus,
+  productDecision,
+} from "./product.ts";
 
 /**
  * The product lifecycle: DRAFT → ACTIVE → DISCONTINUED → ARCHIVED, one step at a time and forward
@@ -37,15 +42,10 @@ export function changeProductStatus(
     );
   }
   const state = nextVersion(product, { status: transition.to }, now);
-  return {
-    state,
-    events: [
-      productEvent(state, transition.event, {
-        productId: product.id,
-        previousStatus: product.status,
-        status: state.status,
-        variantIds,
-      }),
-    ],
-  };
+  return productDecision(state, transition.event, {
+    productId: product.id,
+    previousStatus: product.status,
+    status: state.status,
+    variantIds,
+  });
 }

@@ -3,7 +3,7 @@ import { isUuid } from "@shopstream/rules";
 import type { CatalogueTx } from "../context.ts";
 import type { CatalogueDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { timestamps } from "../shared/rows.ts";
+import { timestamps, updateIfUnchanged } from "../shared/rows.ts";
 import type { Attributes, Product, ProductImage, ProductRecord } from "./product.ts";
 
 type ProductRow = Prisma.ProductGetPayload<object>;
@@ -17,16 +17,13 @@ export function toProductImage({ productId: _, ...row }: ImageRow): ProductImage
   return { ...row, createdAt: row.createdAt.toISOString() };
 }
 
-/** The whole aggregate (product and images), optionally locking the product row. */
-export async function loadProduct(
+/** The whole aggregate (product and images), optionally locking the product row for update. */
+async function loadProduct(
   db: CatalogueDb,
   id: string,
-  opts: { lock?: "update" | "share" } = {},
+  opts: { lock?: boolean } = {},
 ): Promise<Product | null> {
-  if (opts.lock === "update")
-    await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR UPDATE`;
-  if (opts.lock === "share")
-    await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR SHARE`;
+  if (opts.lock) await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR UPDATE`;
   const row = await db.product.findUnique({
     where: { id },
     include: { images: { orderBy: { position: "asc" } } },
@@ -59,17 +56,17 @@ async function insertProduct(tx: CatalogueTx, p: Product): Promise<void> {
 }
 
 /**
- * Saves a changed product if nobody else did since `before` was loaded (optimistic concurrency;
- * false otherwise), then brings its images in line. The version check comes first, so a losing
- * writer touches no image. Image writes are ordered so that at most one primary exists at any
- * moment.
+ * Saves a changed product unless it changed since `before` was loaded (then false), then brings
+ * its images in line. The version check comes first, so a losing writer touches no image. Image
+ * writes are ordered so that at most one primary exists at any moment.
  */
 async function saveProduct(tx: CatalogueTx, before: Product, after: Product): Promise<boolean> {
-  const updated = await tx.product.updateMany({
-    where: { id: before.id, version: before.version },
-    data: columns(after),
-  });
-  if (updated.count === 0) return false;
+  const saved = await updateIfUnchanged(
+    (args) => tx.product.updateMany(args),
+    before,
+    columns(after),
+  );
+  if (!saved) return false;
 
   const afterById = new Map(after.images.map((i) => [i.id, i]));
   const beforeById = new Map(before.images.map((i) => [i.id, i]));
@@ -120,7 +117,7 @@ export const productStore: AggregateStore<Product, CatalogueTx> &
  */
 export const lockedProductStore: AggregateStore<Product, CatalogueTx> = {
   ...productStore,
-  load: (tx, id) => loadProduct(tx, id, { lock: "update" }),
+  load: (tx, id) => loadProduct(tx, id, { lock: true }),
 };
 
 /** The product's variant ids, oldest first. */

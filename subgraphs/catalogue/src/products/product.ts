@@ -11,7 +11,7 @@ import {
 import {
   type CatalogueEvent,
   type Changes,
-  eventsOf,
+  decisionsOf,
   nextVersion,
   sameJson,
   unchanged,
@@ -138,7 +138,7 @@ export function assertEditable(product: { status: ProductStatus }, action: strin
     throw DomainError.invalidTransition("product", "ARCHIVED", action);
 }
 
-export const productEvent = eventsOf("Product");
+export const productDecision = decisionsOf("Product");
 
 /** Decides a new product: validated field by field, status DRAFT, version 1. */
 export function createProduct(
@@ -172,22 +172,17 @@ export function createProduct(
     createdAt: at,
     updatedAt: at,
   };
-  return {
-    state: product,
-    events: [
-      productEvent(product, "ProductCreated", {
-        productId: product.id,
-        sku: product.sku,
-        title: product.title,
-        status: product.status,
-        brand: product.brand,
-        categoryId: product.categoryId,
-        visibility: product.visibility,
-        slug: product.slug,
-        createdAt: product.createdAt,
-      }),
-    ],
-  };
+  return productDecision(product, "ProductCreated", {
+    productId: product.id,
+    sku: product.sku,
+    title: product.title,
+    status: product.status,
+    brand: product.brand,
+    categoryId: product.categoryId,
+    visibility: product.visibility,
+    slug: product.slug,
+    createdAt: product.createdAt,
+  });
 }
 
 /**
@@ -210,8 +205,5 @@ export function updateProductDetails(
   if (Object.keys(changes).length === 0) return unchanged(product);
   const values = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.value]));
   const state = nextVersion(product, values, now);
-  return {
-    state,
-    events: [productEvent(state, "ProductDetailsUpdated", { productId: product.id, changes })],
-  };
+  return productDecision(state, "ProductDetailsUpdated", { productId: product.id, changes });
 }

@@ -15,14 +15,20 @@ export interface Versioned {
   updatedAt: string;
 }
 
-/** Builds the events of one aggregate type, numbered by the state's (new) version. */
-export function eventsOf(aggregateType: string) {
-  return (state: Versioned, type: string, payload: Record<string, unknown>): CatalogueEvent => ({
-    type,
-    aggregateType,
-    aggregateId: state.id,
-    aggregateVersion: state.version,
-    payload,
+/**
+ * Decisions of one aggregate type: the new state and the one event that records the change,
+ * numbered by the state's (new) version. Every catalogue command records exactly one event.
+ */
+export function decisionsOf(aggregateType: string) {
+  return <S extends Versioned>(
+    state: S,
+    type: string,
+    payload: Record<string, unknown>,
+  ): Decision<S, CatalogueEvent> => ({
+    state,
+    events: [
+      { type, aggregateType, aggregateId: state.id, aggregateVersion: state.version, payload },
+    ],
   });
 }
 

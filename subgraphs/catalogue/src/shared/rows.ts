@@ -6,3 +6,20 @@ export function timestamps(row: { createdAt: Date; updatedAt: Date | null }) {
     updatedAt: (row.updatedAt ?? row.createdAt).toISOString(),
   };
 }
+
+/**
+ * The guarded write every catalogue repository saves with: the row is updated only while its
+ * version is still the loaded one. False when nothing matched — a concurrent change committed
+ * first — which the write path answers with CONFLICT.
+ */
+export async function updateIfUnchanged<D>(
+  updateMany: (args: {
+    where: { id: string; version: number };
+    data: D;
+  }) => Promise<{ count: number }>,
+  loaded: { id: string; version: number },
+  data: D,
+): Promise<boolean> {
+  const { count } = await updateMany({ where: { id: loaded.id, version: loaded.version }, data });
+  return count > 0;
+}

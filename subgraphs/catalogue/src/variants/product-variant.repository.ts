@@ -3,7 +3,7 @@ import { DomainError } from "@shopstream/errors";
 import type { CatalogueTx } from "../context.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Attributes, ProductStatus } from "../products/product.ts";
-import { timestamps } from "../shared/rows.ts";
+import { timestamps, updateIfUnchanged } from "../shared/rows.ts";
 import {
   type ParentProduct,
   type ProductVariant,
@@ -63,13 +63,8 @@ export const variantStore: AggregateStore<ProductVariant, CatalogueTx> &
     const row = await tx.productVariant.findUnique({ where: { id } });
     return row ? toVariant(row) : null;
   },
-  async save(tx, before, after) {
-    const updated = await tx.productVariant.updateMany({
-      where: { id: before.id, version: before.version },
-      data: columns(after),
-    });
-    return updated.count > 0;
-  },
+  save: (tx, before, after) =>
+    updateIfUnchanged((args) => tx.productVariant.updateMany(args), before, columns(after)),
   async insert(tx, v) {
     await tx.productVariant.create({
       data: { id: v.id, productId: v.productId, ...columns(v), createdAt: new Date(v.createdAt) },

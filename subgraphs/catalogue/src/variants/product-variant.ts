@@ -9,7 +9,7 @@ import {
   throwIfAny,
 } from "@shopstream/rules";
 import { type Attributes, assertEditable, type ProductStatus } from "../products/product.ts";
-import { type CatalogueEvent, eventsOf, nextVersion, unchanged } from "../shared/decision.ts";
+import { type CatalogueEvent, decisionsOf, nextVersion, unchanged } from "../shared/decision.ts";
 import { skuProblem } from "../shared/rules.ts";
 
 /**
@@ -94,7 +94,7 @@ export function tierAmountProblem(amount: number, base: Money): Problem {
   return null;
 }
 
-const variantEvent = eventsOf("ProductVariant");
+const variantDecision = decisionsOf("ProductVariant");
 
 /** Decides a new variant of `product` (which must not be ARCHIVED). */
 export function addProductVariant(
@@ -144,19 +144,14 @@ export function addProductVariant(
     createdAt: at,
     updatedAt: at,
   };
-  return {
-    state: variant,
-    events: [
-      variantEvent(variant, "ProductVariantAdded", {
-        variantId: variant.id,
-        productId: variant.productId,
-        variantSku: variant.variantSku,
-        price: variant.price,
-        tierPrices: variant.tierPrices,
-        productStatus: product.status,
-      }),
-    ],
-  };
+  return variantDecision(variant, "ProductVariantAdded", {
+    variantId: variant.id,
+    productId: variant.productId,
+    variantSku: variant.variantSku,
+    price: variant.price,
+    tierPrices: variant.tierPrices,
+    productStatus: product.status,
+  });
 }
 
 function physicalProblems(command: AddProductVariantCommand): FieldError[] {
@@ -203,18 +198,13 @@ export function changeVariantPrice(
     { price: { amount: price.amount, currency: price.currency } },
     now,
   );
-  return {
-    state,
-    events: [
-      variantEvent(state, "VariantPriceChanged", {
-        variantId: variant.id,
-        productId: variant.productId,
-        previousPrice: variant.price,
-        price: state.price,
-        tierPrices: state.tierPrices,
-      }),
-    ],
-  };
+  return variantDecision(state, "VariantPriceChanged", {
+    variantId: variant.id,
+    productId: variant.productId,
+    previousPrice: variant.price,
+    price: state.price,
+    tierPrices: state.tierPrices,
+  });
 }
 
 /** Sets (or, with `amount` null, removes) one tier's price. A no-op changes nothing. */
@@ -237,18 +227,13 @@ export function setVariantTierPrice(
   const others = variant.tierPrices.filter((tp) => tp.tier !== tier);
   const tierPrices = sortTierPrices(amount === null ? others : [...others, { tier, amount }]);
   const state = nextVersion(variant, { tierPrices }, now);
-  return {
-    state,
-    events: [
-      variantEvent(state, "VariantTierPriceSet", {
-        variantId: variant.id,
-        productId: variant.productId,
-        tier,
-        previousAmount,
-        amount,
-        currency: variant.price.currency,
-        tierPrices: state.tierPrices,
-      }),
-    ],
-  };
+  return variantDecision(state, "VariantTierPriceSet", {
+    variantId: variant.id,
+    productId: variant.productId,
+    tier,
+    previousAmount,
+    amount,
+    currency: variant.price.currency,
+    tierPrices: state.tierPrices,
+  });
 }
