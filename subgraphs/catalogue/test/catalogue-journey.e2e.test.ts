@@ -1,19 +1,17 @@
-import { graphql, unique } from "@shopstream/testing";
+import { unique } from "@shopstream/testing";
+import { e2eShop } from "@shopstream/testing/e2e-shop";
 import { describe, expect, inject, it } from "vitest";
-
-const gateway = () => inject("gatewayUrl");
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are checked by the assertions
 type Json = any;
 
-async function ok(query: string, variables: Record<string, unknown> = {}): Promise<Json> {
-  const res = await graphql<Json>(gateway(), query, variables);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data;
-}
+const shop = () => e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const ok = (query: string, variables: Record<string, unknown> = {}) =>
+  shop().ok<Json>(query, variables);
 
+/** The first error's extensions of an operation that must fail. */
 async function fails(query: string, variables: Record<string, unknown> = {}) {
-  const res = await graphql<Json>(gateway(), query, variables);
+  const res = await shop().send<Json>(query, variables);
   expect(res.errors, "expected an error").toBeDefined();
   return res.errors?.[0]?.extensions ?? {};
 }
