@@ -1,6 +1,7 @@
 import { createPgAdapter } from "@shopstream/db";
 import { createLogger } from "@shopstream/service";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
+import { errorCode, type GraphQLResult } from "@shopstream/testing/e2e-shop";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../src/context.ts";
 import { createCataloguePrisma } from "../src/db.ts";
@@ -22,10 +23,7 @@ const server = createServer(createLogger("catalogue-test", "error"));
 
 // biome-ignore lint/suspicious/noExplicitAny: GraphQL results are checked by the assertions, not by types
 type Json = any;
-type Result = {
-  data?: Record<string, Json> | null;
-  errors?: { message: string; extensions?: Record<string, Json> }[];
-};
+type Result = GraphQLResult<Record<string, Json>>;
 const nodeIds = (connection: { edges: { node: { id: string } }[] }) =>
   connection.edges.map((e) => e.node.id);
 
@@ -48,8 +46,8 @@ async function ok(query: string, variables: Record<string, unknown> = {}) {
   return result.data as Record<string, Json>;
 }
 
-const codeOf = (r: Result) => r.errors?.[0]?.extensions?.code;
-const fieldsOf = (r: Result) =>
+/** The fields named by a result's first error. */
+const errorFields = (r: Result) =>
   (r.errors?.[0]?.extensions?.fields as { field: string }[] | undefined)?.map((f) => f.field);
 
 const CREATE_CATEGORY = `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id depth displayOrder active parent { id } } }`;
@@ -84,8 +82,8 @@ describe("category tree (executeOperation)", () => {
     const leaf = await category("Leaf", mid.id);
     expect([root.depth, mid.depth, leaf.depth]).toEqual([1, 2, 3]);
     const tooDeep = await run(CREATE_CATEGORY, { input: { name: "Too deep", parentId: leaf.id } });
-    expect(codeOf(tooDeep)).toBe("VALIDATION_FAILED");
-    expect(fieldsOf(tooDeep)).toEqual(["parentId"]);
+    expect(errorCode(tooDeep)).toBe("VALIDATION_FAILED");
+    expect(errorFields(tooDeep)).toEqual(["parentId"]);
 
     const b = await category("B", mid.id, 2);
     const a = await category("A", mid.id, 1);
@@ -136,9 +134,9 @@ describe("category tree (executeOperation)", () => {
       active: false,
       version: 4,
     });
-    expect(codeOf(await run(DEACTIVATE, { id: root.id }))).toBe("INVALID_STATE_TRANSITION");
+    expect(errorCode(await run(DEACTIVATE, { id: root.id }))).toBe("INVALID_STATE_TRANSITION");
     expect(
-      fieldsOf(await run(CREATE_CATEGORY, { input: { name: "X", parentId: root.id } })),
+      errorFields(await run(CREATE_CATEGORY, { input: { name: "X", parentId: root.id } })),
     ).toEqual(["parentId"]);
     const events = await prisma.outbox.findMany({
       where: { aggregateId: root.id },
@@ -171,10 +169,10 @@ describe("moving categories", () => {
       depth: 1,
       parent: null,
     });
-    expect(fieldsOf(await run(MOVE, { id: a1.id, parentId: b.id }))).toEqual(["parentId"]);
-    expect(fieldsOf(await run(MOVE, { id: leaf.id, parentId: a2.id }))).toEqual(["parentId"]);
+    expect(errorFields(await run(MOVE, { id: a1.id, parentId: b.id }))).toEqual(["parentId"]);
+    expect(errorFields(await run(MOVE, { id: leaf.id, parentId: a2.id }))).toEqual(["parentId"]);
     expect(
-      codeOf(await run(MOVE, { id: "01900000-0000-7000-8000-00000000dead", parentId: null })),
+      errorCode(await run(MOVE, { id: "01900000-0000-7000-8000-00000000dead", parentId: null })),
     ).toBe("NOT_FOUND");
   });
 });
@@ -236,8 +234,8 @@ describe("products query (executeOperation)", () => {
       `query($first: Int, $after: String, $filter: ProductFilter) { products(first: $first, after: $after, filter: $filter) { totalCount } }`,
       args,
     );
-    expect(codeOf(result)).toBe("VALIDATION_FAILED");
-    expect(fieldsOf(result)).toEqual(fields);
+    expect(errorCode(result)).toBe("VALIDATION_FAILED");
+    expect(errorFields(result)).toEqual(fields);
   });
 
   it("a page of products with variants, tier prices, images and categories costs a constant number of SQL statements", async () => {

@@ -1,19 +1,17 @@
-import { graphql, unique } from "@shopstream/testing";
+import { unique } from "@shopstream/testing";
+import { e2eShop } from "@shopstream/testing/e2e-shop";
 import { describe, expect, inject, it } from "vitest";
-
-const gateway = () => inject("gatewayUrl");
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are checked by the assertions
 type Json = any;
 
-async function ok(query: string, variables: Record<string, unknown> = {}): Promise<Json> {
-  const res = await graphql<Json>(gateway(), query, variables);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data;
-}
+const shop = () => e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const ok = (query: string, variables: Record<string, unknown> = {}) =>
+  shop().ok<Json>(query, variables);
 
+/** The first error's extensions of an operation that must fail. */
 async function fails(query: string, variables: Record<string, unknown> = {}) {
-  const res = await graphql<Json>(gateway(), query, variables);
+  const res = await shop().send<Json>(query, variables);
   expect(res.errors, "expected an error").toBeDefined();
   return res.errors?.[0]?.extensions ?? {};
 }
@@ -60,29 +58,21 @@ describe("catalogue through the gateway", () => {
       )
     ).createProduct;
     expect(product).toMatchObject({ status: "DRAFT", version: 1 });
-    const m = (
-      await ok(ADD_VARIANT, {
-        id: product.id,
-        input: {
-          variantSku: `${tag}-M`,
-          attributes: { size: "M" },
-          price: { amount: 4999, currency: "EUR" },
-          tierPrices: [{ tier: "GOLD", amount: 4499 }],
-          weightGrams: 300,
-          dimensions: { lengthMm: 300, widthMm: 250, heightMm: 30 },
-        },
-      })
-    ).addProductVariant;
-    const l = (
-      await ok(ADD_VARIANT, {
-        id: product.id,
-        input: {
-          variantSku: `${tag}-L`,
-          attributes: { size: "L" },
-          price: { amount: 5499, currency: "EUR" },
-        },
-      })
-    ).addProductVariant;
+    const addVariant = async (input: Json) =>
+      (await ok(ADD_VARIANT, { id: product.id, input })).addProductVariant;
+    const m = await addVariant({
+      variantSku: `${tag}-M`,
+      attributes: { size: "M" },
+      price: { amount: 4999, currency: "EUR" },
+      tierPrices: [{ tier: "GOLD", amount: 4499 }],
+      weightGrams: 300,
+      dimensions: { lengthMm: 300, widthMm: 250, heightMm: 30 },
+    });
+    const l = await addVariant({
+      variantSku: `${tag}-L`,
+      attributes: { size: "L" },
+      price: { amount: 5499, currency: "EUR" },
+    });
     const dup = await fails(ADD_VARIANT, {
       id: product.id,
       input: { variantSku: `${tag}-L`, price: { amount: 1, currency: "EUR" } },

@@ -1,7 +1,5 @@
-import { DomainError } from "@shopstream/errors";
 import { defaultMetadata } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
-import { expect } from "vitest";
 import type { CatalogueDeps } from "../src/context.ts";
 import { createProduct } from "../src/products/create-product.ts";
 import { addProductVariant } from "../src/variants/variant-commands.ts";
@@ -12,16 +10,6 @@ export const meta = () => defaultMetadata({ actor: "test" });
 
 /** A fresh, valid SKU (upper case, single hyphens). */
 export const newSku = (prefix = "P") => unique(prefix).toUpperCase();
-
-export async function expectDomainError(promise: Promise<unknown>, code: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error, String(error)).toBeInstanceOf(DomainError);
-  expect((error as DomainError).code, (error as DomainError).message).toBe(code);
-  return error as DomainError;
-}
 
 export async function productWithVariant(deps: CatalogueDeps, title = "Test product") {
   const sku = newSku();

@@ -1,4 +1,5 @@
 import { testDatabaseUrl, unique } from "@shopstream/testing";
+import { expectDomainError } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCataloguePrisma } from "../src/db.ts";
 import {
@@ -14,7 +15,7 @@ import {
   changeVariantPrice,
   setVariantTierPrice,
 } from "../src/variants/variant-commands.ts";
-import { expectDomainError, meta, newSku, productWithVariant } from "./helpers.ts";
+import { meta, newSku, productWithVariant } from "./helpers.ts";
 
 const prisma = createCataloguePrisma(testDatabaseUrl("catalogue"));
 const deps = { prisma };
@@ -189,13 +190,11 @@ describe("variants", () => {
     await setVariantTierPrice(deps, variant.id, "GOLD", 900, meta());
     await setVariantTierPrice(deps, variant.id, "SILVER", 950, meta());
     await changeVariantPrice(deps, variant.id, { amount: 1200, currency: "EUR" }, meta());
-    const error = await expectDomainError(
+    await expectDomainError(
       changeVariantPrice(deps, variant.id, { amount: 920, currency: "EUR" }, meta()),
       "VALIDATION_FAILED",
+      ["price.amount"],
     );
-    expect((error.extensions.fields as { field: string }[]).map((f) => f.field)).toEqual([
-      "price.amount",
-    ]);
     await setVariantTierPrice(deps, variant.id, "GOLD", null, meta());
 
     const events = await eventsOf(variant.id);
@@ -357,22 +356,32 @@ describe("product lifecycle", () => {
   });
 
   it("activation racing the first variant's addition never activates a product without variants", async () => {
-    const product = await createProduct(deps, { sku: newSku(), title: "Race" }, meta());
-    const [activated, added] = await Promise.allSettled([
-      activateProduct(deps, product.id, meta()),
-      addProductVariant(
-        deps,
-        product.id,
-        { variantSku: newSku("V"), price: { amount: 5, currency: "EUR" } },
-        meta(),
-      ),
-    ]);
-    expect(added.status).toBe("fulfilled");
-    if (activated.status === "fulfilled") {
-      const event = (await eventsOf(product.id)).find((e) => e.eventType === "ProductActivated");
-      expect(event?.payload).toMatchObject({ variantIds: [expect.any(String)] });
-    } else {
-      expect(activated.reason).toMatchObject({ code: "INVALID_STATE_TRANSITION" });
+    // Both orders must be seen: the variant first (activated, listing it) and the activation
+    // first (refused). Each happens about half the time; rounds repeat until both have.
+    const tally = { activated: 0, refused: 0 };
+    for (let round = 0; round < 20 && (tally.activated === 0 || tally.refused === 0); round++) {
+      const product = await createProduct(deps, { sku: newSku(), title: "Race" }, meta());
+      const [activated, added] = await Promise.allSettled([
+        activateProduct(deps, product.id, meta()),
+        addProductVariant(
+          deps,
+          product.id,
+          { variantSku: newSku("V"), price: { amount: 5, currency: "EUR" } },
+          meta(),
+        ),
+      ]);
+      expect(added.status).toBe("fulfilled");
+      if (activated.status === "fulfilled") {
+        tally.activated++;
+        const event = (await eventsOf(product.id)).find((e) => e.eventType === "ProductActivated");
+        expect(event?.payload).toMatchObject({ variantIds: [expect.any(String)] });
+      } else {
+        tally.refused++;
+        expect(activated.reason).toMatchObject({ code: "INVALID_STATE_TRANSITION" });
+      }
     }
+    console.info(`activation race: ${JSON.stringify(tally)}`);
+    expect(tally.activated, JSON.stringify(tally)).toBeGreaterThan(0);
+    expect(tally.refused, JSON.stringify(tally)).toBeGreaterThan(0);
   });
 });

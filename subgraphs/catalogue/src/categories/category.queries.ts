@@ -1,17 +1,32 @@
-import { isUuid } from "@shopstream/rules";
-import type { CatalogueDb } from "../db.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
 import {
   type Connection,
+  type CursorCodec,
+  connectionOf,
   decodeCursor,
   encodeCursor,
   type PageArgs,
   parsePage,
-  throwIfAny,
-  toConnection,
-} from "../shared/connection.ts";
+} from "@shopstream/connection";
+import { collect, isUuid, uuidProblem } from "@shopstream/rules";
+import { byIdLoader } from "@shopstream/service";
+import type { CatalogueDb } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { toCategory } from "./category.repository.ts";
 import type { Category } from "./category.ts";
+
+/** Per-request loaders of categories: by id, and each category's children in display order. */
+export function categoryLoaders(db: CatalogueDb) {
+  const categories = (where: Prisma.CategoryWhereInput) =>
+    db.category
+      .findMany({ where, orderBy: [{ displayOrder: "asc" }, { id: "asc" }] })
+      .then((rows) => rows.map(toCategory));
+  return {
+    category: byIdLoader((ids) => categories({ id: { in: ids } })),
+    childrenByCategory: byIdLoader((ids) => categories({ parentId: { in: ids } }), {
+      many: (c) => c.parentId ?? "",
+    }),
+  };
+}
 
 export interface CategoriesArgs extends PageArgs {
   /** Children of this category; roots when omitted. */
@@ -20,20 +35,20 @@ export interface CategoriesArgs extends PageArgs {
   includeInactive?: boolean | null;
 }
 
-const CURSOR_KIND = "category";
-
 interface CategoryKey {
   displayOrder: number;
   id: string;
 }
 
-function decode(cursor: string): CategoryKey | null {
-  const parts = decodeCursor(cursor, CURSOR_KIND, 2);
-  if (!parts) return null;
-  const [order = "", id = ""] = parts;
-  if (!/^\d+$/.test(order) || !isUuid(id)) return null;
-  return { displayOrder: Number(order), id };
-}
+/** Categories are listed in display order, ties broken by id: the cursor carries both. */
+const categoryCursors: CursorCodec<CategoryKey> = {
+  encode: (key) => encodeCursor("category", [key.displayOrder, key.id]),
+  decode: (cursor) => {
+    const [order, id] = decodeCursor("category", cursor, 2) ?? [];
+    if (order === undefined || !/^\d+$/.test(order) || !id || !isUuid(id)) return null;
+    return { displayOrder: Number(order), id };
+  },
+};
 
 /**
  * `Query.categories`: one level of the tree (roots, or the children of `parentId`) in display
@@ -43,12 +58,11 @@ export async function listCategories(
   db: CatalogueDb,
   args: CategoriesArgs,
 ): Promise<Connection<Category>> {
-  const problems: Parameters<typeof parsePage>[2] = [];
-  const page = parsePage(args, decode, problems);
-  if (args.parentId != null && !isUuid(args.parentId))
-    problems.push({ field: "parentId", message: "must be a UUID" });
-  throwIfAny(problems);
-
+  const page = parsePage(
+    args,
+    categoryCursors,
+    collect([["parentId", uuidProblem(args.parentId)]]),
+  );
   const where: Prisma.CategoryWhereInput = {
     parentId: args.parentId ?? null,
     ...(args.includeInactive ? {} : { active: true }),
@@ -79,10 +93,14 @@ export async function listCategories(
     db.category.count({ where }),
     key ? db.category.findFirst({ where: { AND: [where, upToKey] }, select: { id: true } }) : null,
   ]);
-  return toConnection(
-    rows.map(toCategory),
-    page.first,
-    (c) => encodeCursor(CURSOR_KIND, [c.displayOrder, c.id]),
-    { hasPreviousPage: before !== null, totalCount },
-  );
+  const edges = rows
+    .slice(0, page.first)
+    .map(toCategory)
+    .map((node) => ({ cursor: categoryCursors.encode(node), node }));
+  // `hasPreviousPage` is what the list holds before the cursor, not merely that one was given.
+  return connectionOf(edges, {
+    hasNextPage: rows.length > page.first,
+    hasPreviousPage: before !== null,
+    totalCount,
+  });
 }

@@ -1,23 +1,15 @@
-import { DomainError } from "@shopstream/errors";
+import type { AggregateStore, NewAggregateStore } from "@shopstream/commands";
 import { isUuid } from "@shopstream/rules";
+import type { CatalogueTx } from "../context.ts";
 import type { CatalogueDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { timestamps, updateIfUnchanged } from "../shared/rows.ts";
 import type { Category } from "./category.ts";
 
 type CategoryRow = Prisma.CategoryGetPayload<object>;
 
 export function toCategory(row: CategoryRow): Category {
-  return {
-    id: row.id,
-    name: row.name,
-    parentId: row.parentId,
-    depth: row.depth,
-    displayOrder: row.displayOrder,
-    active: row.active,
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: (row.updatedAt ?? row.createdAt).toISOString(),
-  };
+  return { ...row, ...timestamps(row) };
 }
 
 /** A category by id; null for an unknown or malformed id. */
@@ -25,6 +17,24 @@ export async function findCategory(db: CatalogueDb, id: string | null | undefine
   if (!id || !isUuid(id)) return null;
   const row = await db.category.findUnique({ where: { id } });
   return row ? toCategory(row) : null;
+}
+
+/**
+ * A category read under a row lock (`share` by default); undefined without an id, null for an
+ * unknown or malformed one. A share lock on a parent makes a concurrent deactivation or move of
+ * it wait, so a child is never created under a parent that just became inactive or too deep.
+ */
+export async function lockCategory(
+  tx: CatalogueTx,
+  id: string | null | undefined,
+  mode: "share" | "update" = "share",
+): Promise<Category | null | undefined> {
+  if (!id) return undefined;
+  if (!isUuid(id)) return null;
+  if (mode === "share")
+    await tx.$executeRaw`SELECT 1 FROM category WHERE id = ${id}::uuid FOR SHARE`;
+  else await tx.$executeRaw`SELECT 1 FROM category WHERE id = ${id}::uuid FOR UPDATE`;
+  return findCategory(tx, id);
 }
 
 export async function hasChildren(db: CatalogueDb, id: string): Promise<boolean> {
@@ -43,19 +53,16 @@ function columns(c: Category) {
   };
 }
 
-export async function insertCategory(tx: Prisma.TransactionClient, c: Category) {
-  await tx.category.create({ data: { id: c.id, ...columns(c), createdAt: new Date(c.createdAt) } });
-}
-
-/** Saves a changed category unless it changed since it was loaded (→ CONFLICT). */
-export async function saveCategory(
-  tx: Prisma.TransactionClient,
-  before: Category,
-  after: Category,
-) {
-  const updated = await tx.category.updateMany({
-    where: { id: before.id, version: before.version },
-    data: columns(after),
-  });
-  if (updated.count === 0) throw DomainError.conflict("category", before.id);
-}
+/** The Category aggregate: one node of the tree. */
+export const categoryStore: AggregateStore<Category, CatalogueTx> &
+  NewAggregateStore<Category, CatalogueTx> = {
+  entity: "Category",
+  load: findCategory,
+  save: (tx, before, after) =>
+    updateIfUnchanged((args) => tx.category.updateMany(args), before, columns(after)),
+  async insert(tx, c) {
+    await tx.category.create({
+      data: { id: c.id, ...columns(c), createdAt: new Date(c.createdAt) },
+    });
+  },
+};

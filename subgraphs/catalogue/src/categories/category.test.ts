@@ -1,5 +1,5 @@
+import { codeOf, domainError, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import { errorOf, fieldsOf } from "../shared/test-helpers.ts";
 import {
   type Category,
   createCategory,
@@ -10,6 +10,8 @@ import {
 } from "./category.ts";
 
 const now = new Date("2026-11-24T12:00:00.000Z");
+/** The fields a decision's VALIDATION_FAILED names, in order. */
+const invalidFields = (fn: () => unknown) => fieldsOf(domainError(fn, "VALIDATION_FAILED"));
 const id = (n: number) => `01900000-0000-7000-8000-0000000000${String(n).padStart(2, "0")}`;
 
 function chain(depth: number): Category[] {
@@ -53,7 +55,7 @@ describe("category depth", () => {
 
   it(`rejects a level below ${MAX_CATEGORY_DEPTH}, naming parentId`, () => {
     const parent = chain(3).at(-1) as Category;
-    const error = errorOf(() =>
+    const error = domainError(() =>
       createCategory({ name: "Too deep", parentId: parent.id }, parent, id(50), now),
     );
     expect(error.code).toBe("VALIDATION_FAILED");
@@ -66,7 +68,7 @@ describe("category depth", () => {
     ["missing parent", null, "does not exist"],
     ["deactivated parent", { ...chain(1)[0]!, active: false }, "deactivated"],
   ])("rejects a %s", (_, parent, message) => {
-    const error = errorOf(() =>
+    const error = domainError(() =>
       createCategory({ name: "X", parentId: id(1) }, parent, id(50), now),
     );
     expect(error.extensions.fields).toEqual([
@@ -78,12 +80,12 @@ describe("category depth", () => {
     ["", ["name"]],
     ["n".repeat(101), ["name"]],
   ])("rejects name %j", (name, fields) => {
-    expect(fieldsOf(() => createCategory({ name }, null, id(50), now))).toEqual(fields);
+    expect(invalidFields(() => createCategory({ name }, null, id(50), now))).toEqual(fields);
   });
 
   it("rejects a negative display order", () => {
     expect(
-      fieldsOf(() => createCategory({ name: "A", displayOrder: -1 }, null, id(50), now)),
+      invalidFields(() => createCategory({ name: "A", displayOrder: -1 }, null, id(50), now)),
     ).toEqual(["displayOrder"]);
   });
 });
@@ -119,39 +121,20 @@ describe("updateCategory", () => {
     });
   });
 
+  /** Moving `category` under `parentId`, as the command found the new parent and its children. */
+  const move =
+    (category: Category, parentId: string, newParent: Category, hasChildren: boolean) => () =>
+      updateCategory(category, { parentId }, { newParent, hasChildren }, now);
+
   it.each<[string, () => ReturnType<typeof updateCategory>]>([
-    [
-      "a category with subcategories",
-      () =>
-        updateCategory(
-          chain(2)[0]!,
-          { parentId: id(60) },
-          { newParent: chain(1)[0]!, hasChildren: true },
-          now,
-        ),
-    ],
-    [
-      "under itself",
-      () =>
-        updateCategory(
-          chain(1)[0]!,
-          { parentId: id(1) },
-          { newParent: chain(1)[0]!, hasChildren: false },
-          now,
-        ),
-    ],
+    ["a category with subcategories", move(chain(2)[0]!, id(60), chain(1)[0]!, true)],
+    ["under itself", move(chain(1)[0]!, id(1), chain(1)[0]!, false)],
     [
       "below the third level",
-      () =>
-        updateCategory(
-          createCategory({ name: "Leaf" }, null, id(70), now).state,
-          { parentId: id(3) },
-          { newParent: chain(3)[2]!, hasChildren: false },
-          now,
-        ),
+      move(createCategory({ name: "Leaf" }, null, id(70), now).state, id(3), chain(3)[2]!, false),
     ],
   ])("rejects moving %s", (_, act) => {
-    expect(fieldsOf(act)).toEqual(["parentId"]);
+    expect(invalidFields(act)).toEqual(["parentId"]);
   });
 });
 
@@ -172,6 +155,6 @@ describe("reorder and deactivate", () => {
     const { state, events } = deactivateCategory(root!, now);
     expect(state).toMatchObject({ active: false, version: 2 });
     expect(events[0]).toMatchObject({ type: "CategoryDeactivated", aggregateVersion: 2 });
-    expect(errorOf(() => deactivateCategory(state, now)).code).toBe("INVALID_STATE_TRANSITION");
+    expect(codeOf(() => deactivateCategory(state, now))).toBe("INVALID_STATE_TRANSITION");
   });
 });

@@ -1,12 +1,19 @@
+import type { Decision } from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
-import type { NewEvent } from "@shopstream/outbox";
-import type { Changes, Decision } from "../shared/decision.ts";
-import { collect, intProblem, requiredText } from "../shared/rules.ts";
+import { collect, intProblem, type Problem, requiredText, throwIfAny } from "@shopstream/rules";
+import {
+  type CatalogueEvent,
+  type Changes,
+  decisionsOf,
+  nextVersion,
+  unchanged,
+} from "../shared/decision.ts";
 
 /** Pure domain for the Category aggregate: a node of a tree at most 3 levels deep. */
 
 export const MAX_CATEGORY_DEPTH = 3;
 export const DISPLAY_ORDER_MAX = 1_000_000;
+export const NAME_MAX = 100;
 
 export interface Category {
   id: string;
@@ -33,20 +40,13 @@ export interface UpdateCategoryCommand {
   parentId?: string | null;
 }
 
-export type CategoryEvent = NewEvent<string, Record<string, unknown>>;
+export type CategoryEvent = CatalogueEvent;
+export type CategoryDecision = Decision<Category, CategoryEvent>;
 
-function categoryEvent(c: Category, type: string, payload: Record<string, unknown>): CategoryEvent {
-  return {
-    type,
-    aggregateType: "Category",
-    aggregateId: c.id,
-    aggregateVersion: c.version,
-    payload,
-  };
-}
+const categoryDecision = decisionsOf("Category");
 
 /** Why `parent` cannot take a new child, or null. `parent` is what the command found. */
-function parentProblem(parentId: string, parent: Category | null | undefined): string | null {
+function parentProblem(parentId: string, parent: Category | null | undefined): Problem {
   if (!parent || parent.id !== parentId) return "does not exist";
   if (!parent.active) return "is deactivated";
   if (parent.depth >= MAX_CATEGORY_DEPTH)
@@ -62,14 +62,15 @@ export function createCategory(
   parent: Category | null | undefined,
   id: string,
   now: Date,
-): Decision<Category, CategoryEvent> {
+): CategoryDecision {
   const parentId = command.parentId ?? null;
-  const problems = collect([
-    ["name", requiredText(command.name, 100)],
-    ["parentId", parentId === null ? null : parentProblem(parentId, parent)],
-    ["displayOrder", displayOrderProblem(command.displayOrder)],
-  ]);
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(
+    collect([
+      ["name", requiredText(command.name, NAME_MAX)],
+      ["parentId", parentId === null ? null : parentProblem(parentId, parent)],
+      ["displayOrder", displayOrderProblem(command.displayOrder)],
+    ]),
+  );
   const at = now.toISOString();
   const category: Category = {
     id,
@@ -82,19 +83,14 @@ export function createCategory(
     createdAt: at,
     updatedAt: at,
   };
-  return {
-    state: category,
-    events: [
-      categoryEvent(category, "CategoryCreated", {
-        categoryId: id,
-        name: category.name,
-        parentId,
-        depth: category.depth,
-        displayOrder: category.displayOrder,
-        active: true,
-      }),
-    ],
-  };
+  return categoryDecision(category, "CategoryCreated", {
+    categoryId: id,
+    name: category.name,
+    parentId,
+    depth: category.depth,
+    displayOrder: category.displayOrder,
+    active: true,
+  });
 }
 
 /**
@@ -106,7 +102,7 @@ export function updateCategory(
   command: UpdateCategoryCommand,
   context: { newParent: Category | null | undefined; hasChildren: boolean },
   now: Date,
-): Decision<Category, CategoryEvent> {
+): CategoryDecision {
   const moving = command.parentId !== undefined && command.parentId !== category.parentId;
   const parentId = command.parentId ?? null;
   let parentIssue: string | null = null;
@@ -115,11 +111,12 @@ export function updateCategory(
     else if (context.hasChildren) parentIssue = "only a category without subcategories can move";
     else if (parentId !== null) parentIssue = parentProblem(parentId, context.newParent);
   }
-  const problems = collect([
-    ["name", command.name === undefined ? null : requiredText(command.name, 100)],
-    ["parentId", parentIssue],
-  ]);
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(
+    collect([
+      ["name", command.name === undefined ? null : requiredText(command.name, NAME_MAX)],
+      ["parentId", parentIssue],
+    ]),
+  );
 
   const next = { ...category };
   if (command.name != null) next.name = command.name.trim();
@@ -132,12 +129,9 @@ export function updateCategory(
     if (next[field] !== category[field])
       changes[field] = { previous: category[field], value: next[field] };
   }
-  if (Object.keys(changes).length === 0) return { state: category, events: [] };
-  const state = { ...next, version: category.version + 1, updatedAt: now.toISOString() };
-  return {
-    state,
-    events: [categoryEvent(state, "CategoryUpdated", { categoryId: category.id, changes })],
-  };
+  if (Object.keys(changes).length === 0) return unchanged(category);
+  const state = nextVersion(category, next, now);
+  return categoryDecision(state, "CategoryUpdated", { categoryId: category.id, changes });
 }
 
 /** Sets the sort position among siblings; the same position changes nothing. */
@@ -145,50 +139,26 @@ export function reorderCategory(
   category: Category,
   displayOrder: number,
   now: Date,
-): Decision<Category, CategoryEvent> {
-  const problems = collect([["displayOrder", displayOrderProblem(displayOrder)]]);
-  if (problems.length > 0) throw DomainError.validation(problems);
-  if (displayOrder === category.displayOrder) return { state: category, events: [] };
-  const state = {
-    ...category,
+): CategoryDecision {
+  throwIfAny(collect([["displayOrder", displayOrderProblem(displayOrder)]]));
+  if (displayOrder === category.displayOrder) return unchanged(category);
+  const state = nextVersion(category, { displayOrder }, now);
+  return categoryDecision(state, "CategoryReordered", {
+    categoryId: category.id,
+    parentId: category.parentId,
+    previousDisplayOrder: category.displayOrder,
     displayOrder,
-    version: category.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [
-      categoryEvent(state, "CategoryReordered", {
-        categoryId: category.id,
-        parentId: category.parentId,
-        previousDisplayOrder: category.displayOrder,
-        displayOrder,
-      }),
-    ],
-  };
+  });
 }
 
 /** Deactivation is one-way: deactivating an inactive category is INVALID_STATE_TRANSITION. */
-export function deactivateCategory(
-  category: Category,
-  now: Date,
-): Decision<Category, CategoryEvent> {
+export function deactivateCategory(category: Category, now: Date): CategoryDecision {
   if (!category.active) throw DomainError.invalidTransition("category", "INACTIVE", "deactivate");
-  const state = {
-    ...category,
+  const state = nextVersion(category, { active: false }, now);
+  return categoryDecision(state, "CategoryDeactivated", {
+    categoryId: category.id,
+    parentId: category.parentId,
+    previousActive: true,
     active: false,
-    version: category.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [
-      categoryEvent(state, "CategoryDeactivated", {
-        categoryId: category.id,
-        parentId: category.parentId,
-        previousActive: true,
-        active: false,
-      }),
-    ],
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import type { EventMetadata } from "@shopstream/outbox";
 import type { CatalogueDeps } from "../context.ts";
-import { variantIdsOf } from "./product.repository.ts";
+import { lockedProductStore, variantIdsOf } from "./product.repository.ts";
 import type { Product } from "./product.ts";
 import { changeProduct } from "./product-command.ts";
 import { changeProductStatus, type ProductTransition } from "./product-status.ts";
@@ -15,10 +15,10 @@ function transition(action: ProductTransition) {
     changeProduct(
       deps,
       productId,
-      async (product, tx, now) =>
+      async (product, { tx, now }) =>
         changeProductStatus(product, action, await variantIdsOf(tx, product.id), now),
       metadata,
-      { lock: true },
+      { store: lockedProductStore },
     );
 }
 

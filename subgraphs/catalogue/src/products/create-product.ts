@@ -1,8 +1,9 @@
+import { createAggregate } from "@shopstream/commands";
 import { type EventMetadata, newId } from "@shopstream/outbox";
 import type { CatalogueDeps } from "../context.ts";
-import { findCategoryLookup } from "./product.repository.ts";
+import { findCategoryLookup, productStore } from "./product.repository.ts";
 import { type CreateProductCommand, createProduct as decide, type Product } from "./product.ts";
-import { insertNewProduct } from "./product-command.ts";
+import { productDuplicate } from "./product-command.ts";
 
 /** Creates a DRAFT product. SKU and slug uniqueness are the database's (→ DUPLICATE). */
 export function createProduct(
@@ -10,9 +11,10 @@ export function createProduct(
   command: CreateProductCommand,
   metadata: EventMetadata,
 ): Promise<Product> {
-  return insertNewProduct(
+  return createAggregate(
     deps,
-    async (tx, now) =>
+    productStore,
+    async ({ tx, now }) =>
       decide(
         command,
         { productId: newId() },
@@ -20,5 +22,6 @@ export function createProduct(
         now,
       ),
     metadata,
+    { mapError: productDuplicate },
   );
 }

@@ -19,14 +19,14 @@ export function addProductImage(
   return changeProduct(
     deps,
     productId,
-    async (product, _tx, now) => decideAdd(product, command, newId(), now),
+    (product, { now }) => decideAdd(product, command, newId(), now),
     metadata,
     { idField: "productId" },
   );
 }
 
 /** Removes an image; removing the primary promotes the next image. */
-export function removeProductImage(
+export async function removeProductImage(
   deps: CatalogueDeps,
   productId: string,
   imageId: string,
@@ -36,7 +36,7 @@ export function removeProductImage(
   return changeProduct(
     deps,
     productId,
-    async (product, _tx, now) => decideRemove(product, imageId, now),
+    (product, { now }) => decideRemove(product, imageId, now),
     metadata,
     { idField: "productId" },
   );

@@ -1,12 +1,19 @@
 import { DomainError } from "@shopstream/errors";
-import type { Decision } from "../shared/decision.ts";
-import { collect, optionalText } from "../shared/rules.ts";
+import {
+  cleanText,
+  collect,
+  optionalText,
+  type Problem,
+  requiredText,
+  throwIfAny,
+} from "@shopstream/rules";
+import { nextVersion } from "../shared/decision.ts";
 import {
   assertEditable,
   type Product,
-  type ProductEvent,
+  type ProductDecision,
   type ProductImage,
-  productEvent,
+  productDecision,
 } from "./product.ts";
 
 /** Image rules of the Product aggregate: at most 10, exactly one primary when any exist. */
@@ -21,13 +28,13 @@ export interface AddProductImageCommand {
   isPrimary?: boolean | null;
 }
 
-export function imageUrlProblem(url: string | null | undefined): string | null {
-  const value = url?.trim() ?? "";
-  if (value.length === 0) return "is required";
-  if (value.length > URL_MAX) return `must be at most ${URL_MAX} characters`;
+/** Required, ≤2048 characters after trimming, an absolute http or https URL. */
+export function imageUrlProblem(url: string | null | undefined): Problem {
+  const text = requiredText(url, URL_MAX);
+  if (text) return text;
   let parsed: URL;
   try {
-    parsed = new URL(value);
+    parsed = new URL(cleanText(url) ?? "");
   } catch {
     return "must be an absolute http(s) URL";
   }
@@ -41,13 +48,19 @@ const renumber = (images: ProductImage[]) => images.map((img, position) => ({ ..
 
 const primaryId = (images: ProductImage[]) => images.find((i) => i.isPrimary)?.id ?? null;
 
+/** What both image events report about the images after the change. */
+const imagesNow = (images: ProductImage[]) => ({
+  primaryImageId: primaryId(images),
+  imageCount: images.length,
+});
+
 /** Appends an image. The first image becomes primary; `isPrimary` moves the primary to it. */
 export function addProductImage(
   product: Product,
   command: AddProductImageCommand,
   imageId: string,
   now: Date,
-): Decision<Product, ProductEvent> {
+): ProductDecision {
   assertEditable(product, "add an image to");
   const problems = collect([
     ["url", imageUrlProblem(command.url)],
@@ -55,13 +68,13 @@ export function addProductImage(
   ]);
   if (product.images.length >= MAX_IMAGES)
     problems.push({ field: "images", message: `a product has at most ${MAX_IMAGES} images` });
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(problems);
 
   const isPrimary = product.images.length === 0 || command.isPrimary === true;
   const image: ProductImage = {
     id: imageId,
     url: command.url.trim(),
-    altText: command.altText?.trim() || null,
+    altText: cleanText(command.altText),
     isPrimary,
     position: product.images.length,
     createdAt: now.toISOString(),
@@ -70,36 +83,21 @@ export function addProductImage(
     ...product.images.map((i) => (isPrimary ? { ...i, isPrimary: false } : i)),
     image,
   ];
-  const state: Product = {
-    ...product,
-    images,
-    version: product.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [
-      productEvent(state, "ProductImageAdded", {
-        productId: product.id,
-        imageId,
-        url: image.url,
-        altText: image.altText,
-        isPrimary,
-        position: image.position,
-        previousPrimaryImageId: primaryId(product.images),
-        primaryImageId: primaryId(images),
-        imageCount: images.length,
-      }),
-    ],
-  };
+  const state = nextVersion(product, { images }, now);
+  return productDecision(state, "ProductImageAdded", {
+    productId: product.id,
+    imageId,
+    url: image.url,
+    altText: image.altText,
+    isPrimary,
+    position: image.position,
+    previousPrimaryImageId: primaryId(product.images),
+    ...imagesNow(images),
+  });
 }
 
 /** Removes an image; removing the primary promotes the first remaining image. */
-export function removeProductImage(
-  product: Product,
-  imageId: string,
-  now: Date,
-): Decision<Product, ProductEvent> {
+export function removeProductImage(product: Product, imageId: string, now: Date): ProductDecision {
   assertEditable(product, "remove an image from");
   const removed = product.images.find((i) => i.id === imageId);
   if (!removed) throw DomainError.notFound("ProductImage", imageId);
@@ -110,24 +108,13 @@ export function removeProductImage(
     promotedImageId = first.id;
     images = images.map((i) => (i.id === first.id ? { ...i, isPrimary: true } : i));
   }
-  const state: Product = {
-    ...product,
-    images,
-    version: product.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [
-      productEvent(state, "ProductImageRemoved", {
-        productId: product.id,
-        imageId,
-        url: removed.url,
-        wasPrimary: removed.isPrimary,
-        promotedImageId,
-        primaryImageId: primaryId(images),
-        imageCount: images.length,
-      }),
-    ],
-  };
+  const state = nextVersion(product, { images }, now);
+  return productDecision(state, "ProductImageRemoved", {
+    productId: product.id,
+    imageId,
+    url: removed.url,
+    wasPrimary: removed.isPrimary,
+    promotedImageId,
+    ...imagesNow(images),
+  });
 }

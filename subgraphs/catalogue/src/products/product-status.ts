@@ -1,6 +1,11 @@
 import { DomainError } from "@shopstream/errors";
-import type { Decision } from "../shared/decision.ts";
-import { type Product, type ProductEvent, type ProductStatus, productEvent } from "./product.ts";
+import { nextVersion } from "../shared/decision.ts";
+import {
+  type Product,
+  type ProductDecision,
+  type ProductStatus,
+  productDecision,
+} from "./product.ts";
 
 /**
  * The product lifecycle: DRAFT → ACTIVE → DISCONTINUED → ARCHIVED, one step at a time and forward
@@ -25,7 +30,7 @@ export function changeProductStatus(
   action: ProductTransition,
   variantIds: string[],
   now: Date,
-): Decision<Product, ProductEvent> {
+): ProductDecision {
   const transition = PRODUCT_TRANSITIONS[action];
   if (product.status !== transition.from)
     throw DomainError.invalidTransition("product", product.status, action);
@@ -36,21 +41,11 @@ export function changeProductStatus(
       { entity: "product", from: product.status, action, reason: "a product needs a variant" },
     );
   }
-  const state: Product = {
-    ...product,
-    status: transition.to,
-    version: product.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [
-      productEvent(state, transition.event, {
-        productId: product.id,
-        previousStatus: product.status,
-        status: state.status,
-        variantIds,
-      }),
-    ],
-  };
+  const state = nextVersion(product, { status: transition.to }, now);
+  return productDecision(state, transition.event, {
+    productId: product.id,
+    previousStatus: product.status,
+    status: state.status,
+    variantIds,
+  });
 }

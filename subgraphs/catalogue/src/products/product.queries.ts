@@ -1,80 +1,63 @@
-import { isUuid } from "@shopstream/rules";
-import { byIdLoader } from "@shopstream/service";
-import { toCategory } from "../categories/category.repository.ts";
-import type { CatalogueDb } from "../db.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
 import {
   type Connection,
-  decodeCursor,
-  encodeCursor,
+  connectionOf,
+  idCursor,
   type PageArgs,
   parsePage,
-  throwIfAny,
-  toConnection,
-} from "../shared/connection.ts";
-import { toVariant } from "../variants/product-variant.repository.ts";
+} from "@shopstream/connection";
+import { collect, uuidProblem } from "@shopstream/rules";
+import { byIdLoader } from "@shopstream/service";
+import type { CatalogueLoaders } from "../context.ts";
+import type { CatalogueDb } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { toProductImage, toProductRecord } from "./product.repository.ts";
 import { PRODUCT_STATUSES, type ProductRecord, type ProductStatus } from "./product.ts";
-import { createProductsByCategoryLoader } from "./products-by-category.ts";
 
-/**
- * Per-request loaders: every nested look-up (variant → product, product → variants, images and
- * category, category → parent and children) batches into one query per kind and request, so a
- * page of products costs a constant number of queries whatever its size.
- */
-export function createCatalogueLoaders(db: CatalogueDb) {
-  const loaders = {
-    product: byIdLoader(async (ids) =>
-      (await db.product.findMany({ where: { id: { in: ids } } })).map(toProductRecord),
-    ),
-    variant: byIdLoader(async (ids) =>
-      (await db.productVariant.findMany({ where: { id: { in: ids } } })).map(toVariant),
-    ),
-    category: byIdLoader(async (ids) =>
-      (await db.category.findMany({ where: { id: { in: ids } } })).map(toCategory),
-    ),
-    variantsByProduct: byIdLoader(
-      async (ids) =>
-        (
-          await db.productVariant.findMany({
-            where: { productId: { in: ids } },
-            orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-          })
-        ).map(toVariant),
-      { many: (v) => v.productId },
+/** Per-request loaders of products: by id, and each product's images in display order. */
+export function productLoaders(db: CatalogueDb) {
+  return {
+    product: byIdLoader((ids) =>
+      db.product.findMany({ where: { id: { in: ids } } }).then((rows) => rows.map(toProductRecord)),
     ),
     imagesByProduct: byIdLoader(
-      async (ids) =>
-        (
-          await db.productImage.findMany({
+      (ids) =>
+        db.productImage
+          .findMany({
             where: { productId: { in: ids } },
             orderBy: [{ productId: "asc" }, { position: "asc" }],
           })
-        ).map((row) => ({ ...toProductImage(row), productId: row.productId })),
+          .then((rows) =>
+            rows.map((row) => ({ ...toProductImage(row), productId: row.productId })),
+          ),
       { many: (i) => i.productId },
     ),
-    childrenByCategory: byIdLoader(
-      async (ids) =>
-        (
-          await db.category.findMany({
-            where: { parentId: { in: ids } },
-            orderBy: [{ displayOrder: "asc" }, { id: "asc" }],
-          })
-        ).map(toCategory),
-      { many: (c) => c.parentId ?? "" },
-    ),
-  };
-  return {
-    ...loaders,
-    productsByCategory: createProductsByCategoryLoader(db, (p) => loaders.product.prime(p.id, p)),
   };
 }
-
-export type CatalogueLoaders = ReturnType<typeof createCatalogueLoaders>;
 
 export async function findProductBySku(db: CatalogueDb, sku: string) {
   const row = await db.product.findUnique({ where: { sku } });
   return row ? toProductRecord(row) : null;
+}
+
+/**
+ * Products are listed newest first (ids are time-ordered UUIDv7, so id order is creation order),
+ * keyset-paged on the id. `Query.products` and `Category.products` share these cursors.
+ */
+export const productCursors = idCursor("product");
+
+/**
+ * A page of products (fetched with `first + 1` as the limit) as a connection. `hasPreviousPage`
+ * is what the list holds before the cursor, not merely that one was given.
+ */
+export function productConnection(
+  rows: ProductRecord[],
+  first: number,
+  facts: { hasPreviousPage: boolean; totalCount: number },
+): Connection<ProductRecord> {
+  const edges = rows
+    .slice(0, first)
+    .map((node) => ({ cursor: productCursors.encode(node.id), node }));
+  return connectionOf(edges, { hasNextPage: rows.length > first, ...facts });
 }
 
 export interface ProductFilter {
@@ -88,7 +71,6 @@ export interface ProductsArgs extends PageArgs {
   filter?: ProductFilter | null;
 }
 
-const CURSOR_KIND = "product";
 const SEARCH_MAX = 255;
 
 /** `LIKE` treats `%`, `_` and `\` specially; titles and SKUs may contain them. */
@@ -108,29 +90,40 @@ function whereOf(filter: ProductFilter): Prisma.ProductWhereInput {
   };
 }
 
+/** The filter's problems, named `filter.<field>`. */
+function filterProblems(filter: ProductFilter) {
+  return collect(
+    [
+      ["categoryId", uuidProblem(filter.categoryId)],
+      [
+        "status",
+        filter.status != null && !PRODUCT_STATUSES.includes(filter.status)
+          ? "is not a product status"
+          : null,
+      ],
+      [
+        "search",
+        (filter.search?.length ?? 0) > SEARCH_MAX
+          ? `must be at most ${SEARCH_MAX} characters`
+          : null,
+      ],
+    ],
+    "filter",
+  );
+}
+
 /**
- * `Query.products` and `Category.products`: newest first (ids are time-ordered UUIDv7, so id
- * order is creation order), keyset-paged on the id. Three queries: the page (one row extra to
- * know whether another follows), the total, and whether anything precedes the cursor.
+ * `Query.products`: three queries — the page (one row extra to know whether another follows), the
+ * total, and whether anything precedes the cursor. `loaders` is primed with the page's products,
+ * so nested `variant.product` look-ups need no query of their own.
  */
 export async function searchProducts(
   db: CatalogueDb,
   args: ProductsArgs,
   loaders?: CatalogueLoaders,
 ): Promise<Connection<ProductRecord>> {
-  const problems: Parameters<typeof parsePage>[2] = [];
   const filter = args.filter ?? {};
-  const page = parsePage(args, (c) => decodeCursor(c, CURSOR_KIND, 1)?.[0] ?? null, problems);
-  if (page.after !== null && !isUuid(page.after))
-    problems.push({ field: "after", message: "is not a cursor of this list" });
-  if (filter.categoryId != null && !isUuid(filter.categoryId))
-    problems.push({ field: "filter.categoryId", message: "must be a UUID" });
-  if (filter.status != null && !PRODUCT_STATUSES.includes(filter.status))
-    problems.push({ field: "filter.status", message: "is not a product status" });
-  if ((filter.search?.length ?? 0) > SEARCH_MAX)
-    problems.push({ field: "filter.search", message: `must be at most ${SEARCH_MAX} characters` });
-  throwIfAny(problems);
-
+  const page = parsePage(args, productCursors, filterProblems(filter));
   const where = whereOf(filter);
   const after = page.after;
   const [rows, totalCount, before] = await Promise.all([
@@ -148,10 +141,6 @@ export async function searchProducts(
       : null,
   ]);
   const products = rows.map(toProductRecord);
-  // Nested `variant.product` look-ups then need no query of their own.
   for (const p of products) loaders?.product.prime(p.id, p);
-  return toConnection(products, page.first, (p) => encodeCursor(CURSOR_KIND, [p.id]), {
-    hasPreviousPage: before !== null,
-    totalCount,
-  });
+  return productConnection(products, page.first, { hasPreviousPage: before !== null, totalCount });
 }

@@ -1,53 +1,29 @@
-import { DomainError } from "@shopstream/errors";
+import type { AggregateStore, NewAggregateStore } from "@shopstream/commands";
 import { isUuid } from "@shopstream/rules";
+import type { CatalogueTx } from "../context.ts";
 import type { CatalogueDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { timestamps, updateIfUnchanged } from "../shared/rows.ts";
 import type { Attributes, Product, ProductImage, ProductRecord } from "./product.ts";
 
 type ProductRow = Prisma.ProductGetPayload<object>;
 type ImageRow = Prisma.ProductImageGetPayload<object>;
 
 export function toProductRecord(row: ProductRow): ProductRecord {
-  return {
-    id: row.id,
-    sku: row.sku,
-    title: row.title,
-    description: row.description,
-    brand: row.brand,
-    attributes: (row.attributes ?? {}) as Attributes,
-    categoryId: row.categoryId,
-    visibility: row.visibility,
-    status: row.status,
-    metaTitle: row.metaTitle,
-    metaDescription: row.metaDescription,
-    slug: row.slug,
-    version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
+  return { ...row, attributes: (row.attributes ?? {}) as Attributes, ...timestamps(row) };
 }
 
-export function toProductImage(row: ImageRow): ProductImage {
-  return {
-    id: row.id,
-    url: row.url,
-    altText: row.altText,
-    isPrimary: row.isPrimary,
-    position: row.position,
-    createdAt: row.createdAt.toISOString(),
-  };
+export function toProductImage({ productId: _, ...row }: ImageRow): ProductImage {
+  return { ...row, createdAt: row.createdAt.toISOString() };
 }
 
-/** The whole aggregate (product and images), optionally locking the product row. */
-export async function loadProduct(
+/** The whole aggregate (product and images), optionally locking the product row for update. */
+async function loadProduct(
   db: CatalogueDb,
   id: string,
-  opts: { lock?: "update" | "share" } = {},
+  opts: { lock?: boolean } = {},
 ): Promise<Product | null> {
-  if (opts.lock === "update")
-    await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR UPDATE`;
-  if (opts.lock === "share")
-    await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR SHARE`;
+  if (opts.lock) await db.$executeRaw`SELECT 1 FROM product WHERE id = ${id}::uuid FOR UPDATE`;
   const row = await db.product.findUnique({
     where: { id },
     include: { images: { orderBy: { position: "asc" } } },
@@ -75,25 +51,22 @@ function columns(p: Product) {
   };
 }
 
-export async function insertProduct(tx: Prisma.TransactionClient, p: Product): Promise<void> {
+async function insertProduct(tx: CatalogueTx, p: Product): Promise<void> {
   await tx.product.create({ data: { id: p.id, ...columns(p), createdAt: new Date(p.createdAt) } });
 }
 
 /**
- * Saves a changed product if nobody else did since `before` was loaded (optimistic concurrency),
- * then brings its images in line. The version check comes first, so a losing writer touches no
- * image. Image writes are ordered so that at most one primary exists at any moment.
+ * Saves a changed product unless it changed since `before` was loaded (then false), then brings
+ * its images in line. The version check comes first, so a losing writer touches no image. Image
+ * writes are ordered so that at most one primary exists at any moment.
  */
-export async function saveProduct(
-  tx: Prisma.TransactionClient,
-  before: Product,
-  after: Product,
-): Promise<void> {
-  const updated = await tx.product.updateMany({
-    where: { id: before.id, version: before.version },
-    data: columns(after),
-  });
-  if (updated.count === 0) throw DomainError.conflict("product", before.id);
+async function saveProduct(tx: CatalogueTx, before: Product, after: Product): Promise<boolean> {
+  const saved = await updateIfUnchanged(
+    (args) => tx.product.updateMany(args),
+    before,
+    columns(after),
+  );
+  if (!saved) return false;
 
   const afterById = new Map(after.images.map((i) => [i.id, i]));
   const beforeById = new Map(before.images.map((i) => [i.id, i]));
@@ -125,7 +98,27 @@ export async function saveProduct(
       })),
     });
   }
+  return true;
 }
+
+/** The Product aggregate (the product with its images), created and changed by commands. */
+export const productStore: AggregateStore<Product, CatalogueTx> &
+  NewAggregateStore<Product, CatalogueTx> = {
+  entity: "Product",
+  load: loadProduct,
+  save: saveProduct,
+  insert: insertProduct,
+};
+
+/**
+ * The same store, but `load` locks the product row for update first: for decisions that read the
+ * product's variants (another aggregate). Adding a variant share-locks the row, so such a decision
+ * cannot miss a variant added concurrently.
+ */
+export const lockedProductStore: AggregateStore<Product, CatalogueTx> = {
+  ...productStore,
+  load: (tx, id) => loadProduct(tx, id, { lock: true }),
+};
 
 /** The product's variant ids, oldest first. */
 export async function variantIdsOf(db: CatalogueDb, productId: string): Promise<string[]> {

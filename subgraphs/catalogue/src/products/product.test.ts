@@ -1,5 +1,5 @@
+import { codeOf, domainError, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import { errorOf, fieldsOf } from "../shared/test-helpers.ts";
 import {
   type CreateProductCommand,
   createProduct,
@@ -12,6 +12,8 @@ import { addProductImage, MAX_IMAGES, removeProductImage } from "./product-image
 import { changeProductStatus, type ProductTransition } from "./product-status.ts";
 
 const now = new Date("2026-11-24T12:00:00.000Z");
+/** The fields a decision's VALIDATION_FAILED names, in order. */
+const invalidFields = (fn: () => unknown) => fieldsOf(domainError(fn, "VALIDATION_FAILED"));
 const productId = "01900000-0000-7000-8000-000000000001";
 const categoryId = "01900000-0000-7000-8000-0000000000c1";
 const activeCategory = { id: categoryId, active: true };
@@ -78,7 +80,9 @@ describe("createProduct", () => {
     ["several at once", { sku: "a", title: "", slug: "X" }, undefined, ["sku", "title", "slug"]],
   ])("rejects %s", (_, change, category, fields) => {
     const command = { sku: "SHIRT-1", title: "Shirt", ...change };
-    expect(fieldsOf(() => createProduct(command, { productId }, category, now))).toEqual(fields);
+    expect(invalidFields(() => createProduct(command, { productId }, category, now))).toEqual(
+      fields,
+    );
   });
 });
 
@@ -116,7 +120,7 @@ describe("updateProductDetails", () => {
 
   it("rejects clearing the title and visibility", () => {
     expect(
-      fieldsOf(() =>
+      invalidFields(() =>
         updateProductDetails(draft(), { title: null, visibility: null }, undefined, now),
       ),
     ).toEqual(["title", "visibility"]);
@@ -130,8 +134,7 @@ describe("updateProductDetails", () => {
 
   it("rejects edits of an ARCHIVED product with INVALID_STATE_TRANSITION", () => {
     expect(
-      errorOf(() => updateProductDetails(withStatus("ARCHIVED"), { brand: "X" }, undefined, now))
-        .code,
+      codeOf(() => updateProductDetails(withStatus("ARCHIVED"), { brand: "X" }, undefined, now)),
     ).toBe("INVALID_STATE_TRANSITION");
   });
 });
@@ -173,14 +176,14 @@ describe("product status transitions", () => {
   it.each(cases.filter(([, , to]) => to === null))(
     "%s --%s--> INVALID_STATE_TRANSITION",
     (from, action) => {
-      const error = errorOf(() => changeProductStatus(withStatus(from), action, variants, now));
+      const error = domainError(() => changeProductStatus(withStatus(from), action, variants, now));
       expect(error.code).toBe("INVALID_STATE_TRANSITION");
       expect(error.extensions).toMatchObject({ from, action });
     },
   );
 
   it("refuses to activate a product without variants", () => {
-    const error = errorOf(() => changeProductStatus(draft(), "activate", [], now));
+    const error = domainError(() => changeProductStatus(draft(), "activate", [], now));
     expect(error.code).toBe("INVALID_STATE_TRANSITION");
     expect(error.message).toMatch(/no variants/);
   });
@@ -217,7 +220,7 @@ describe("product images", () => {
   it(`accepts the ${MAX_IMAGES}th image and rejects the ${MAX_IMAGES + 1}th`, () => {
     expect(withImages(MAX_IMAGES).images).toHaveLength(MAX_IMAGES);
     expect(
-      fieldsOf(() =>
+      invalidFields(() =>
         addProductImage(
           withImages(MAX_IMAGES),
           { url: "https://img.test/x.png" },
@@ -234,12 +237,12 @@ describe("product images", () => {
     ["ftp://img.test/a.png", ["url"]],
     [`https://img.test/${"a".repeat(2048)}`, ["url"]],
   ])("rejects url %j", (url, fields) => {
-    expect(fieldsOf(() => addProductImage(draft(), { url }, imageId(1), now))).toEqual(fields);
+    expect(invalidFields(() => addProductImage(draft(), { url }, imageId(1), now))).toEqual(fields);
   });
 
   it("rejects alt text over 255 characters", () => {
     expect(
-      fieldsOf(() =>
+      invalidFields(() =>
         addProductImage(
           draft(),
           { url: "https://img.test/a.png", altText: "a".repeat(256) },
@@ -280,16 +283,14 @@ describe("product images", () => {
   });
 
   it("answers NOT_FOUND for an unknown image", () => {
-    expect(errorOf(() => removeProductImage(withImages(1), imageId(7), now)).code).toBe(
-      "NOT_FOUND",
-    );
+    expect(codeOf(() => removeProductImage(withImages(1), imageId(7), now))).toBe("NOT_FOUND");
   });
 
   it.each([
     ["add", (p: Product) => addProductImage(p, { url: "https://img.test/a.png" }, imageId(5), now)],
     ["remove", (p: Product) => removeProductImage(p, imageId(0), now)],
   ])("rejects %s on an ARCHIVED product", (_, act) => {
-    expect(errorOf(() => act({ ...withImages(1), status: "ARCHIVED" })).code).toBe(
+    expect(codeOf(() => act({ ...withImages(1), status: "ARCHIVED" }))).toBe(
       "INVALID_STATE_TRANSITION",
     );
   });

@@ -1,14 +1,22 @@
+import type { Decision } from "@shopstream/commands";
 import { DomainError, type FieldError } from "@shopstream/errors";
-import type { NewEvent } from "@shopstream/outbox";
-import { type Changes, type Decision, sameJson } from "../shared/decision.ts";
 import {
   attributesProblem,
   cleanText,
   collect,
   optionalText,
   requiredText,
-  skuProblem,
-} from "../shared/rules.ts";
+  throwIfAny,
+} from "@shopstream/rules";
+import {
+  type CatalogueEvent,
+  type Changes,
+  decisionsOf,
+  nextVersion,
+  sameJson,
+  unchanged,
+} from "../shared/decision.ts";
+import { skuProblem, slugProblem } from "../shared/rules.ts";
 
 /** Pure domain for the Product aggregate (the product and its images): state and decisions. */
 
@@ -72,16 +80,10 @@ export interface CreateProductCommand extends ProductDetailsInput {
 /** What the command found for a given `categoryId`: the domain decides whether it may be used. */
 export type CategoryLookup = { id: string; active: boolean } | null;
 
-export type ProductEvent = NewEvent<string, Record<string, unknown>>;
+export type ProductEvent = CatalogueEvent;
+export type ProductDecision = Decision<Product, ProductEvent>;
 
 export const DESCRIPTION_MAX = 10_000;
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-export function slugProblem(slug: string): string | null {
-  if (slug.length > 200) return "must be at most 200 characters";
-  if (!SLUG.test(slug)) return "must be lowercase letters and digits separated by single hyphens";
-  return null;
-}
 
 function categoryProblem(categoryId: string, category: CategoryLookup | undefined): string | null {
   if (!category || category.id !== categoryId) return "does not exist";
@@ -130,25 +132,13 @@ function normalizedDetails(input: ProductDetailsInput): Partial<ProductRecord> {
   return out;
 }
 
-/** ARCHIVED products are read-only (DOMAIN.md). */
-export function assertEditable(product: Product, action: string): void {
+/** ARCHIVED products are read-only (docs/catalogue.md, "Product status"). */
+export function assertEditable(product: { status: ProductStatus }, action: string): void {
   if (product.status === "ARCHIVED")
     throw DomainError.invalidTransition("product", "ARCHIVED", action);
 }
 
-export function productEvent(
-  product: Product,
-  type: string,
-  payload: Record<string, unknown>,
-): ProductEvent {
-  return {
-    type,
-    aggregateType: "Product",
-    aggregateId: product.id,
-    aggregateVersion: product.version,
-    payload,
-  };
-}
+export const productDecision = decisionsOf("Product");
 
 /** Decides a new product: validated field by field, status DRAFT, version 1. */
 export function createProduct(
@@ -156,13 +146,12 @@ export function createProduct(
   ids: { productId: string },
   category: CategoryLookup | undefined,
   now: Date,
-): Decision<Product, ProductEvent> {
+): ProductDecision {
   const sku = command.sku?.trim() ?? "";
-  const problems = [
+  throwIfAny([
     ...collect([["sku", skuProblem(sku)]]),
     ...detailProblems({ ...command, title: command.title ?? null }, category),
-  ];
-  if (problems.length > 0) throw DomainError.validation(problems);
+  ]);
   const at = now.toISOString();
   const product: Product = {
     id: ids.productId,
@@ -183,22 +172,17 @@ export function createProduct(
     createdAt: at,
     updatedAt: at,
   };
-  return {
-    state: product,
-    events: [
-      productEvent(product, "ProductCreated", {
-        productId: product.id,
-        sku: product.sku,
-        title: product.title,
-        status: product.status,
-        brand: product.brand,
-        categoryId: product.categoryId,
-        visibility: product.visibility,
-        slug: product.slug,
-        createdAt: product.createdAt,
-      }),
-    ],
-  };
+  return productDecision(product, "ProductCreated", {
+    productId: product.id,
+    sku: product.sku,
+    title: product.title,
+    status: product.status,
+    brand: product.brand,
+    categoryId: product.categoryId,
+    visibility: product.visibility,
+    slug: product.slug,
+    createdAt: product.createdAt,
+  });
 }
 
 /**
@@ -210,25 +194,16 @@ export function updateProductDetails(
   input: ProductDetailsInput,
   category: CategoryLookup | undefined,
   now: Date,
-): Decision<Product, ProductEvent> {
+): ProductDecision {
   assertEditable(product, "edit");
-  const problems = detailProblems(input, category);
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(detailProblems(input, category));
   const changes: Changes = {};
   for (const [field, value] of Object.entries(normalizedDetails(input))) {
     const previous = product[field as keyof ProductRecord];
     if (!sameJson(previous, value)) changes[field] = { previous, value };
   }
-  if (Object.keys(changes).length === 0) return { state: product, events: [] };
+  if (Object.keys(changes).length === 0) return unchanged(product);
   const values = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.value]));
-  const state: Product = {
-    ...product,
-    ...values,
-    version: product.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [productEvent(state, "ProductDetailsUpdated", { productId: product.id, changes })],
-  };
+  const state = nextVersion(product, values, now);
+  return productDecision(state, "ProductDetailsUpdated", { productId: product.id, changes });
 }

@@ -1,14 +1,8 @@
-import { DomainError } from "@shopstream/errors";
+import { type Connection, parsePage } from "@shopstream/connection";
 import { isUuid } from "@shopstream/rules";
 import DataLoader from "dataloader";
 import type { CatalogueDb } from "../db.ts";
-import {
-  type Connection,
-  decodeCursor,
-  encodeCursor,
-  parsePage,
-  toConnection,
-} from "../shared/connection.ts";
+import { productConnection, productCursors } from "./product.queries.ts";
 import { toProductRecord } from "./product.repository.ts";
 import type { ProductRecord, ProductStatus } from "./product.ts";
 
@@ -19,8 +13,6 @@ export interface CategoryProductsKey {
   first: number | null;
   after: string | null;
 }
-
-const CURSOR_KIND = "product";
 
 /**
  * Batches `Category.products` over every category of a request: categories asking for the same
@@ -71,11 +63,7 @@ async function loadGroup(
   categoryIds: string[],
   prime: (product: ProductRecord) => void,
 ): Promise<Map<string, Connection<ProductRecord>>> {
-  const problems: { field: string; message: string }[] = [];
-  const page = parsePage(args, (c) => decodeCursor(c, CURSOR_KIND, 1)?.[0] ?? null, problems);
-  if (page.after !== null && !isUuid(page.after))
-    problems.push({ field: "after", message: "is not a cursor of this list" });
-  if (problems.length > 0) throw DomainError.validation(problems);
+  const page = parsePage(args, productCursors);
   const ids = categoryIds.filter(isUuid);
   const after = page.after;
   const status = args.status;
@@ -122,7 +110,7 @@ async function loadGroup(
   return new Map(
     categoryIds.map((id) => [
       id,
-      toConnection(byCategory.get(id) ?? [], page.first, (p) => encodeCursor(CURSOR_KIND, [p.id]), {
+      productConnection(byCategory.get(id) ?? [], page.first, {
         hasPreviousPage: preceded.has(id),
         totalCount: total.get(id) ?? 0,
       }),

@@ -18,7 +18,7 @@ export function updateProductDetails(
   return changeProduct(
     deps,
     productId,
-    async (product, tx, now) =>
+    async (product, { tx, now }) =>
       decide(product, input, await findCategoryLookup(tx, input.categoryId), now),
     metadata,
   );

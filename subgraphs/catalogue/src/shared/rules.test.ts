@@ -1,5 +1,6 @@
+import { attributesProblem } from "@shopstream/rules";
 import { describe, expect, it } from "vitest";
-import { attributesProblem, skuProblem } from "./rules.ts";
+import { skuProblem, slugProblem } from "./rules.ts";
 
 describe("SKU rule", () => {
   it.each(["ABC", "abc-123", "A1-B2-C3", "x".repeat(50), "123", "Shirt-RED-XL"])(
@@ -21,7 +22,17 @@ describe("SKU rule", () => {
   ])("rejects %j (%s)", (sku, message) => expect(skuProblem(sku)).toMatch(message));
 });
 
-describe("attributes rule", () => {
+describe("slug rule", () => {
+  it.each(["red-shirt", "a", "x1-2y", "a".repeat(200)])("accepts %j", (slug) =>
+    expect(slugProblem(slug)).toBeNull(),
+  );
+  it.each(["Red-Shirt", "red--shirt", "-red", "red-", "red shirt", "a".repeat(201)])(
+    "rejects %j",
+    (slug) => expect(slugProblem(slug)).not.toBeNull(),
+  );
+});
+
+describe("attributes rule (as the catalogue uses it)", () => {
   it.each([undefined, null, {}, { size: "M", tags: ["a"] }])("accepts %j", (value) =>
     expect(attributesProblem(value)).toBeNull(),
   );

@@ -1,8 +1,15 @@
+import type { AggregateStore, NewAggregateStore } from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
-import type { CatalogueDb } from "../db.ts";
+import type { CatalogueTx } from "../context.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Attributes, ProductStatus } from "../products/product.ts";
-import { type ProductVariant, sortTierPrices, type TierPrice } from "./product-variant.ts";
+import { timestamps, updateIfUnchanged } from "../shared/rows.ts";
+import {
+  type ParentProduct,
+  type ProductVariant,
+  sortTierPrices,
+  type TierPrice,
+} from "./product-variant.ts";
 
 type VariantRow = Prisma.ProductVariantGetPayload<object>;
 
@@ -25,8 +32,7 @@ export function toVariant(row: VariantRow): ProductVariant {
         ? { lengthMm: row.lengthMm, widthMm: row.widthMm, heightMm: row.heightMm }
         : null,
     version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: (row.updatedAt ?? row.createdAt).toISOString(),
+    ...timestamps(row),
   };
 }
 
@@ -49,37 +55,35 @@ function columns(v: ProductVariant) {
   };
 }
 
-export async function loadVariant(db: CatalogueDb, id: string): Promise<ProductVariant | null> {
-  const row = await db.productVariant.findUnique({ where: { id } });
-  return row ? toVariant(row) : null;
-}
-
-export async function insertVariant(tx: Prisma.TransactionClient, v: ProductVariant) {
-  await tx.productVariant.create({
-    data: { id: v.id, productId: v.productId, ...columns(v), createdAt: new Date(v.createdAt) },
-  });
-}
-
-/** Saves a changed variant unless it changed since it was loaded (→ CONFLICT). */
-export async function saveVariant(
-  tx: Prisma.TransactionClient,
-  before: ProductVariant,
-  after: ProductVariant,
-) {
-  const updated = await tx.productVariant.updateMany({
-    where: { id: before.id, version: before.version },
-    data: columns(after),
-  });
-  if (updated.count === 0) throw DomainError.conflict("productVariant", before.id);
-}
+/** The ProductVariant aggregate (its own version, apart from its product's). */
+export const variantStore: AggregateStore<ProductVariant, CatalogueTx> &
+  NewAggregateStore<ProductVariant, CatalogueTx> = {
+  entity: "ProductVariant",
+  async load(tx, id) {
+    const row = await tx.productVariant.findUnique({ where: { id } });
+    return row ? toVariant(row) : null;
+  },
+  save: (tx, before, after) =>
+    updateIfUnchanged((args) => tx.productVariant.updateMany(args), before, columns(after)),
+  async insert(tx, v) {
+    await tx.productVariant.create({
+      data: { id: v.id, productId: v.productId, ...columns(v), createdAt: new Date(v.createdAt) },
+    });
+  },
+};
 
 /**
- * The parent product's status under a share lock: a status change (which locks the row for
- * update) waits for this transaction, so it sees the variant and never acts on a stale status.
+ * The parent product's status under a share lock (NOT_FOUND when there is none): a status change
+ * (which locks the row for update) waits for this transaction, so it sees the variant and never
+ * acts on a stale status.
  */
-export async function lockParentProduct(tx: Prisma.TransactionClient, productId: string) {
+export async function lockParentProduct(
+  tx: CatalogueTx,
+  productId: string,
+): Promise<ParentProduct> {
   const rows = await tx.$queryRaw<{ id: string; status: string }[]>`
     SELECT id::text AS id, status::text AS status FROM product WHERE id = ${productId}::uuid FOR SHARE`;
   const row = rows[0];
-  return row ? { id: row.id, status: row.status as ProductStatus } : null;
+  if (!row) throw DomainError.notFound("Product", productId);
+  return { id: row.id, status: row.status as ProductStatus };
 }

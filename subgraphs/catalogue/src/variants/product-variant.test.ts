@@ -1,6 +1,6 @@
+import { codeOf, domainError, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import type { ProductStatus } from "../products/product.ts";
-import { errorOf, fieldsOf } from "../shared/test-helpers.ts";
 import {
   type AddProductVariantCommand,
   addProductVariant,
@@ -12,6 +12,8 @@ import {
 } from "./product-variant.ts";
 
 const now = new Date("2026-11-24T12:00:00.000Z");
+/** The fields a decision's VALIDATION_FAILED names, in order. */
+const invalidFields = (fn: () => unknown) => fieldsOf(domainError(fn, "VALIDATION_FAILED"));
 const variantId = "01900000-0000-7000-8000-0000000000a1";
 const product = (status: ProductStatus = "DRAFT") => ({
   id: "01900000-0000-7000-8000-000000000001",
@@ -93,7 +95,7 @@ describe("addProductVariant", () => {
     ],
   ])("rejects %s", (_, change, fields) => {
     expect(
-      fieldsOf(() => addProductVariant(product(), { ...base, ...change }, variantId, now)),
+      invalidFields(() => addProductVariant(product(), { ...base, ...change }, variantId, now)),
     ).toEqual(fields);
   });
 
@@ -105,7 +107,7 @@ describe("addProductVariant", () => {
   );
 
   it("rejects adding to an ARCHIVED product", () => {
-    expect(errorOf(() => addProductVariant(product("ARCHIVED"), base, variantId, now)).code).toBe(
+    expect(codeOf(() => addProductVariant(product("ARCHIVED"), base, variantId, now))).toBe(
       "INVALID_STATE_TRANSITION",
     );
   });
@@ -125,7 +127,7 @@ describe("tier-price rules", () => {
   ])("%s", (_, tiers, amount, version, field) => {
     const v = variant(tiers);
     if (field) {
-      expect(fieldsOf(() => setVariantTierPrice(v, product(), "GOLD", amount, now))).toEqual([
+      expect(invalidFields(() => setVariantTierPrice(v, product(), "GOLD", amount, now))).toEqual([
         field,
       ]);
       return;
@@ -164,7 +166,7 @@ describe("tier-price rules", () => {
 
   it("rejects tier prices on an ARCHIVED product", () => {
     expect(
-      errorOf(() => setVariantTierPrice(variant(), product("ARCHIVED"), "GOLD", 900, now)).code,
+      codeOf(() => setVariantTierPrice(variant(), product("ARCHIVED"), "GOLD", 900, now)),
     ).toBe("INVALID_STATE_TRANSITION");
   });
 });
@@ -201,7 +203,7 @@ describe("changeVariantPrice", () => {
   it.each([950, 940, 900, 1])(
     "rejects %i, which is not above every tier price, naming price.amount",
     (amount) => {
-      const error = errorOf(() =>
+      const error = domainError(() =>
         changeVariantPrice(variant(tiers), product(), { amount, currency: "EUR" }, now),
       );
       expect(error.code).toBe("VALIDATION_FAILED");
@@ -213,7 +215,7 @@ describe("changeVariantPrice", () => {
 
   it("rejects a currency change while tier prices exist, allows it without", () => {
     expect(
-      fieldsOf(() =>
+      invalidFields(() =>
         changeVariantPrice(variant(tiers), product(), { amount: 2000, currency: "USD" }, now),
       ),
     ).toEqual(["price.currency"]);
@@ -227,7 +229,9 @@ describe("changeVariantPrice", () => {
 
   it("rejects invalid money", () => {
     expect(
-      fieldsOf(() => changeVariantPrice(variant(), product(), { amount: 0, currency: "XXY" }, now)),
+      invalidFields(() =>
+        changeVariantPrice(variant(), product(), { amount: 0, currency: "XXY" }, now),
+      ),
     ).toEqual(["price.amount", "price.currency"]);
   });
 
@@ -241,9 +245,9 @@ describe("changeVariantPrice", () => {
 
   it("rejects price changes on an ARCHIVED product", () => {
     expect(
-      errorOf(() =>
+      codeOf(() =>
         changeVariantPrice(variant(), product("ARCHIVED"), { amount: 5, currency: "EUR" }, now),
-      ).code,
+      ),
     ).toBe("INVALID_STATE_TRANSITION");
   });
 });

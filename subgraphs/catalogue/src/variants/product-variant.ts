@@ -1,9 +1,16 @@
+import type { Decision } from "@shopstream/commands";
 import { DomainError, type FieldError } from "@shopstream/errors";
 import { isCurrency, type Money } from "@shopstream/money";
-import type { NewEvent } from "@shopstream/outbox";
-import type { Attributes, ProductStatus } from "../products/product.ts";
-import type { Decision } from "../shared/decision.ts";
-import { attributesProblem, collect, intProblem, skuProblem } from "../shared/rules.ts";
+import {
+  attributesProblem,
+  collect,
+  intProblem,
+  type Problem,
+  throwIfAny,
+} from "@shopstream/rules";
+import { type Attributes, assertEditable, type ProductStatus } from "../products/product.ts";
+import { type CatalogueEvent, decisionsOf, nextVersion, unchanged } from "../shared/decision.ts";
+import { skuProblem } from "../shared/rules.ts";
 
 /**
  * Pure domain for the ProductVariant aggregate (its own aggregate with its own version): price,
@@ -56,9 +63,11 @@ export interface ParentProduct {
   status: ProductStatus;
 }
 
-export type VariantEvent = NewEvent<string, Record<string, unknown>>;
+export type VariantEvent = CatalogueEvent;
+export type VariantDecision = Decision<ProductVariant, VariantEvent>;
 
-const MAX_AMOUNT = 2_147_483_647;
+/** Prices are whole minor units from 1 to PostgreSQL's `integer` maximum. */
+const priceAmountProblem = (amount: number) => intProblem(amount, { min: 1 });
 
 /** Sorted by tier rank, one entry per tier. */
 export function sortTierPrices(prices: TierPrice[]): TierPrice[] {
@@ -69,7 +78,7 @@ export function sortTierPrices(prices: TierPrice[]): TierPrice[] {
 export function moneyProblems(money: Money | null | undefined, prefix: string): FieldError[] {
   if (!money) return [{ field: prefix, message: "is required" }];
   return collect([
-    [`${prefix}.amount`, intProblem(money.amount, { min: 1, max: MAX_AMOUNT })],
+    [`${prefix}.amount`, priceAmountProblem(money.amount)],
     [
       `${prefix}.currency`,
       isCurrency(money.currency) ? null : `${money.currency} is not an ISO 4217 currency code`,
@@ -78,31 +87,14 @@ export function moneyProblems(money: Money | null | undefined, prefix: string): 
 }
 
 /** Problems of one tier amount against the base price; null when valid. */
-export function tierAmountProblem(amount: number, base: Money): string | null {
-  const range = intProblem(amount, { min: 1, max: MAX_AMOUNT });
+export function tierAmountProblem(amount: number, base: Money): Problem {
+  const range = priceAmountProblem(amount);
   if (range) return range;
   if (amount >= base.amount) return `must be below the base price (${base.amount})`;
   return null;
 }
 
-function assertProductEditable(product: ParentProduct, action: string) {
-  if (product.status === "ARCHIVED")
-    throw DomainError.invalidTransition("product", "ARCHIVED", action);
-}
-
-function variantEvent(
-  variant: ProductVariant,
-  type: string,
-  payload: Record<string, unknown>,
-): VariantEvent {
-  return {
-    type,
-    aggregateType: "ProductVariant",
-    aggregateId: variant.id,
-    aggregateVersion: variant.version,
-    payload,
-  };
-}
+const variantDecision = decisionsOf("ProductVariant");
 
 /** Decides a new variant of `product` (which must not be ARCHIVED). */
 export function addProductVariant(
@@ -110,8 +102,8 @@ export function addProductVariant(
   command: AddProductVariantCommand,
   variantId: string,
   now: Date,
-): Decision<ProductVariant, VariantEvent> {
-  assertProductEditable(product, "add a variant to");
+): VariantDecision {
+  assertEditable(product, "add a variant to");
   const variantSku = command.variantSku?.trim() ?? "";
   const problems = [
     ...collect([
@@ -130,7 +122,7 @@ export function addProductVariant(
     if (problem) problems.push({ field: `tierPrices[${i}].amount`, message: problem });
   });
   problems.push(...physicalProblems(command));
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(problems);
 
   const at = now.toISOString();
   const variant: ProductVariant = {
@@ -152,19 +144,14 @@ export function addProductVariant(
     createdAt: at,
     updatedAt: at,
   };
-  return {
-    state: variant,
-    events: [
-      variantEvent(variant, "ProductVariantAdded", {
-        variantId: variant.id,
-        productId: variant.productId,
-        variantSku: variant.variantSku,
-        price: variant.price,
-        tierPrices: variant.tierPrices,
-        productStatus: product.status,
-      }),
-    ],
-  };
+  return variantDecision(variant, "ProductVariantAdded", {
+    variantId: variant.id,
+    productId: variant.productId,
+    variantSku: variant.variantSku,
+    price: variant.price,
+    tierPrices: variant.tierPrices,
+    productStatus: product.status,
+  });
 }
 
 function physicalProblems(command: AddProductVariantCommand): FieldError[] {
@@ -187,10 +174,9 @@ export function changeVariantPrice(
   product: ParentProduct,
   price: Money,
   now: Date,
-): Decision<ProductVariant, VariantEvent> {
-  assertProductEditable(product, "change a variant price of");
-  const problems = moneyProblems(price, "price");
-  if (problems.length > 0) throw DomainError.validation(problems);
+): VariantDecision {
+  assertEditable(product, "change a variant price of");
+  throwIfAny(moneyProblems(price, "price"));
   if (price.currency !== variant.price.currency && variant.tierPrices.length > 0) {
     throw DomainError.validation([
       { field: "price.currency", message: "cannot change while the variant has tier prices" },
@@ -206,25 +192,19 @@ export function changeVariantPrice(
     ]);
   }
   if (price.amount === variant.price.amount && price.currency === variant.price.currency)
-    return { state: variant, events: [] };
-  const state: ProductVariant = {
-    ...variant,
-    price: { amount: price.amount, currency: price.currency },
-    version: variant.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [
-      variantEvent(state, "VariantPriceChanged", {
-        variantId: variant.id,
-        productId: variant.productId,
-        previousPrice: variant.price,
-        price: state.price,
-        tierPrices: state.tierPrices,
-      }),
-    ],
-  };
+    return unchanged(variant);
+  const state = nextVersion(
+    variant,
+    { price: { amount: price.amount, currency: price.currency } },
+    now,
+  );
+  return variantDecision(state, "VariantPriceChanged", {
+    variantId: variant.id,
+    productId: variant.productId,
+    previousPrice: variant.price,
+    price: state.price,
+    tierPrices: state.tierPrices,
+  });
 }
 
 /** Sets (or, with `amount` null, removes) one tier's price. A no-op changes nothing. */
@@ -234,34 +214,26 @@ export function setVariantTierPrice(
   tier: PriceTier,
   amount: number | null,
   now: Date,
-): Decision<ProductVariant, VariantEvent> {
-  assertProductEditable(product, "set a tier price of");
-  const problems = collect([
-    ["tier", PRICE_TIERS.includes(tier) ? null : "must be SILVER, GOLD or PLATINUM"],
-    ["amount", amount === null ? null : tierAmountProblem(amount, variant.price)],
-  ]);
-  if (problems.length > 0) throw DomainError.validation(problems);
+): VariantDecision {
+  assertEditable(product, "set a tier price of");
+  throwIfAny(
+    collect([
+      ["tier", PRICE_TIERS.includes(tier) ? null : "must be SILVER, GOLD or PLATINUM"],
+      ["amount", amount === null ? null : tierAmountProblem(amount, variant.price)],
+    ]),
+  );
   const previousAmount = variant.tierPrices.find((tp) => tp.tier === tier)?.amount ?? null;
-  if (previousAmount === amount) return { state: variant, events: [] };
+  if (previousAmount === amount) return unchanged(variant);
   const others = variant.tierPrices.filter((tp) => tp.tier !== tier);
-  const state: ProductVariant = {
-    ...variant,
-    tierPrices: sortTierPrices(amount === null ? others : [...others, { tier, amount }]),
-    version: variant.version + 1,
-    updatedAt: now.toISOString(),
-  };
-  return {
-    state,
-    events: [
-      variantEvent(state, "VariantTierPriceSet", {
-        variantId: variant.id,
-        productId: variant.productId,
-        tier,
-        previousAmount,
-        amount,
-        currency: variant.price.currency,
-        tierPrices: state.tierPrices,
-      }),
-    ],
-  };
+  const tierPrices = sortTierPrices(amount === null ? others : [...others, { tier, amount }]);
+  const state = nextVersion(variant, { tierPrices }, now);
+  return variantDecision(state, "VariantTierPriceSet", {
+    variantId: variant.id,
+    productId: variant.productId,
+    tier,
+    previousAmount,
+    amount,
+    currency: variant.price.currency,
+    tierPrices: state.tierPrices,
+  });
 }

@@ -1,16 +1,11 @@
-import { isRetryableTransactionError, uniqueViolationFields } from "@shopstream/db";
+import { changeAggregate, createAggregate } from "@shopstream/commands";
+import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
 import type { Money } from "@shopstream/money";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
 import type { CatalogueDeps } from "../context.ts";
-import type { Decision } from "../shared/decision.ts";
-import {
-  insertVariant,
-  loadVariant,
-  lockParentProduct,
-  saveVariant,
-} from "./product-variant.repository.ts";
+import { lockParentProduct, variantStore } from "./product-variant.repository.ts";
 import {
   type AddProductVariantCommand,
   addProductVariant as decideAdd,
@@ -19,8 +14,11 @@ import {
   type ParentProduct,
   type PriceTier,
   type ProductVariant,
-  type VariantEvent,
+  type VariantDecision,
 } from "./product-variant.ts";
+
+const variantSkuTaken = (error: unknown) =>
+  uniqueViolationFields(error) ? DomainError.duplicate("productVariant", "variantSku") : null;
 
 /**
  * Adds a variant to a product (not ARCHIVED). The variant SKU is unique by the database's index,
@@ -33,64 +31,31 @@ export async function addProductVariant(
   metadata: EventMetadata,
 ): Promise<ProductVariant> {
   assertUuid(productId, "productId");
-  const now = deps.now?.() ?? new Date();
-  try {
-    return await deps.prisma.$transaction(async (tx) => {
-      const product = await lockParentProduct(tx, productId);
-      if (!product) throw DomainError.notFound("Product", productId);
-      const { state, events } = decideAdd(product, command, newId(), now);
-      await insertVariant(tx, state);
-      await appendToOutbox(
-        tx,
-        events.map((e) => toEnvelope(e, metadata, now)),
-      );
-      return state;
-    });
-  } catch (error) {
-    if (uniqueViolationFields(error)) throw DomainError.duplicate("productVariant", "variantSku");
-    if (isRetryableTransactionError(error)) throw DomainError.conflict("product", productId);
-    throw error;
-  }
-}
-
-async function changeVariant(
-  deps: CatalogueDeps,
-  variantId: string,
-  decide: (
-    v: ProductVariant,
-    p: ParentProduct,
-    now: Date,
-  ) => Decision<ProductVariant, VariantEvent>,
-  metadata: EventMetadata,
-): Promise<ProductVariant> {
-  assertUuid(variantId);
-  const now = deps.now?.() ?? new Date();
-  return retryableAsConflict(variantId, () =>
-    deps.prisma.$transaction(async (tx) => {
-      const variant = await loadVariant(tx, variantId);
-      if (!variant) throw DomainError.notFound("ProductVariant", variantId);
-      const product = await lockParentProduct(tx, variant.productId);
-      if (!product) throw DomainError.notFound("Product", variant.productId);
-      const { state, events } = decide(variant, product, now);
-      if (events.length === 0) return variant;
-      await saveVariant(tx, variant, state);
-      await appendToOutbox(
-        tx,
-        events.map((e) => toEnvelope(e, metadata, now)),
-      );
-      return state;
-    }),
+  return createAggregate(
+    deps,
+    variantStore,
+    async ({ tx, now }) => decideAdd(await lockParentProduct(tx, productId), command, newId(), now),
+    metadata,
+    { mapError: variantSkuTaken },
   );
 }
 
-/** A deadlock (or serialization failure) is reported like a version mismatch: retry. */
-async function retryableAsConflict<T>(variantId: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (isRetryableTransactionError(error)) throw DomainError.conflict("productVariant", variantId);
-    throw error;
-  }
+/** A change to one variant, decided with its product's status read under a share lock. */
+async function changeVariant(
+  deps: CatalogueDeps,
+  variantId: string,
+  decide: (variant: ProductVariant, product: ParentProduct, now: Date) => VariantDecision,
+  metadata: EventMetadata,
+): Promise<ProductVariant> {
+  assertUuid(variantId);
+  return changeAggregate(
+    deps,
+    variantStore,
+    variantId,
+    async (variant, { tx, now }) =>
+      decide(variant, await lockParentProduct(tx, variant.productId), now),
+    metadata,
+  );
 }
 
 /** Changes the base price; tier prices stay and must remain below it. */
