@@ -183,7 +183,8 @@ export function createAggregate<S, Tx extends OutboxTransaction>(
   store: NewAggregateStore<S, Tx>,
   decide: (ctx: DecideContext<Tx>) => Decision<S> | Promise<Decision<S>>,
   metadata: EventMetadata,
-  opts: CommandOptions = {},
+  /** `id`: what a persistent deadlock's CONFLICT names (the parent, say); "new" by default. */
+  opts: CommandOptions & { id?: string } = {},
 ): Promise<S> {
   const now = nowOf(deps);
   return runTransaction(
@@ -194,6 +195,6 @@ export function createAggregate<S, Tx extends OutboxTransaction>(
       await recordWith(tx, store, state, events, metadata, now);
       return state;
     },
-    { ...opts, entity: store.entity },
+    { entity: store.entity, ...opts },
   );
 }

@@ -49,9 +49,12 @@ export async function expectDomainError(
   return error;
 }
 
-/** The offending field names of a VALIDATION_FAILED (or DUPLICATE) error, in order. */
-export function fieldsOf(errorOrFn: DomainError | (() => unknown)): string[] {
-  const error = typeof errorOrFn === "function" ? domainError(errorOrFn) : errorOrFn;
+/**
+ * The offending field names of a VALIDATION_FAILED (or DUPLICATE) error, in order; given a
+ * function, it must throw (with `code`, when given).
+ */
+export function fieldsOf(errorOrFn: DomainError | (() => unknown), code?: string): string[] {
+  const error = typeof errorOrFn === "function" ? domainError(errorOrFn, code) : errorOrFn;
   const fields = error.extensions.fields as { field: string }[] | undefined;
   if (!fields)
     throw new Error(`expected an error naming fields, got ${error.code}: ${error.message}`);
