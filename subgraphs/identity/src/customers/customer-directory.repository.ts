@@ -1,37 +1,38 @@
 import type { IdentityDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import type { DirectoryCursor, DirectoryQuery, DirectoryWrite } from "./customer-directory.ts";
+import type { DirectoryKey, DirectoryQuery, DirectoryWrite } from "./customer-directory.ts";
 
 /**
- * Applies one projected write unless the entry already holds this version or a newer one.
- * Returns whether anything changed. A `patch` for an entry that does not exist changes nothing:
- * the runner applies a customer's events in order, so its `put` always comes first.
+ * Applies one projected write at `now` unless the entry already holds this version or a newer
+ * one. Returns whether anything changed. A `patch` for an entry that does not exist changes
+ * nothing: the runner applies a customer's events in order, so its `put` always comes first.
  */
 export async function applyDirectoryWrite(
   tx: Prisma.TransactionClient,
   write: DirectoryWrite,
+  now: Date,
 ): Promise<boolean> {
   if (write.kind === "put") {
     const { id, version, ...fields } = write.entry;
     const created = await tx.customerDirectoryEntry.createMany({
-      data: [write.entry],
+      data: [{ ...write.entry, updatedAt: now }],
       skipDuplicates: true,
     });
     if (created.count > 0) return true;
-    return updateIfNewer(tx, id, version, fields);
+    return updateIfNewer(tx, id, version, { ...fields, updatedAt: now });
   }
-  return updateIfNewer(tx, write.id, write.version, write.fields);
+  return updateIfNewer(tx, write.id, write.version, { ...write.fields, updatedAt: now });
 }
 
 async function updateIfNewer(
   tx: Prisma.TransactionClient,
   id: string,
   version: number,
-  fields: Prisma.CustomerDirectoryEntryUpdateManyMutationInput,
+  data: Prisma.CustomerDirectoryEntryUpdateManyMutationInput,
 ): Promise<boolean> {
   const updated = await tx.customerDirectoryEntry.updateMany({
     where: { id, version: { lt: version } },
-    data: { ...fields, version },
+    data: { ...data, version },
   });
   return updated.count > 0;
 }
@@ -48,33 +49,29 @@ function filterOf(query: DirectoryQuery): Prisma.CustomerDirectoryEntryWhereInpu
 }
 
 /** Entries after `key` in listing order (registeredAt desc, id desc). */
-function after(key: DirectoryCursor): Prisma.CustomerDirectoryEntryWhereInput {
-  return {
-    OR: [
-      { registeredAt: { lt: key.registeredAt } },
-      { registeredAt: key.registeredAt, id: { lt: key.id } },
-    ],
-  };
+function after(key: DirectoryKey): Prisma.CustomerDirectoryEntryWhereInput {
+  const at = new Date(key.at);
+  return { OR: [{ registeredAt: { lt: at } }, { registeredAt: at, id: { lt: key.id } }] };
 }
 
 /** Entries before `key` in listing order, `key` itself included. */
-function upTo(key: DirectoryCursor): Prisma.CustomerDirectoryEntryWhereInput {
-  return {
-    OR: [
-      { registeredAt: { gt: key.registeredAt } },
-      { registeredAt: key.registeredAt, id: { gte: key.id } },
-    ],
-  };
+function upTo(key: DirectoryKey): Prisma.CustomerDirectoryEntryWhereInput {
+  const at = new Date(key.at);
+  return { OR: [{ registeredAt: { gt: at } }, { registeredAt: at, id: { gte: key.id } }] };
 }
 
 export interface DirectoryPage {
-  entries: DirectoryCursor[];
+  /** Up to `first` matching entries' sort keys, in listing order. */
+  entries: DirectoryKey[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   totalCount: number;
 }
 
-/** One page of matching entries (their sort keys), newest registration first. */
+/**
+ * One page of matching entries, newest registration first. `hasPreviousPage` says whether any
+ * matching entry sorts at or before the cursor's key (not merely whether a cursor was given).
+ */
 export async function findDirectoryPage(
   db: IdentityDb,
   query: DirectoryQuery,
@@ -98,7 +95,9 @@ export async function findDirectoryPage(
       : null,
   ]);
   return {
-    entries: rows.slice(0, query.first),
+    entries: rows
+      .slice(0, query.first)
+      .map((r) => ({ at: r.registeredAt.toISOString(), id: r.id })),
     hasNextPage: rows.length > query.first,
     hasPreviousPage: before !== null,
     totalCount,
