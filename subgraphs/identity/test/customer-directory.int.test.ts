@@ -1,3 +1,4 @@
+import type { Connection } from "@shopstream/connection";
 import { OutOfOrderError } from "@shopstream/events";
 import { type DomainEvent, newId } from "@shopstream/outbox";
 import { deliverEvent, deliverEvents, unique } from "@shopstream/testing";
@@ -63,16 +64,7 @@ async function registerAndProject(seed: Seed): Promise<string> {
   return events[0]!.aggregateId;
 }
 
-interface Page {
-  edges: { cursor: string; node: { id: string; email: string; tier: string; status: string } }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  totalCount: number;
-}
+type Page = Connection<{ id: string; email: string; tier: string; status: string }>;
 
 const CUSTOMERS = `query($filter: CustomerFilter, $first: Int, $after: String) {
   customers(filter: $filter, first: $first, after: $after) {
