@@ -1,4 +1,4 @@
-import { type Connection, connectionOf } from "@shopstream/connection";
+import { type Connection, connectionOf, toConnection } from "@shopstream/connection";
 import type { IdentityDb } from "../db.ts";
 import type { createCustomerLoader } from "./customer.queries.ts";
 import type { Customer } from "./customer.ts";
@@ -15,12 +15,14 @@ export async function searchCustomers(
   customers: ReturnType<typeof createCustomerLoader>,
   args: CustomersArgs,
 ): Promise<Connection<Customer>> {
-  const page = await findDirectoryPage(db, parseCustomersArgs(args));
-  const nodes = await customers.loadMany(page.entries.map((e) => e.id));
-  const edges = page.entries.flatMap((entry, i) => {
+  const query = parseCustomersArgs(args);
+  const { entries, totalCount } = await findDirectoryPage(db, query);
+  const page = toConnection(entries, query, directoryCursors.encode, totalCount);
+  const nodes = await customers.loadMany(page.edges.map((e) => e.node.id));
+  const edges = page.edges.flatMap(({ cursor }, i) => {
     const node = nodes[i];
     if (node instanceof Error) throw node;
-    return node ? [{ cursor: directoryCursors.encode(entry), node }] : [];
+    return node ? [{ cursor, node }] : [];
   });
-  return connectionOf(edges, page);
+  return connectionOf(edges, { ...page.pageInfo, totalCount });
 }

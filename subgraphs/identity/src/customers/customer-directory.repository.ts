@@ -54,52 +54,23 @@ function after(key: DirectoryKey): Prisma.CustomerDirectoryEntryWhereInput {
   return { OR: [{ registeredAt: { lt: at } }, { registeredAt: at, id: { lt: key.id } }] };
 }
 
-/** Entries before `key` in listing order, `key` itself included. */
-function upTo(key: DirectoryKey): Prisma.CustomerDirectoryEntryWhereInput {
-  const at = new Date(key.at);
-  return { OR: [{ registeredAt: { gt: at } }, { registeredAt: at, id: { gte: key.id } }] };
-}
-
-export interface DirectoryPage {
-  /** Up to `first` matching entries' sort keys, in listing order. */
-  entries: DirectoryKey[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  totalCount: number;
-}
-
 /**
- * One page of matching entries, newest registration first. `hasPreviousPage` says whether any
- * matching entry sorts at or before the cursor's key (not merely whether a cursor was given).
+ * One page of matching entries' sort keys, newest registration first: up to `first + 1` of them
+ * (the extra one only says that another page follows), and how many match in all.
  */
 export async function findDirectoryPage(
   db: IdentityDb,
   query: DirectoryQuery,
-): Promise<DirectoryPage> {
+): Promise<{ entries: DirectoryKey[]; totalCount: number }> {
   const filter = filterOf(query);
-  const cursor = query.after;
-  const [rows, totalCount, before] = await Promise.all([
+  const [rows, totalCount] = await Promise.all([
     db.customerDirectoryEntry.findMany({
-      where: cursor ? { AND: [filter, after(cursor)] } : filter,
+      where: query.after ? { AND: [filter, after(query.after)] } : filter,
       orderBy: [{ registeredAt: "desc" }, { id: "desc" }],
-      // One extra row tells whether another page follows.
       take: query.first + 1,
       select: { id: true, registeredAt: true },
     }),
     db.customerDirectoryEntry.count({ where: filter }),
-    cursor
-      ? db.customerDirectoryEntry.findFirst({
-          where: { AND: [filter, upTo(cursor)] },
-          select: { id: true },
-        })
-      : null,
   ]);
-  return {
-    entries: rows
-      .slice(0, query.first)
-      .map((r) => ({ at: r.registeredAt.toISOString(), id: r.id })),
-    hasNextPage: rows.length > query.first,
-    hasPreviousPage: before !== null,
-    totalCount,
-  };
+  return { entries: rows.map((r) => ({ at: r.registeredAt.toISOString(), id: r.id })), totalCount };
 }
