@@ -1,7 +1,9 @@
+import { requestedBy } from "@shopstream/outbox";
 import type { RequestContext } from "@shopstream/service";
 import { createCustomerLoader } from "./customers/customer.queries.ts";
 import type { IdentityPrisma } from "./db.ts";
 
+/** What every identity command gets: the context's database and a clock (injected by tests). */
 export interface IdentityDeps {
   prisma: IdentityPrisma;
   now?: () => Date;
@@ -18,5 +20,5 @@ export function createContext(deps: IdentityDeps, base: RequestContext): Identit
 
 /** Event metadata for commands issued by this request. */
 export function metadataOf(ctx: IdentityContext, idempotencyKey: string | null = null) {
-  return { correlationId: ctx.correlationId, causationId: null, idempotencyKey, actor: ctx.actor };
+  return requestedBy(ctx, idempotencyKey);
 }

@@ -1,35 +1,13 @@
-import { createLogger } from "@shopstream/service";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContext } from "../src/context.ts";
-import { createIdentityPrisma } from "../src/db.ts";
-import { createServer } from "../src/server.ts";
+import { describe, expect, it } from "vitest";
+import {
+  newCustomer,
+  outboxEvents as outboxOf,
+  prisma,
+  gql as run,
+  useIdentity,
+} from "./identity.harness.ts";
 
-const prisma = createIdentityPrisma(testDatabaseUrl("identity"));
-const server = createServer(createLogger("identity-test", "error"));
-
-beforeAll(() => server.start());
-afterAll(async () => {
-  await server.stop();
-  await prisma.$disconnect();
-});
-
-type Result<T = Record<string, unknown>> = {
-  data?: T | null;
-  errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
-};
-
-async function run<T = Record<string, unknown>>(
-  query: string,
-  variables: Record<string, unknown> = {},
-): Promise<Result<T>> {
-  const res = await server.executeOperation(
-    { query, variables },
-    { contextValue: createContext({ prisma }, { correlationId: "test", actor: "test" }) },
-  );
-  if (res.body.kind !== "single") throw new Error("expected a single result");
-  return res.body.singleResult as Result<T>;
-}
+useIdentity();
 
 const FIELDS = `id email firstName lastName phone dateOfBirth tier status suspensionReason
   canPlaceOrders version addresses { id label street city state isDefault } defaultAddress { id }`;
@@ -78,12 +56,8 @@ async function failing(query: string, variables: Record<string, unknown>) {
 }
 
 async function register(address = true) {
-  const id = unique("chg");
   const input = {
-    externalId: id,
-    email: `${id}@example.com`,
-    firstName: "Ada",
-    lastName: "Lovelace",
+    ...newCustomer("chg"),
     ...(address && {
       address: { street: "1 First St", city: "London", postalCode: "N1", country: "GB" },
     }),
@@ -100,13 +74,6 @@ const street = (n: number) => ({
 
 const ADD = "$customerId: ID!, $input: AddressInput!";
 const ADDRESS_REF = "$customerId: ID!, $addressId: ID!";
-
-async function outboxOf(customerId: string) {
-  return prisma.outbox.findMany({
-    where: { aggregateId: customerId },
-    orderBy: { aggregateVersion: "asc" },
-  });
-}
 
 describe("customer changes through the identity subgraph", () => {
   it("runs the whole life of a customer, one gap-free event per change", async () => {
@@ -146,7 +113,7 @@ describe("customer changes through the identity subgraph", () => {
     );
     expect(edited.addresses[1]).toMatchObject({ city: "York", state: null, street: "2 Other St" });
 
-    const email = `${unique("new")}@Example.com`;
+    const email = `${newCustomer("new").externalId}@Example.com`;
     const profiled = await mutate(
       "updateCustomerProfile",
       "$id: ID!, $input: UpdateCustomerProfileInput!",
@@ -186,7 +153,7 @@ describe("customer changes through the identity subgraph", () => {
     expect(read.data?.customer).toEqual(closed);
 
     const events = await outboxOf(id);
-    expect(events.map((e) => [e.aggregateVersion, e.eventType])).toEqual([
+    expect(events.map((e) => [e.aggregateVersion, e.type])).toEqual([
       [1, "CustomerRegistered"],
       [2, "CustomerAddressAdded"],
       [3, "CustomerAddressAdded"],
@@ -200,7 +167,7 @@ describe("customer changes through the identity subgraph", () => {
       [11, "CustomerClosed"],
     ]);
     expect(events.every((e) => e.aggregateType === "Customer")).toBe(true);
-    const payload = (type: string) => events.find((e) => e.eventType === type)?.payload;
+    const payload = (type: string) => events.find((e) => e.type === type)?.payload;
     expect(payload("DefaultCustomerAddressChanged")).toEqual({
       customerId: id,
       previousDefaultAddressId: first,
@@ -260,6 +227,21 @@ describe("customer changes through the identity subgraph", () => {
       },
     );
     expect(own).toMatchObject({ email: customer.email.toUpperCase(), version: 2 });
+  });
+
+  it("takes customer and address ids in upper case as the same ids", async () => {
+    const customer = await register();
+    const second = (
+      await mutate("addCustomerAddress", ADD, {
+        customerId: customer.id.toUpperCase(),
+        input: street(2),
+      })
+    ).addresses[1]!.id;
+    const changed = await mutate("setDefaultCustomerAddress", ADDRESS_REF, {
+      customerId: customer.id.toUpperCase(),
+      addressId: second.toUpperCase(),
+    });
+    expect(changed).toMatchObject({ id: customer.id, defaultAddress: { id: second }, version: 3 });
   });
 
   it("answers a no-op without an event or a new version", async () => {

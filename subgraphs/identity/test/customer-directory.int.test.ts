@@ -1,8 +1,8 @@
-import { type DomainEvent, defaultMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { createLogger } from "@shopstream/service";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContext } from "../src/context.ts";
+import type { Connection } from "@shopstream/connection";
+import { OutOfOrderError } from "@shopstream/events";
+import { type DomainEvent, newId } from "@shopstream/outbox";
+import { deliverEvent, deliverEvents, unique } from "@shopstream/testing";
+import { describe, expect, it } from "vitest";
 import {
   addCustomerAddress,
   closeCustomer,
@@ -10,33 +10,20 @@ import {
   updateCustomerProfile,
   upgradeCustomerTier,
 } from "../src/customers/change-customer.ts";
-import { insertCustomer } from "../src/customers/customer.repository.ts";
-import {
-  type CustomerStatus,
-  type CustomerTier,
-  registerCustomer,
-} from "../src/customers/customer.ts";
+import type { CustomerStatus, CustomerTier } from "../src/customers/customer.ts";
 import { createCustomerDirectoryConsumer } from "../src/customers/customer-directory.consumer.ts";
-import { registerCustomer as registerCommand } from "../src/customers/register-customer.ts";
-import { createIdentityPrisma } from "../src/db.ts";
-import { createServer } from "../src/server.ts";
+import { applyDirectoryWrite } from "../src/customers/customer-directory.repository.ts";
+import { registerCustomer } from "../src/customers/register-customer.ts";
+import { deps, gql, meta, outboxEvents, prisma, useIdentity } from "./identity.harness.ts";
 
-const prisma = createIdentityPrisma(testDatabaseUrl("identity"));
-const consumer = createCustomerDirectoryConsumer(prisma);
-const server = createServer(createLogger("identity-test", "error"));
+useIdentity();
 
-beforeAll(() => server.start());
-afterAll(async () => {
-  await server.stop();
-  await prisma.$disconnect();
-});
+/** The directory's clock: every entry it writes is stamped with this time. */
+const PROJECTED_AT = new Date("2030-01-01T00:00:00.000Z");
+const consumer = createCustomerDirectoryConsumer(prisma, { now: () => PROJECTED_AT });
 
-/** Delivers one event the way the runner will: the consumer's handler in its transaction. */
-async function deliver(event: DomainEvent) {
-  const handler = consumer.handlers[event.type];
-  if (!handler) throw new Error(`no handler for ${event.type}`);
-  await consumer.transaction((tx) => handler(event, tx));
-}
+const at = (iso: string) => new Date(iso);
+const entryOf = (id: string) => prisma.customerDirectoryEntry.findUniqueOrThrow({ where: { id } });
 
 interface Seed {
   email: string;
@@ -47,11 +34,14 @@ interface Seed {
 }
 
 /**
- * Writes a customer (the source of truth) and returns its CustomerRegistered event. Tier and
- * status are set on both, standing in for the upgrade/suspend commands that do not exist yet.
+ * Registers a customer at `registeredAt` (the commands' injected clock), moves it to the tier
+ * and status asked for with the real commands, and returns its events as the relay would
+ * hand them to the directory.
  */
-async function seedCustomer(seed: Seed): Promise<DomainEvent> {
-  const decided = registerCustomer(
+async function seedCustomer(seed: Seed): Promise<DomainEvent[]> {
+  const seedDeps = { ...deps, now: () => seed.registeredAt };
+  const { id } = await registerCustomer(
+    seedDeps,
     {
       externalId: unique("ext"),
       email: seed.email,
@@ -59,37 +49,22 @@ async function seedCustomer(seed: Seed): Promise<DomainEvent> {
       lastName: "Lovelace",
       address: { street: "1 Main St", city: "London", postalCode: "N1", country: "GB" },
     },
-    { customerId: newId(), addressId: newId() },
-    seed.registeredAt,
+    meta(),
   );
-  const overrides = { tier: seed.tier ?? "STANDARD", status: seed.status ?? "ACTIVE" } as const;
-  await insertCustomer(prisma, { ...decided.state, ...overrides });
-  const event = decided.events[0]!;
-  return toEnvelope(
-    { ...event, payload: { ...event.payload, ...overrides } },
-    defaultMetadata({ actor: "test" }),
-    seed.registeredAt,
-  );
+  if (seed.tier && seed.tier !== "STANDARD")
+    await upgradeCustomerTier(seedDeps, { id, tier: seed.tier }, meta());
+  if (seed.status === "SUSPENDED") await suspendCustomer(seedDeps, { id, reason: "x" }, meta());
+  if (seed.status === "CLOSED") await closeCustomer(seedDeps, { id }, meta());
+  return outboxEvents(id);
 }
 
 async function registerAndProject(seed: Seed): Promise<string> {
-  const event = await seedCustomer(seed);
-  await deliver(event);
-  return event.aggregateId;
+  const events = await seedCustomer(seed);
+  expect(await deliverEvents(consumer, events)).toEqual(events.map(() => "applied"));
+  return events[0]!.aggregateId;
 }
 
-const ctx = () => createContext({ prisma }, { correlationId: "test", actor: "test" });
-
-interface Page {
-  edges: { cursor: string; node: { id: string; email: string; tier: string; status: string } }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  totalCount: number;
-}
+type Page = Connection<{ id: string; email: string; tier: string; status: string }>;
 
 const CUSTOMERS = `query($filter: CustomerFilter, $first: Int, $after: String) {
   customers(filter: $filter, first: $first, after: $after) {
@@ -99,17 +74,8 @@ const CUSTOMERS = `query($filter: CustomerFilter, $first: Int, $after: String) {
   }
 }`;
 
-async function customers(variables: Record<string, unknown>) {
-  const res = await server.executeOperation(
-    { query: CUSTOMERS, variables },
-    { contextValue: ctx() },
-  );
-  if (res.body.kind !== "single") throw new Error("expected a single result");
-  return res.body.singleResult as {
-    data?: { customers: Page } | null;
-    errors?: readonly { extensions?: Record<string, unknown> }[];
-  };
-}
+const customers = (variables: Record<string, unknown>) =>
+  gql<{ customers: Page }>(CUSTOMERS, variables);
 
 async function page(variables: Record<string, unknown>): Promise<Page> {
   const result = await customers(variables);
@@ -117,16 +83,16 @@ async function page(variables: Record<string, unknown>): Promise<Page> {
   return result.data!.customers;
 }
 
-const at = (iso: string) => new Date(iso);
-
 describe("customer directory consumer", () => {
-  it("projects CustomerRegistered and ignores a repeated or older event", async () => {
+  it("projects each event once, in version order, through the inbox", async () => {
     const email = `${unique("Proj")}@Example.com`;
-    const event = await seedCustomer({ email, registeredAt: at("2024-05-01T10:00:00.000Z") });
-    await deliver(event);
-    const entry = () =>
-      prisma.customerDirectoryEntry.findUniqueOrThrow({ where: { id: event.aggregateId } });
-    const first = await entry();
+    const [registered] = await seedCustomer({
+      email,
+      registeredAt: at("2024-05-01T10:00:00.000Z"),
+    });
+    const id = registered!.aggregateId;
+    expect(await deliverEvent(consumer, registered!)).toBe("applied");
+    const first = await entryOf(id);
     expect(first).toMatchObject({
       email,
       emailNormalized: email.toLowerCase(),
@@ -135,41 +101,73 @@ describe("customer directory consumer", () => {
       status: "ACTIVE",
       registeredAt: at("2024-05-01T10:00:00.000Z"),
       version: 1,
+      updatedAt: PROJECTED_AT,
     });
 
-    await deliver(event);
-    expect(await entry()).toEqual(first);
+    // A repeat is recognised by the inbox and changes nothing.
+    expect(await deliverEvent(consumer, registered!)).toBe("skipped-duplicate");
+    expect(await entryOf(id)).toEqual(first);
 
-    // A newer event wins; one older than what is stored changes nothing.
-    const withName = (firstName: string, version: number): DomainEvent => ({
-      ...event,
+    await updateCustomerProfile(deps, { id, input: { firstName: "Newer" } }, meta());
+    await upgradeCustomerTier(deps, { id, tier: "GOLD" }, meta());
+    const [, renamed, upgraded] = await outboxEvents(id);
+    // An event ahead of its predecessor waits (the runner retries it later), writing nothing.
+    await expect(deliverEvent(consumer, upgraded!)).rejects.toThrow(OutOfOrderError);
+    expect(await entryOf(id)).toEqual(first);
+
+    expect(await deliverEvents(consumer, [renamed!, upgraded!])).toEqual(["applied", "applied"]);
+    const newer = await entryOf(id);
+    expect(newer).toMatchObject({ firstName: "Newer", tier: "GOLD", version: 3 });
+
+    // A late copy of an older event (another id, same version) is skipped as well.
+    const late = {
+      ...renamed!,
       id: newId(),
-      aggregateVersion: version,
-      payload: { ...(event.payload as object), firstName },
-    });
-    await deliver(withName("Newer", 3));
-    const newer = await entry();
-    expect(newer).toMatchObject({ firstName: "Newer", version: 3 });
-    await deliver(withName("Older", 2));
-    await deliver(withName("Same", 3));
-    expect(await entry()).toEqual(newer);
+      payload: { changes: { firstName: { new: "Older" } } },
+    };
+    expect(await deliverEvent(consumer, late)).toBe("skipped-duplicate");
+    expect(await entryOf(id)).toEqual(newer);
   });
 
-  it("leaves the directory untouched when the handler's transaction fails", async () => {
-    const event = await seedCustomer({
+  it("never lets an older or repeated version overwrite an entry", async () => {
+    const [registered] = await seedCustomer({
+      email: `${unique("guard")}@example.com`,
+      registeredAt: at("2024-05-02T10:00:00.000Z"),
+    });
+    const id = registered!.aggregateId;
+    await deliverEvent(consumer, registered!);
+    const write = (version: number, firstName: string) =>
+      prisma.$transaction((tx) =>
+        applyDirectoryWrite(tx, { kind: "patch", id, version, fields: { firstName } }, new Date()),
+      );
+    expect(await write(3, "Newer")).toBe(true);
+    const newer = await entryOf(id);
+    expect(newer).toMatchObject({ firstName: "Newer", version: 3 });
+    expect(await write(2, "Older")).toBe(false);
+    expect(await write(3, "Same")).toBe(false);
+    expect(await entryOf(id)).toEqual(newer);
+  });
+
+  it("leaves the directory and the inbox untouched when the handler's transaction fails", async () => {
+    const [registered] = await seedCustomer({
       email: `${unique("rollback")}@example.com`,
       registeredAt: at("2024-05-01T10:00:00.000Z"),
     });
-    const handler = consumer.handlers.CustomerRegistered!;
-    await expect(
-      consumer.transaction(async (tx) => {
-        await handler(event, tx);
-        throw new Error("later step failed");
-      }),
-    ).rejects.toThrow("later step failed");
+    const failing: typeof consumer = {
+      ...consumer,
+      handlers: {
+        CustomerRegistered: async (event, tx) => {
+          await consumer.handlers.CustomerRegistered!(event, tx);
+          throw new Error("later step failed");
+        },
+      },
+    };
+    await expect(deliverEvent(failing, registered!)).rejects.toThrow("later step failed");
     expect(
-      await prisma.customerDirectoryEntry.findUnique({ where: { id: event.aggregateId } }),
+      await prisma.customerDirectoryEntry.findUnique({ where: { id: registered!.aggregateId } }),
     ).toBeNull();
+    // Nothing was recorded as delivered, so the retry applies it.
+    expect(await deliverEvent(consumer, registered!)).toBe("applied");
   });
 });
 
@@ -284,56 +282,33 @@ describe("Query.customers", () => {
   });
 });
 
-/** The outbox rows of one customer as the events the relay would hand to the consumer. */
-async function eventsOf(customerId: string): Promise<DomainEvent[]> {
-  const rows = await prisma.outbox.findMany({
-    where: { aggregateId: customerId },
-    orderBy: { aggregateVersion: "asc" },
-  });
-  return rows.map((r) => ({
-    id: r.eventId,
-    type: r.eventType,
-    schemaVersion: r.schemaVersion,
-    aggregateType: r.aggregateType,
-    aggregateId: r.aggregateId,
-    aggregateVersion: r.aggregateVersion,
-    occurredAt: r.occurredAt.toISOString(),
-    payload: r.payload,
-    metadata: r.metadata as unknown as DomainEvent["metadata"],
-  }));
-}
-
-/** Like the runner: events without a handler are acknowledged without effect. */
-async function deliverAll(events: DomainEvent[]) {
-  for (const event of events) {
-    const handler = consumer.handlers[event.type];
-    if (handler) await consumer.transaction((tx) => handler(event, tx));
-  }
-}
-
 describe("directory after customer changes", () => {
-  it("reflects email, name, tier and status changes; repeats and late events change nothing", async () => {
-    const deps = { prisma };
-    const meta = defaultMetadata({ actor: "test" });
+  it("reflects email, name, tier and status changes; redeliveries change nothing", async () => {
     const prefix = unique("life");
-    const { id } = await registerCommand(
+    const { id } = await registerCustomer(
       deps,
       { externalId: prefix, email: `${prefix}@example.com`, firstName: "Ada", lastName: "L" },
-      meta,
+      meta(),
     );
     await addCustomerAddress(
       deps,
-      id,
-      { street: "1 Main St", city: "London", postalCode: "N1", country: "GB" },
-      meta,
+      {
+        customerId: id,
+        input: { street: "1 Main St", city: "London", postalCode: "N1", country: "GB" },
+      },
+      meta(),
     );
     const email = `${prefix}.new@Example.com`;
-    await updateCustomerProfile(deps, id, { email, firstName: "Augusta", phone: "123" }, meta);
-    await upgradeCustomerTier(deps, id, "PLATINUM", meta);
-    await suspendCustomer(deps, id, "fraud check", meta);
-    await closeCustomer(deps, id, meta);
+    await updateCustomerProfile(
+      deps,
+      { id, input: { email, firstName: "Augusta", phone: "123" } },
+      meta(),
+    );
+    await upgradeCustomerTier(deps, { id, tier: "PLATINUM" }, meta());
+    await suspendCustomer(deps, { id, reason: "fraud check" }, meta());
+    await closeCustomer(deps, { id }, meta());
 
-    const events = await eventsOf(id);
+    const events = await outboxEvents(id);
     expect(events.map((e) => e.type)).toEqual([
       "CustomerRegistered",
       "CustomerAddressAdded",
@@ -342,9 +317,16 @@ describe("directory after customer changes", () => {
       "CustomerSuspended",
       "CustomerClosed",
     ]);
-    await deliverAll(events);
-    const entry = () => prisma.customerDirectoryEntry.findUniqueOrThrow({ where: { id } });
-    const projected = await entry();
+    // Address events are acknowledged without effect, keeping the version order.
+    expect(await deliverEvents(consumer, events)).toEqual([
+      "applied",
+      "skipped-unhandled",
+      "applied",
+      "applied",
+      "applied",
+      "applied",
+    ]);
+    const projected = await entryOf(id);
     expect(projected).toMatchObject({
       email,
       emailNormalized: email.toLowerCase(),
@@ -355,9 +337,10 @@ describe("directory after customer changes", () => {
       version: 6,
     });
 
-    // Redelivered and late events (e.g. the suspension after the closure) change nothing.
-    await deliverAll([...events].reverse());
-    expect(await entry()).toEqual(projected);
+    // Redelivered events, in any order (the suspension after the closure, say), change nothing.
+    const again = await deliverEvents(consumer, [...events].reverse());
+    expect(again).toEqual(events.map(() => "skipped-duplicate"));
+    expect(await entryOf(id)).toEqual(projected);
 
     const listed = await page({
       filter: { email: `${prefix}.NEW`, status: "CLOSED", tier: "PLATINUM" },

@@ -1,4 +1,4 @@
-import { graphql, unique } from "@shopstream/testing";
+import { graphql, pollUntil, unique } from "@shopstream/testing";
 import { describe, expect, inject, it } from "vitest";
 
 const gateway = () => inject("gatewayUrl");
@@ -122,23 +122,27 @@ describe("customer journey through the gateway", () => {
     });
 
     // The directory (fed by the workers through the event pipeline) catches up.
-    const started = Date.now();
-    let listed:
-      | { totalCount: number; edges: { node: { id: string; status: string; tier: string } }[] }
-      | undefined;
-    while (Date.now() - started < 15_000) {
-      const result = await graphql<{ customers: NonNullable<typeof listed> }>(
-        gateway(),
-        `query($email: String!) { customers(filter: { status: CLOSED, email: $email }) { totalCount edges { node { id status tier } } } }`,
-        { email: `${prefix}.HOPPER@` },
-      );
-      expect(result.errors).toBeUndefined();
-      listed = result.data!.customers;
-      // Wait for the edge itself: the page and its count are separate reads of a read model
-      // that the workers may be writing in between.
-      if (listed.edges.length > 0 && listed.totalCount > 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    // Wait for the edge itself: the page and its count are separate reads of a read model
+    // that the workers may be writing in between.
+    const listed = await pollUntil(
+      "the closed customer in the directory",
+      async () => {
+        const result = await graphql<{
+          customers: {
+            totalCount: number;
+            edges: { node: { id: string; status: string; tier: string } }[];
+          };
+        }>(
+          gateway(),
+          `query($email: String!) { customers(filter: { status: CLOSED, email: $email }) { totalCount edges { node { id status tier } } } }`,
+          { email: `${prefix}.HOPPER@` },
+        );
+        expect(result.errors).toBeUndefined();
+        return result.data!.customers;
+      },
+      (customers) => customers.edges.length > 0 && customers.totalCount > 0,
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
     expect(listed).toEqual({
       totalCount: 1,
       edges: [{ node: { id, status: "CLOSED", tier: "GOLD" } }],

@@ -1,4 +1,4 @@
-import { graphql, unique } from "@shopstream/testing";
+import { graphql, pollUntil, unique } from "@shopstream/testing";
 import { describe, expect, inject, it } from "vitest";
 
 const gateway = () => inject("gatewayUrl");
@@ -88,25 +88,25 @@ describe("customer directory read model (through the event pipeline)", () => {
       input: cmd,
     });
     expect(registered.errors).toBeUndefined();
-    const started = Date.now();
-    let found: unknown;
-    while (Date.now() - started < 15_000) {
-      const result = await graphql<{
-        customers: { totalCount: number; edges: { node: { id: string; email: string } }[] };
-      }>(
-        gateway(),
-        `query($email: String!) { customers(filter: { email: $email }) { totalCount edges { node { id email } } } }`,
-        { email: cmd.email.toUpperCase() },
-      );
-      expect(result.errors).toBeUndefined();
-      // The edge, not the count: page and count are separate reads of a read model that the
-      // workers may be writing in between.
-      if (result.data!.customers.edges.length > 0) {
-        found = result.data!.customers.edges[0]?.node;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // The edge, not the count: page and count are separate reads of a read model that the
+    // workers may be writing in between.
+    const listed = await pollUntil(
+      "the registered customer in the directory",
+      async () => {
+        const result = await graphql<{
+          customers: { totalCount: number; edges: { node: { id: string; email: string } }[] };
+        }>(
+          gateway(),
+          `query($email: String!) { customers(filter: { email: $email }) { totalCount edges { node { id email } } } }`,
+          { email: cmd.email.toUpperCase() },
+        );
+        expect(result.errors).toBeUndefined();
+        return result.data!.customers;
+      },
+      (customers) => customers.edges.length > 0,
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    const found = listed.edges[0]?.node;
     expect(found).toEqual({ id: registered.data!.registerCustomer.id, email: cmd.email });
   });
 });

@@ -1,26 +1,11 @@
-import { DomainError } from "@shopstream/errors";
-import { defaultMetadata } from "@shopstream/outbox";
-import { createLogger } from "@shopstream/service";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
+import { expectDomainError } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContext } from "../src/context.ts";
 import { registerCustomer } from "../src/customers/register-customer.ts";
-import { createIdentityPrisma } from "../src/db.ts";
-import { createServer } from "../src/server.ts";
+import { deps, gql, meta, newCustomer, prisma, useIdentity } from "./identity.harness.ts";
 
-const prisma = createIdentityPrisma(testDatabaseUrl("identity"));
-const deps = { prisma };
-const server = createServer(createLogger("identity-test", "error"));
+useIdentity();
 
-const input = () => {
-  const id = unique("c");
-  return {
-    externalId: `ext-${id}`,
-    email: `${id}@example.com`,
-    firstName: "Ada",
-    lastName: "Lovelace",
-  };
-};
+const input = () => newCustomer();
 
 async function rowsFor(externalId: string) {
   const customers = await prisma.customer.findMany({ where: { externalId } });
@@ -32,18 +17,7 @@ async function rowsFor(externalId: string) {
   return { customers, events, outboxByPayload: Number(byPayload[0]?.n ?? 0) };
 }
 
-async function expectDomainError(promise: Promise<unknown>, code: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(DomainError);
-  expect((error as DomainError).code).toBe(code);
-  return error as DomainError;
-}
-
 beforeAll(async () => {
-  await server.start();
   // A real database failure inside the command's transaction, after the customer insert: the
   // outbox insert is rejected for marked external ids.
   await prisma.$executeRawUnsafe(`
@@ -60,16 +34,12 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await prisma.$executeRawUnsafe("DROP TRIGGER IF EXISTS test_fail_outbox ON outbox");
-  await server.stop();
-  await prisma.$disconnect();
-});
+afterAll(() => prisma.$executeRawUnsafe("DROP TRIGGER IF EXISTS test_fail_outbox ON outbox"));
 
 describe("registerCustomer (command, real PostgreSQL)", () => {
   it("writes the customer and one CustomerRegistered outbox row", async () => {
     const cmd = input();
-    const customer = await registerCustomer(deps, cmd, defaultMetadata({ actor: "test" }));
+    const customer = await registerCustomer(deps, cmd, meta());
     const { customers, events } = await rowsFor(cmd.externalId);
     expect(customers).toHaveLength(1);
     expect(customers[0]).toMatchObject({
@@ -88,11 +58,17 @@ describe("registerCustomer (command, real PostgreSQL)", () => {
     expect(events[0]?.metadata).toMatchObject({ actor: "test" });
   });
 
+  it("registers at the injected clock's time", async () => {
+    const at = new Date("2024-02-29T10:11:12.345Z");
+    const customer = await registerCustomer({ ...deps, now: () => at }, input(), meta());
+    expect(customer.registeredAt).toBe(at.toISOString());
+    const row = await prisma.customer.findUniqueOrThrow({ where: { id: customer.id } });
+    expect(row).toMatchObject({ registeredAt: at, updatedAt: at });
+  });
+
   it("leaves neither row when the transaction fails after the customer insert", async () => {
-    const cmd = { ...input(), externalId: unique("fail-outbox") };
-    await expect(registerCustomer(deps, cmd, defaultMetadata())).rejects.toThrow(
-      /outbox insert refused/,
-    );
+    const cmd = { ...input(), externalId: newCustomer("fail-outbox").externalId };
+    await expect(registerCustomer(deps, cmd, meta())).rejects.toThrow(/outbox insert refused/);
     const { customers, outboxByPayload } = await rowsFor(cmd.externalId);
     expect(customers).toHaveLength(0);
     expect(outboxByPayload).toBe(0);
@@ -100,33 +76,25 @@ describe("registerCustomer (command, real PostgreSQL)", () => {
 
   it("rejects a duplicate email, whatever its case, with DUPLICATE naming email", async () => {
     const first = input();
-    await registerCustomer(deps, first, defaultMetadata());
+    await registerCustomer(deps, first, meta());
     const second = { ...input(), email: first.email.toUpperCase() };
-    const error = await expectDomainError(
-      registerCustomer(deps, second, defaultMetadata()),
-      "DUPLICATE",
-    );
+    const error = await expectDomainError(registerCustomer(deps, second, meta()), "DUPLICATE");
     expect(error.extensions.fields).toEqual([{ field: "email", message: "is already taken" }]);
     expect((await rowsFor(second.externalId)).outboxByPayload).toBe(0);
   });
 
   it("rejects a duplicate externalId with DUPLICATE naming externalId", async () => {
     const first = input();
-    await registerCustomer(deps, first, defaultMetadata());
+    await registerCustomer(deps, first, meta());
     const second = { ...input(), externalId: first.externalId };
-    const error = await expectDomainError(
-      registerCustomer(deps, second, defaultMetadata()),
-      "DUPLICATE",
-    );
+    const error = await expectDomainError(registerCustomer(deps, second, meta()), "DUPLICATE");
     expect(error.extensions.fields).toEqual([{ field: "externalId", message: "is already taken" }]);
   });
 
   it("lets exactly one of ten concurrent registrations with one email succeed", async () => {
-    const email = `${unique("race")}@example.com`;
+    const { email } = newCustomer("race");
     const results = await Promise.allSettled(
-      Array.from({ length: 10 }, () =>
-        registerCustomer(deps, { ...input(), email }, defaultMetadata()),
-      ),
+      Array.from({ length: 10 }, () => registerCustomer(deps, { ...input(), email }, meta())),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results.filter((r) => r.status === "rejected")) {
@@ -138,8 +106,9 @@ describe("registerCustomer (command, real PostgreSQL)", () => {
   it("writes nothing for an invalid email", async () => {
     const cmd = { ...input(), email: "not-an-email" };
     const error = await expectDomainError(
-      registerCustomer(deps, cmd, defaultMetadata()),
+      registerCustomer(deps, cmd, meta()),
       "VALIDATION_FAILED",
+      ["email"],
     );
     expect(error.extensions.fields).toEqual([
       { field: "email", message: "must contain exactly one @" },
@@ -149,58 +118,44 @@ describe("registerCustomer (command, real PostgreSQL)", () => {
 });
 
 describe("identity subgraph (executeOperation)", () => {
-  const ctx = () => createContext(deps, { correlationId: "test", actor: "test" });
-
   it("registers and reads back a customer, including through _entities", async () => {
     const cmd = input();
-    const registered = await server.executeOperation(
-      {
-        query: `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id email tier status version } }`,
-        variables: { input: cmd },
-      },
-      { contextValue: ctx() },
+    const registered = await gql<{ registerCustomer: { id: string } }>(
+      `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id email tier status version } }`,
+      { input: cmd },
     );
-    assertSingle(registered.body);
-    const id = (registered.body.singleResult.data as { registerCustomer: { id: string } })
-      .registerCustomer.id;
+    expect(registered.errors).toBeUndefined();
+    const id = registered.data!.registerCustomer.id;
 
-    const read = await server.executeOperation(
-      {
-        query: `query($id: ID!) {
-          customer(id: $id) { email tier status }
-          _entities(representations: [{ __typename: "Customer", id: $id }]) { ... on Customer { externalId } }
-        }`,
-        variables: { id },
-      },
-      { contextValue: ctx() },
+    const read = await gql(
+      `query($id: ID!) {
+        customer(id: $id) { email tier status }
+        _entities(representations: [{ __typename: "Customer", id: $id }]) { ... on Customer { externalId } }
+      }`,
+      { id },
     );
-    assertSingle(read.body);
-    expect(read.body.singleResult.errors).toBeUndefined();
-    expect(read.body.singleResult.data).toEqual({
+    expect(read.errors).toBeUndefined();
+    expect(read.data).toEqual({
       customer: { email: cmd.email, tier: "STANDARD", status: "ACTIVE" },
       _entities: [{ externalId: cmd.externalId }],
     });
+
+    // A UUID is the same id in either case.
+    const upper = await gql(`query($id: ID!) { customer(id: $id) { id } }`, {
+      id: id.toUpperCase(),
+    });
+    expect(upper).toEqual({ data: { customer: { id } } });
   });
 
   it("answers VALIDATION_FAILED with the offending fields", async () => {
-    const res = await server.executeOperation(
-      {
-        query: `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }`,
-        variables: { input: { ...input(), email: "a@@b", phone: "call me" } },
-      },
-      { contextValue: ctx() },
+    const res = await gql(
+      `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }`,
+      { input: { ...input(), email: "a@@b", phone: "call me" } },
     );
-    assertSingle(res.body);
-    const error = res.body.singleResult.errors?.[0];
+    const error = res.errors?.[0];
     expect(error?.extensions?.code, JSON.stringify(error)).toBe("VALIDATION_FAILED");
     expect(
       (error?.extensions?.fields as { field: string }[] | undefined)?.map((f) => f.field),
     ).toEqual(["email", "phone"]);
   });
 });
-
-function assertSingle<T extends { kind: string }>(
-  body: T,
-): asserts body is Extract<T, { kind: "single" }> {
-  expect(body.kind).toBe("single");
-}

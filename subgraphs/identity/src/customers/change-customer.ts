@@ -1,148 +1,111 @@
+import { changeAggregate } from "@shopstream/commands";
 import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { assertUuid, isUuid } from "@shopstream/rules";
-import { findCustomersByIds, saveCustomer } from "./customer.repository.ts";
-import type { Customer, CustomerEvent, CustomerTier, Decision } from "./customer.ts";
+import { type EventMetadata, newId } from "@shopstream/outbox";
+import { assertUuids } from "@shopstream/rules";
+import type { IdentityDeps } from "../context.ts";
+import { customerStore } from "./customer.repository.ts";
+import type { Customer, CustomerDecision, CustomerTier } from "./customer.ts";
 import * as addresses from "./customer-addresses.ts";
 import * as lifecycle from "./customer-lifecycle.ts";
 import * as profile from "./customer-profile.ts";
-import { type AddressInput, collect } from "./customer-rules.ts";
-import type { CommandDeps } from "./register-customer.ts";
-
-type Decide = (customer: Customer, now: Date) => Decision<Customer, CustomerEvent>;
+import type { AddressInput } from "./customer-rules.ts";
 
 /**
- * The one write path for an existing customer: in one transaction, load it, decide (pure), then
- * save the new state guarded by the loaded version together with its events in the outbox.
- * A concurrent change that committed first makes the guarded save match nothing: CONFLICT,
- * never a lost update. A decision without events writes nothing and returns the customer as is.
+ * The commands on an existing customer, one per mutation; each takes the mutation's arguments.
+ * All go through the one write path (`changeAggregate`): load, decide (pure), save guarded by the
+ * loaded version with the events in the outbox, in one transaction; a concurrent change that
+ * committed first answers CONFLICT.
  */
-export async function changeCustomer(
-  deps: CommandDeps,
-  customerId: string,
-  decide: Decide,
-  metadata: EventMetadata,
-): Promise<Customer> {
-  const now = deps.now?.() ?? new Date();
-  try {
-    return await deps.prisma.$transaction(async (tx) => {
-      const [current] = await findCustomersByIds(tx, [customerId]);
-      if (!current) throw DomainError.notFound("Customer", customerId);
-      const { state, events } = decide(current, now);
-      if (events.length === 0) return current;
-      if (!(await saveCustomer(tx, current, state, now))) {
-        throw DomainError.conflict("Customer", customerId);
-      }
-      await appendToOutbox(
-        tx,
-        events.map((e) => toEnvelope(e, metadata, now)),
-      );
-      return state;
-    });
-  } catch (error) {
-    const fields = uniqueViolationFields(error);
-    if (fields?.some((f) => f.includes("email"))) throw DomainError.duplicate("customer", "email");
-    throw error;
-  }
+
+type Command<A> = (deps: IdentityDeps, args: A, metadata: EventMetadata) => Promise<Customer>;
+
+/** Another customer's email, whatever its case: the unique index on the normalized email. */
+function emailTaken(error: unknown): DomainError | null {
+  const taken = uniqueViolationFields(error)?.some((f) => f.includes("email"));
+  return taken ? DomainError.duplicate("customer", "email") : null;
 }
 
-// ---- Commands (the resolvers' one-liners) ----
-
-export const updateCustomerProfile = (
-  deps: CommandDeps,
-  id: string,
-  input: profile.UpdateCustomerProfileCommand,
+/**
+ * Checks the ids (naming every malformed one), then changes the customer. Ids are UUIDs in
+ * either case and stored in lower case, so they are compared in lower case.
+ */
+function changeCustomer(
+  deps: IdentityDeps,
+  ids: { id: string } | { customerId: string; addressId?: string },
+  decide: (customer: Customer, now: Date) => CustomerDecision,
   metadata: EventMetadata,
-) =>
-  changeCustomer(
+): Promise<Customer> {
+  assertUuids(ids);
+  const customerId = ("id" in ids ? ids.id : ids.customerId).toLowerCase();
+  return changeAggregate(
     deps,
-    assertUuid(id),
-    (c, now) => profile.updateCustomerProfile(c, input, now),
+    customerStore,
+    customerId,
+    (customer, { now }) => decide(customer, now),
     metadata,
+    { mapError: emailTaken },
   );
+}
 
-export const addCustomerAddress = (
-  deps: CommandDeps,
-  customerId: string,
-  input: AddressInput,
-  metadata: EventMetadata,
+/** A command on the customer named by `id`. */
+const onCustomer =
+  <A extends { id: string }>(
+    decide: (c: Customer, args: A, now: Date) => CustomerDecision,
+  ): Command<A> =>
+  (deps, args, metadata) =>
+    changeCustomer(deps, { id: args.id }, (c, now) => decide(c, args, now), metadata);
+
+/** A command on one address of a customer. */
+type AddressRef = { customerId: string; addressId: string };
+const onAddress =
+  <A extends AddressRef>(
+    decide: (c: Customer, addressId: string, args: A) => CustomerDecision,
+  ): Command<A> =>
+  (deps, args, metadata) =>
+    changeCustomer(
+      deps,
+      { customerId: args.customerId, addressId: args.addressId },
+      (c) => decide(c, args.addressId.toLowerCase(), args),
+      metadata,
+    );
+
+export const updateCustomerProfile = onCustomer<{
+  id: string;
+  input: profile.UpdateCustomerProfileCommand;
+}>((c, { input }, now) => profile.updateCustomerProfile(c, input, now));
+
+export const addCustomerAddress: Command<{ customerId: string; input: AddressInput }> = (
+  deps,
+  { customerId, input },
+  metadata,
 ) => {
+  // Chosen once, so a retried transaction adds the same address.
   const addressId = newId();
   return changeCustomer(
     deps,
-    assertUuid(customerId, "customerId"),
+    { customerId },
     (c) => addresses.addCustomerAddress(c, input, addressId),
     metadata,
   );
 };
 
-export const updateCustomerAddress = (
-  deps: CommandDeps,
-  customerId: string,
-  addressId: string,
-  input: addresses.UpdateAddressCommand,
-  metadata: EventMetadata,
-) =>
-  changeCustomer(
-    deps,
-    assertIds(customerId, addressId),
-    (c) => addresses.updateCustomerAddress(c, addressId, input),
-    metadata,
-  );
+export const updateCustomerAddress = onAddress<
+  AddressRef & { input: addresses.UpdateAddressCommand }
+>((c, addressId, { input }) => addresses.updateCustomerAddress(c, addressId, input));
 
-export const removeCustomerAddress = (
-  deps: CommandDeps,
-  customerId: string,
-  addressId: string,
-  metadata: EventMetadata,
-) =>
-  changeCustomer(
-    deps,
-    assertIds(customerId, addressId),
-    (c) => addresses.removeCustomerAddress(c, addressId),
-    metadata,
-  );
+export const removeCustomerAddress = onAddress(addresses.removeCustomerAddress);
 
-export const setDefaultCustomerAddress = (
-  deps: CommandDeps,
-  customerId: string,
-  addressId: string,
-  metadata: EventMetadata,
-) =>
-  changeCustomer(
-    deps,
-    assertIds(customerId, addressId),
-    (c) => addresses.setDefaultCustomerAddress(c, addressId),
-    metadata,
-  );
+export const setDefaultCustomerAddress = onAddress(addresses.setDefaultCustomerAddress);
 
-export const suspendCustomer = (
-  deps: CommandDeps,
-  id: string,
-  reason: string,
-  metadata: EventMetadata,
-) => changeCustomer(deps, assertUuid(id), (c) => lifecycle.suspendCustomer(c, reason), metadata);
+export const suspendCustomer = onCustomer<{ id: string; reason: string }>((c, { reason }) =>
+  lifecycle.suspendCustomer(c, reason),
+);
 
-export const reactivateCustomer = (deps: CommandDeps, id: string, metadata: EventMetadata) =>
-  changeCustomer(deps, assertUuid(id), lifecycle.reactivateCustomer, metadata);
+export const reactivateCustomer = onCustomer(lifecycle.reactivateCustomer);
 
-export const closeCustomer = (deps: CommandDeps, id: string, metadata: EventMetadata) =>
-  changeCustomer(deps, assertUuid(id), lifecycle.closeCustomer, metadata);
+export const closeCustomer = onCustomer(lifecycle.closeCustomer);
 
-export const upgradeCustomerTier = (
-  deps: CommandDeps,
-  id: string,
-  tier: CustomerTier,
-  metadata: EventMetadata,
-) => changeCustomer(deps, assertUuid(id), (c) => lifecycle.upgradeCustomerTier(c, tier), metadata);
-
-/** Checks both ids at once, so a caller learns about every malformed one. */
-function assertIds(customerId: string, addressId: string): string {
-  const problems = collect([
-    ["customerId", isUuid(customerId) ? null : "must be a UUID"],
-    ["addressId", isUuid(addressId) ? null : "must be a UUID"],
-  ]);
-  if (problems.length > 0) throw DomainError.validation(problems);
-  return customerId;
-}
+export const upgradeCustomerTier = onCustomer<{ id: string; tier: CustomerTier }>((c, { tier }) =>
+  lifecycle.upgradeCustomerTier(c, tier),
+);

@@ -1,43 +1,40 @@
-import { DomainError, type FieldError } from "@shopstream/errors";
+import { DomainError } from "@shopstream/errors";
+import { throwIfAny } from "@shopstream/rules";
 import {
   type Address,
   assertNotClosed,
   type Customer,
-  type CustomerEvent,
+  type CustomerDecision,
   changed,
-  type Decision,
+  changesOf,
+  newAddress,
   unchanged,
+  type ValueChange,
 } from "./customer.ts";
-import type { ValueChange } from "./customer-profile.ts";
 import {
+  ADDRESS_TEXT_FIELDS,
   type AddressInput,
   type AddressLabel,
+  type AddressTextField,
   addressProblems,
-  collect,
-  optionalText,
-  requiredText,
+  cleanFields,
 } from "./customer-rules.ts";
 
 /**
- * Address rules of the Customer aggregate (pure, DOMAIN.md "addresses"): at most 10; when any
- * exist exactly one is the default; the first one added is the default; the last one cannot be
- * removed; removing the default promotes the oldest remaining address. Addresses are kept in
+ * Address rules of the Customer aggregate (pure, docs/identity.md "Addresses"): at most 10; when
+ * any exist exactly one is the default; the first one added is the default; the last one cannot
+ * be removed; removing the default promotes the oldest remaining address. Addresses are kept in
  * insertion order, so "oldest" is simply the first in the list.
  */
 
 export const MAX_ADDRESSES = 10;
 
 /** A partial address change; a field left out is kept, `state: null` clears the state. */
-export interface UpdateAddressCommand {
+export type UpdateAddressCommand = Partial<Record<AddressTextField, string | null>> & {
   label?: AddressLabel | null;
-  street?: string | null;
-  city?: string | null;
-  state?: string | null;
-  postalCode?: string | null;
-  country?: string | null;
-}
+};
 
-const ADDRESS_FIELDS = ["label", "street", "city", "state", "postalCode", "country"] as const;
+const ADDRESS_FIELDS = ["label", ...ADDRESS_TEXT_FIELDS] as const;
 type AddressField = (typeof ADDRESS_FIELDS)[number];
 
 export interface CustomerAddressAddedPayload {
@@ -50,7 +47,7 @@ export interface CustomerAddressUpdatedPayload {
   customerId: string;
   addressId: string;
   /** Only the fields whose value changed. */
-  changes: Partial<Record<AddressField, ValueChange>>;
+  changes: Partial<Record<AddressField, ValueChange<string | null>>>;
   /** The address after the change. */
   address: Address;
 }
@@ -71,7 +68,9 @@ export interface DefaultCustomerAddressChangedPayload {
   defaultAddressId: string;
 }
 
-function findAddress(customer: Customer, addressId: string): Address {
+/** The customer's address, after checking that the customer may still change (not CLOSED). */
+function addressOf(customer: Customer, addressId: string, action: string): Address {
+  assertNotClosed(customer, action);
   const address = customer.addresses.find((a) => a.id === addressId);
   if (!address) throw DomainError.notFound("CustomerAddress", addressId);
   return address;
@@ -91,43 +90,15 @@ export function addCustomerAddress(
   customer: Customer,
   input: AddressInput,
   addressId: string,
-): Decision<Customer, CustomerEvent> {
+): CustomerDecision {
   assertNotClosed(customer, "add an address to");
-  const problems = addressProblems(input, "");
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(addressProblems(input));
   if (customer.addresses.length >= MAX_ADDRESSES) {
     throw stateProblem(customer, "add an address", `already has ${MAX_ADDRESSES} addresses`);
   }
-  const address: Address = {
-    id: addressId,
-    label: input.label ?? "HOME",
-    street: input.street.trim(),
-    city: input.city.trim(),
-    state: input.state?.trim() || null,
-    postalCode: input.postalCode.trim(),
-    country: input.country.trim(),
-    isDefault: customer.addresses.length === 0,
-  };
-  return changed(
-    customer,
-    { addresses: [...customer.addresses, address] },
-    "CustomerAddressAdded",
-    {
-      address,
-    },
-  );
-}
-
-function addressUpdateProblems(command: UpdateAddressCommand): FieldError[] {
-  const required = (v: string | null | undefined, max: number) =>
-    v === undefined ? null : requiredText(v, max);
-  return collect([
-    ["street", required(command.street, 255)],
-    ["city", required(command.city, 100)],
-    ["state", optionalText(command.state, 100)],
-    ["postalCode", required(command.postalCode, 20)],
-    ["country", required(command.country, 100)],
-  ]);
+  const address = newAddress(input, addressId, customer.addresses.length === 0);
+  const addresses = [...customer.addresses, address];
+  return changed(customer, { addresses }, "CustomerAddressAdded", { address });
 }
 
 /** Changes some fields of one address; giving only current values changes nothing. */
@@ -135,28 +106,16 @@ export function updateCustomerAddress(
   customer: Customer,
   addressId: string,
   command: UpdateAddressCommand,
-): Decision<Customer, CustomerEvent> {
-  assertNotClosed(customer, "update an address of");
-  const current = findAddress(customer, addressId);
-  const problems = addressUpdateProblems(command);
-  if (problems.length > 0) throw DomainError.validation(problems);
-
+): CustomerDecision {
+  const current = addressOf(customer, addressId, "update an address of");
+  throwIfAny(addressProblems(command, { partial: true }));
   const next: Address = {
     ...current,
+    ...(cleanFields(command, ADDRESS_TEXT_FIELDS) as Partial<Address>),
     ...(command.label != null && { label: command.label }),
-    ...(command.street != null && { street: command.street.trim() }),
-    ...(command.city != null && { city: command.city.trim() }),
-    ...(command.state !== undefined && { state: command.state?.trim() || null }),
-    ...(command.postalCode != null && { postalCode: command.postalCode.trim() }),
-    ...(command.country != null && { country: command.country.trim() }),
   };
-  const changes: CustomerAddressUpdatedPayload["changes"] = {};
-  for (const field of ADDRESS_FIELDS) {
-    if (next[field] !== current[field]) {
-      changes[field] = { previous: current[field], new: next[field] };
-    }
-  }
-  if (Object.keys(changes).length === 0) return unchanged(customer);
+  const changes = changesOf(current, next, ADDRESS_FIELDS);
+  if (!changes) return unchanged(customer);
   const addresses = customer.addresses.map((a) => (a.id === addressId ? next : a));
   return changed(customer, { addresses }, "CustomerAddressUpdated", {
     addressId,
@@ -169,12 +128,8 @@ export function updateCustomerAddress(
  * Removes an address. The last one cannot be removed; removing the default promotes the oldest
  * remaining address, reported in the same event (one change, one event, one version).
  */
-export function removeCustomerAddress(
-  customer: Customer,
-  addressId: string,
-): Decision<Customer, CustomerEvent> {
-  assertNotClosed(customer, "remove an address of");
-  const removed = findAddress(customer, addressId);
+export function removeCustomerAddress(customer: Customer, addressId: string): CustomerDecision {
+  const removed = addressOf(customer, addressId, "remove an address of");
   if (customer.addresses.length === 1) {
     throw stateProblem(customer, "remove the last address", "has no other address");
   }
@@ -190,12 +145,8 @@ export function removeCustomerAddress(
 }
 
 /** Makes one address the default; choosing the current default changes nothing. */
-export function setDefaultCustomerAddress(
-  customer: Customer,
-  addressId: string,
-): Decision<Customer, CustomerEvent> {
-  assertNotClosed(customer, "change the default address of");
-  const target = findAddress(customer, addressId);
+export function setDefaultCustomerAddress(customer: Customer, addressId: string): CustomerDecision {
+  const target = addressOf(customer, addressId, "change the default address of");
   if (target.isDefault) return unchanged(customer);
   const previous = customer.addresses.find((a) => a.isDefault) ?? null;
   const addresses = customer.addresses.map((a) => ({ ...a, isDefault: a.id === addressId }));

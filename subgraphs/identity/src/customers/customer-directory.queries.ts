@@ -1,19 +1,9 @@
+import { type Connection, connectionOf, toConnection } from "@shopstream/connection";
 import type { IdentityDb } from "../db.ts";
 import type { createCustomerLoader } from "./customer.queries.ts";
 import type { Customer } from "./customer.ts";
 import { findDirectoryPage } from "./customer-directory.repository.ts";
-import { type CustomersArgs, encodeCursor, parseCustomersArgs } from "./customer-directory.ts";
-
-export interface CustomerConnection {
-  edges: { cursor: string; node: Customer }[];
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-  totalCount: number;
-}
+import { type CustomersArgs, directoryCursors, parseCustomersArgs } from "./customer-directory.ts";
 
 /**
  * `Query.customers`: filters and pages over the customer directory (the read model), then loads
@@ -24,23 +14,15 @@ export async function searchCustomers(
   db: IdentityDb,
   customers: ReturnType<typeof createCustomerLoader>,
   args: CustomersArgs,
-): Promise<CustomerConnection> {
-  const page = await findDirectoryPage(db, parseCustomersArgs(args));
-  const nodes = await customers.loadMany(page.entries.map((e) => e.id));
-  const edges = page.entries.flatMap((entry, i) => {
+): Promise<Connection<Customer>> {
+  const query = parseCustomersArgs(args);
+  const { entries, totalCount } = await findDirectoryPage(db, query);
+  const page = toConnection(entries, query, directoryCursors.encode, totalCount);
+  const nodes = await customers.loadMany(page.edges.map((e) => e.node.id));
+  const edges = page.edges.flatMap(({ cursor }, i) => {
     const node = nodes[i];
     if (node instanceof Error) throw node;
-    if (!node) return [];
-    return [{ cursor: encodeCursor(entry), node }];
+    return node ? [{ cursor, node }] : [];
   });
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    totalCount: page.totalCount,
-  };
+  return connectionOf(edges, { ...page.pageInfo, totalCount });
 }

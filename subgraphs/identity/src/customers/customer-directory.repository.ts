@@ -1,37 +1,38 @@
 import type { IdentityDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import type { DirectoryCursor, DirectoryQuery, DirectoryWrite } from "./customer-directory.ts";
+import type { DirectoryKey, DirectoryQuery, DirectoryWrite } from "./customer-directory.ts";
 
 /**
- * Applies one projected write unless the entry already holds this version or a newer one.
- * Returns whether anything changed. A `patch` for an entry that does not exist changes nothing:
- * the runner applies a customer's events in order, so its `put` always comes first.
+ * Applies one projected write at `now` unless the entry already holds this version or a newer
+ * one. Returns whether anything changed. A `patch` for an entry that does not exist changes
+ * nothing: the runner applies a customer's events in order, so its `put` always comes first.
  */
 export async function applyDirectoryWrite(
   tx: Prisma.TransactionClient,
   write: DirectoryWrite,
+  now: Date,
 ): Promise<boolean> {
   if (write.kind === "put") {
     const { id, version, ...fields } = write.entry;
     const created = await tx.customerDirectoryEntry.createMany({
-      data: [write.entry],
+      data: [{ ...write.entry, updatedAt: now }],
       skipDuplicates: true,
     });
     if (created.count > 0) return true;
-    return updateIfNewer(tx, id, version, fields);
+    return updateIfNewer(tx, id, version, { ...fields, updatedAt: now });
   }
-  return updateIfNewer(tx, write.id, write.version, write.fields);
+  return updateIfNewer(tx, write.id, write.version, { ...write.fields, updatedAt: now });
 }
 
 async function updateIfNewer(
   tx: Prisma.TransactionClient,
   id: string,
   version: number,
-  fields: Prisma.CustomerDirectoryEntryUpdateManyMutationInput,
+  data: Prisma.CustomerDirectoryEntryUpdateManyMutationInput,
 ): Promise<boolean> {
   const updated = await tx.customerDirectoryEntry.updateMany({
     where: { id, version: { lt: version } },
-    data: { ...fields, version },
+    data: { ...data, version },
   });
   return updated.count > 0;
 }
@@ -48,59 +49,28 @@ function filterOf(query: DirectoryQuery): Prisma.CustomerDirectoryEntryWhereInpu
 }
 
 /** Entries after `key` in listing order (registeredAt desc, id desc). */
-function after(key: DirectoryCursor): Prisma.CustomerDirectoryEntryWhereInput {
-  return {
-    OR: [
-      { registeredAt: { lt: key.registeredAt } },
-      { registeredAt: key.registeredAt, id: { lt: key.id } },
-    ],
-  };
+function after(key: DirectoryKey): Prisma.CustomerDirectoryEntryWhereInput {
+  const at = new Date(key.at);
+  return { OR: [{ registeredAt: { lt: at } }, { registeredAt: at, id: { lt: key.id } }] };
 }
 
-/** Entries before `key` in listing order, `key` itself included. */
-function upTo(key: DirectoryCursor): Prisma.CustomerDirectoryEntryWhereInput {
-  return {
-    OR: [
-      { registeredAt: { gt: key.registeredAt } },
-      { registeredAt: key.registeredAt, id: { gte: key.id } },
-    ],
-  };
-}
-
-export interface DirectoryPage {
-  entries: DirectoryCursor[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  totalCount: number;
-}
-
-/** One page of matching entries (their sort keys), newest registration first. */
+/**
+ * One page of matching entries' sort keys, newest registration first: up to `first + 1` of them
+ * (the extra one only says that another page follows), and how many match in all.
+ */
 export async function findDirectoryPage(
   db: IdentityDb,
   query: DirectoryQuery,
-): Promise<DirectoryPage> {
+): Promise<{ entries: DirectoryKey[]; totalCount: number }> {
   const filter = filterOf(query);
-  const cursor = query.after;
-  const [rows, totalCount, before] = await Promise.all([
+  const [rows, totalCount] = await Promise.all([
     db.customerDirectoryEntry.findMany({
-      where: cursor ? { AND: [filter, after(cursor)] } : filter,
+      where: query.after ? { AND: [filter, after(query.after)] } : filter,
       orderBy: [{ registeredAt: "desc" }, { id: "desc" }],
-      // One extra row tells whether another page follows.
       take: query.first + 1,
       select: { id: true, registeredAt: true },
     }),
     db.customerDirectoryEntry.count({ where: filter }),
-    cursor
-      ? db.customerDirectoryEntry.findFirst({
-          where: { AND: [filter, upTo(cursor)] },
-          select: { id: true },
-        })
-      : null,
   ]);
-  return {
-    entries: rows.slice(0, query.first),
-    hasNextPage: rows.length > query.first,
-    hasPreviousPage: before !== null,
-    totalCount,
-  };
+  return { entries: rows.map((r) => ({ at: r.registeredAt.toISOString(), id: r.id })), totalCount };
 }

@@ -1,6 +1,13 @@
-import { DomainError, type FieldError } from "@shopstream/errors";
-import { PermanentEventError } from "@shopstream/events";
+import {
+  type CursorCodec,
+  type Page,
+  type PageArgs,
+  parsePage,
+  timeIdCursor,
+} from "@shopstream/connection";
+import { PermanentEventError, parsePayload } from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
+import { collect, optionalText } from "@shopstream/rules";
 import { z } from "zod";
 import {
   CUSTOMER_STATUSES,
@@ -9,11 +16,12 @@ import {
   type CustomerStatus,
   type CustomerTier,
 } from "./customer.ts";
-import { normalizeEmail } from "./customer-rules.ts";
+import { EMAIL_MAX, normalizeEmail } from "./customer-rules.ts";
 
 /**
- * Pure side of the customer directory (identity's read model behind `Query.customers`): how each
- * Customer event changes a directory entry, and the listing's cursors. No I/O here.
+ * Pure side of the customer directory (identity's read model behind `Query.customers`,
+ * docs/identity.md "Customer directory"): how each Customer event changes a directory entry, and
+ * the listing's order and arguments. No I/O here.
  */
 
 /** One row of `customer_directory`. */
@@ -52,19 +60,8 @@ const customerRegisteredPayload = z.object({
   registeredAt: z.iso.datetime(),
 });
 
-/** Parses an event's payload; a payload that can never apply is a permanent failure. */
-function payloadOf<T>(event: DomainEvent, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(event.payload);
-  if (!parsed.success) {
-    throw new PermanentEventError(
-      `${event.type} ${event.id}: invalid payload: ${z.prettifyError(parsed.error)}`,
-    );
-  }
-  return parsed.data;
-}
-
 export function customerRegisteredToEntry(event: DomainEvent): DirectoryEntry {
-  const payload = payloadOf(event, customerRegisteredPayload);
+  const payload = parsePayload(customerRegisteredPayload, event);
   if (payload.customerId !== event.aggregateId) {
     throw new PermanentEventError(
       `${event.type} ${event.id}: payload customerId ${payload.customerId} is not aggregate ${event.aggregateId}`,
@@ -101,7 +98,7 @@ const tierUpgradedPayload = z.object({ tier: z.enum(CUSTOMER_TIERS) });
 
 /** The directory fields a profile update touches (phone and dateOfBirth are not listed). */
 export function profileUpdatedToFields(event: DomainEvent): Partial<DirectoryFields> {
-  const { changes } = payloadOf(event, profileUpdatedPayload);
+  const { changes } = parsePayload(profileUpdatedPayload, event);
   return {
     ...(changes.email && {
       email: changes.email.new,
@@ -124,7 +121,7 @@ export const directoryProjections: Partial<Record<CustomerEventType, DirectoryPr
   CustomerReactivated: (event) => patch(event, { status: "ACTIVE" }),
   CustomerClosed: (event) => patch(event, { status: "CLOSED" }),
   CustomerTierUpgraded: (event) =>
-    patch(event, { tier: payloadOf(event, tierUpgradedPayload).tier }),
+    patch(event, { tier: parsePayload(tierUpgradedPayload, event).tier }),
 };
 
 /** Customer events that change nothing the directory holds: addresses are not listed there. */
@@ -135,34 +132,12 @@ export const directoryIgnores: CustomerEventType[] = [
   "DefaultCustomerAddressChanged",
 ];
 
-// ---- Listing: order (registeredAt desc, id desc) and its opaque cursors ----
+// ---- Listing: order (registeredAt desc, id desc) and its arguments ----
 
-/** The listing's sort key; a cursor encodes the key of the edge it belongs to. */
-export interface DirectoryCursor {
-  registeredAt: Date;
-  id: string;
-}
+/** The listing's sort key (registration time, then id); each edge's cursor carries its own. */
+export type DirectoryKey = { at: string; id: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-export function encodeCursor(key: DirectoryCursor): string {
-  return Buffer.from(`${key.registeredAt.toISOString()}|${key.id}`, "utf8").toString("base64url");
-}
-
-/** The key inside a cursor, or null when the string is not a cursor this listing issued. */
-export function decodeCursor(cursor: string): DirectoryCursor | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
-  const [iso = "", id = "", ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  if (rest.length > 0 || !ISO_UTC_MS.test(iso) || !UUID.test(id)) return null;
-  const registeredAt = new Date(iso);
-  if (Number.isNaN(registeredAt.getTime()) || registeredAt.toISOString() !== iso) return null;
-  return { registeredAt, id };
-}
-
-export const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 20;
-const EMAIL_MAX = 320;
+export const directoryCursors: CursorCodec<DirectoryKey> = timeIdCursor("customers");
 
 export interface CustomerFilter {
   /** Case-insensitive prefix of the email. */
@@ -171,42 +146,25 @@ export interface CustomerFilter {
   status?: CustomerStatus | null;
 }
 
-export interface CustomersArgs {
+export interface CustomersArgs extends PageArgs {
   filter?: CustomerFilter | null;
-  first?: number | null;
-  after?: string | null;
 }
 
 /** Validated listing arguments: the email prefix is normalized like stored emails. */
-export interface DirectoryQuery {
+export interface DirectoryQuery extends Page<DirectoryKey> {
   emailPrefix: string | null;
   tier: CustomerTier | null;
   status: CustomerStatus | null;
-  first: number;
-  after: DirectoryCursor | null;
 }
 
 /** Checks the arguments of `Query.customers`, reporting every offending one at once. */
 export function parseCustomersArgs(args: CustomersArgs): DirectoryQuery {
-  const problems: FieldError[] = [];
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    problems.push({ field: "first", message: `must be between 0 and ${MAX_PAGE_SIZE}` });
-  }
-  const after = args.after == null ? null : decodeCursor(args.after);
-  if (args.after != null && after === null) {
-    problems.push({ field: "after", message: "is not a cursor of this list" });
-  }
   const email = args.filter?.email == null ? null : normalizeEmail(args.filter.email);
-  if (email !== null && email.length > EMAIL_MAX) {
-    problems.push({ field: "filter.email", message: `must be at most ${EMAIL_MAX} characters` });
-  }
-  if (problems.length > 0) throw DomainError.validation(problems);
+  const filterProblems = collect([["email", optionalText(email, EMAIL_MAX)]], "filter");
   return {
     emailPrefix: email || null,
     tier: args.filter?.tier ?? null,
     status: args.filter?.status ?? null,
-    first,
-    after,
+    ...parsePage(args, directoryCursors, filterProblems),
   };
 }

@@ -1,22 +1,22 @@
 import { DomainError } from "@shopstream/errors";
+import { cleanText, requiredText } from "@shopstream/rules";
 import {
   assertNotClosed,
   CUSTOMER_TIERS,
   type Customer,
-  type CustomerEvent,
+  type CustomerDecision,
   type CustomerStatus,
   type CustomerTier,
   changed,
-  type Decision,
 } from "./customer.ts";
-import { requiredText } from "./customer-rules.ts";
 
 /**
- * Status and tier of the Customer aggregate (pure). Status: ACTIVE → SUSPENDED (suspend, with a
- * reason) → ACTIVE (reactivate); ACTIVE or SUSPENDED → CLOSED (terminal); every other move is
- * INVALID_STATE_TRANSITION. Tier: upgrades only, skipping allowed; the same or a lower tier is
- * INVALID_STATE_TRANSITION too (the request is well-formed, the customer's current tier is
- * what forbids it), as is any change to a CLOSED customer.
+ * Status and tier of the Customer aggregate (pure, docs/identity.md "Status" and "Tier").
+ * Status: ACTIVE → SUSPENDED (suspend, with a reason) → ACTIVE (reactivate); ACTIVE or SUSPENDED
+ * → CLOSED (terminal); every other move is INVALID_STATE_TRANSITION. Tier: upgrades only,
+ * skipping allowed; the same or a lower tier is INVALID_STATE_TRANSITION too (the request is
+ * well-formed, the customer's current tier is what forbids it), as is any change to a CLOSED
+ * customer.
  */
 
 export type StatusAction = "suspend" | "reactivate" | "close";
@@ -69,28 +69,20 @@ function assertTransition(customer: Customer, action: StatusAction): CustomerSta
 }
 
 /** ACTIVE → SUSPENDED; the reason (required, ≤500) is kept until reactivation or closure. */
-export function suspendCustomer(
-  customer: Customer,
-  reason: string,
-): Decision<Customer, CustomerEvent> {
+export function suspendCustomer(customer: Customer, reason: string): CustomerDecision {
   const problem = requiredText(reason, SUSPENSION_REASON_MAX);
   if (problem) throw DomainError.validation([{ field: "reason", message: problem }]);
   assertTransition(customer, "suspend");
-  const trimmed = reason.trim();
-  return changed(
-    customer,
-    { status: "SUSPENDED", suspensionReason: trimmed },
-    "CustomerSuspended",
-    {
-      reason: trimmed,
-      previousStatus: customer.status,
-      status: "SUSPENDED",
-    },
-  );
+  const stored = cleanText(reason)!;
+  return changed(customer, { status: "SUSPENDED", suspensionReason: stored }, "CustomerSuspended", {
+    reason: stored,
+    previousStatus: customer.status,
+    status: "SUSPENDED",
+  });
 }
 
 /** SUSPENDED → ACTIVE. */
-export function reactivateCustomer(customer: Customer): Decision<Customer, CustomerEvent> {
+export function reactivateCustomer(customer: Customer): CustomerDecision {
   assertTransition(customer, "reactivate");
   return changed(customer, { status: "ACTIVE", suspensionReason: null }, "CustomerReactivated", {
     previousStatus: customer.status,
@@ -100,7 +92,7 @@ export function reactivateCustomer(customer: Customer): Decision<Customer, Custo
 }
 
 /** ACTIVE or SUSPENDED → CLOSED, for good. */
-export function closeCustomer(customer: Customer): Decision<Customer, CustomerEvent> {
+export function closeCustomer(customer: Customer): CustomerDecision {
   assertTransition(customer, "close");
   return changed(customer, { status: "CLOSED", suspensionReason: null }, "CustomerClosed", {
     previousStatus: customer.status,
@@ -111,10 +103,7 @@ export function closeCustomer(customer: Customer): Decision<Customer, CustomerEv
 export const tierRank = (tier: CustomerTier): number => CUSTOMER_TIERS.indexOf(tier);
 
 /** Moves the customer to a strictly higher tier (skipping tiers is allowed). */
-export function upgradeCustomerTier(
-  customer: Customer,
-  tier: CustomerTier,
-): Decision<Customer, CustomerEvent> {
+export function upgradeCustomerTier(customer: Customer, tier: CustomerTier): CustomerDecision {
   if (!CUSTOMER_TIERS.includes(tier)) {
     throw DomainError.validation([{ field: "tier", message: "is not a tier" }]);
   }

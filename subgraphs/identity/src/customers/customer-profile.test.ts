@@ -1,5 +1,6 @@
+import { domainError } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import { CUSTOMER_ID, customer, domainError, fieldsOf, NOW } from "./customer.fixtures.ts";
+import { CUSTOMER_ID, customer, invalidFields, NOW } from "./customer.fixtures.ts";
 import { type UpdateCustomerProfileCommand, updateCustomerProfile } from "./customer-profile.ts";
 
 const update = (command: UpdateCustomerProfileCommand, c = customer()) =>
@@ -69,7 +70,7 @@ describe("updateCustomerProfile", () => {
 
   it("reports every invalid field at once", () => {
     expect(
-      fieldsOf(() =>
+      invalidFields(() =>
         update({
           email: "ada@localhost",
           firstName: "x".repeat(101),
@@ -82,11 +83,20 @@ describe("updateCustomerProfile", () => {
   });
 
   it("refuses to clear email or names", () => {
-    expect(fieldsOf(() => update({ email: null, firstName: null, lastName: null }))).toEqual([
+    expect(invalidFields(() => update({ email: null, firstName: null, lastName: null }))).toEqual([
       "email",
       "firstName",
       "lastName",
     ]);
+  });
+
+  it("judges and stores names trimmed", () => {
+    const name = "x".repeat(100);
+    expect(update({ firstName: `  ${name} `, lastName: " King " }).state).toMatchObject({
+      firstName: name,
+      lastName: "King",
+    });
+    expect(invalidFields(() => update({ firstName: ` ${name}x ` }))).toEqual(["firstName"]);
   });
 
   it("accepts names of exactly 100 characters", () => {
@@ -106,7 +116,7 @@ describe("updateCustomerProfile", () => {
     ["ada@[999.1.1.1]", "IP literal"],
     ["", "is required"],
   ])("re-checks the email format: rejects %j (%s)", (email, message) => {
-    const error = domainError(() => update({ email }));
+    const error = domainError(() => update({ email }), "VALIDATION_FAILED");
     expect(error.extensions.fields).toEqual([
       { field: "email", message: expect.stringMatching(message) },
     ]);
@@ -117,16 +127,16 @@ describe("updateCustomerProfile", () => {
   });
 
   it("rejects a date of birth that is today or later", () => {
-    expect(fieldsOf(() => update({ dateOfBirth: "2026-11-24" }))).toEqual(["dateOfBirth"]);
+    expect(invalidFields(() => update({ dateOfBirth: "2026-11-24" }))).toEqual(["dateOfBirth"]);
     expect(update({ dateOfBirth: "2026-11-23" }).state.dateOfBirth).toBe("2026-11-23");
   });
 
   it("updates a SUSPENDED customer but not a CLOSED one", () => {
     const suspended = customer({ status: "SUSPENDED", suspensionReason: "x" });
     expect(update({ firstName: "Augusta" }, suspended).state.firstName).toBe("Augusta");
-    const error = domainError(() =>
-      update({ firstName: "Augusta" }, customer({ status: "CLOSED" })),
+    domainError(
+      () => update({ firstName: "Augusta" }, customer({ status: "CLOSED" })),
+      "INVALID_STATE_TRANSITION",
     );
-    expect(error.code).toBe("INVALID_STATE_TRANSITION");
   });
 });

@@ -1,60 +1,30 @@
-import { DomainError } from "@shopstream/errors";
+import { throwIfAny } from "@shopstream/rules";
 import {
   assertNotClosed,
   type Customer,
-  type CustomerEvent,
+  type CustomerDecision,
   changed,
-  type Decision,
+  changesOf,
   unchanged,
+  type ValueChange,
 } from "./customer.ts";
 import {
-  collect,
-  dateOfBirthProblem,
-  emailProblem,
-  phoneProblem,
-  requiredText,
+  cleanFields,
+  PROFILE_FIELDS,
+  type ProfileField,
+  profileProblems,
 } from "./customer-rules.ts";
 
 /**
  * Profile changes of the Customer aggregate (pure). A field left out (undefined) is kept; phone
  * and dateOfBirth are cleared by null or an empty string; email and names cannot be cleared.
  */
-export interface UpdateCustomerProfileCommand {
-  email?: string | null;
-  firstName?: string | null;
-  lastName?: string | null;
-  phone?: string | null;
-  dateOfBirth?: string | null;
-}
-
-export const PROFILE_FIELDS = ["email", "firstName", "lastName", "phone", "dateOfBirth"] as const;
-export type ProfileField = (typeof PROFILE_FIELDS)[number];
-
-/** A changed value: what it was and what it is now. */
-export interface ValueChange<T = string | null> {
-  previous: T;
-  new: T;
-}
+export type UpdateCustomerProfileCommand = Partial<Record<ProfileField, string | null>>;
 
 export interface CustomerProfileUpdatedPayload {
   customerId: string;
   /** Only the fields whose value changed. */
   changes: Partial<Record<ProfileField, ValueChange>>;
-}
-
-/** The trimmed value to store, or undefined when the field is not part of the command. */
-function requested(command: UpdateCustomerProfileCommand) {
-  const text = (v: string | null | undefined) =>
-    v === undefined ? undefined : (v?.trim() ?? null);
-  const clearable = (v: string | null | undefined) =>
-    v === undefined ? undefined : v?.trim() || null;
-  return {
-    email: text(command.email),
-    firstName: text(command.firstName),
-    lastName: text(command.lastName),
-    phone: clearable(command.phone),
-    dateOfBirth: clearable(command.dateOfBirth),
-  };
 }
 
 /**
@@ -67,26 +37,11 @@ export function updateCustomerProfile(
   customer: Customer,
   command: UpdateCustomerProfileCommand,
   now: Date,
-): Decision<Customer, CustomerEvent> {
+): CustomerDecision {
   assertNotClosed(customer, "update the profile of");
-  const next = requested(command);
-  const problems = collect([
-    ["email", next.email === undefined ? null : emailProblem(next.email ?? "")],
-    ["firstName", next.firstName === undefined ? null : requiredText(next.firstName, 100)],
-    ["lastName", next.lastName === undefined ? null : requiredText(next.lastName, 100)],
-    ["phone", next.phone == null ? null : phoneProblem(next.phone)],
-    ["dateOfBirth", next.dateOfBirth == null ? null : dateOfBirthProblem(next.dateOfBirth, now)],
-  ]);
-  if (problems.length > 0) throw DomainError.validation(problems);
-
-  const changes: CustomerProfileUpdatedPayload["changes"] = {};
-  for (const field of PROFILE_FIELDS) {
-    const value = next[field];
-    if (value !== undefined && value !== customer[field]) {
-      changes[field] = { previous: customer[field], new: value };
-    }
-  }
-  if (Object.keys(changes).length === 0) return unchanged(customer);
-  const state = Object.fromEntries(Object.entries(changes).map(([f, c]) => [f, c.new]));
-  return changed(customer, state, "CustomerProfileUpdated", { changes });
+  throwIfAny(profileProblems(command, now, { partial: true }));
+  const next = cleanFields(command, PROFILE_FIELDS) as Partial<Pick<Customer, ProfileField>>;
+  const changes = changesOf(customer, { ...customer, ...next }, PROFILE_FIELDS);
+  if (!changes) return unchanged(customer);
+  return changed(customer, next, "CustomerProfileUpdated", { changes });
 }

@@ -1,10 +1,15 @@
-import { DomainError } from "@shopstream/errors";
+import { domainError, fieldsOf } from "@shopstream/testing/kit";
 import type { Address, Customer } from "./customer.ts";
 
 /** Test data for the pure domain tests (no I/O). */
 
 export const NOW = new Date("2026-11-24T12:00:00.000Z");
 export const CUSTOMER_ID = "01900000-0000-7000-8000-000000000001";
+/** The ids a registration is given. */
+export const NEW_IDS = {
+  customerId: CUSTOMER_ID,
+  addressId: "01900000-0000-7000-8000-000000000002",
+};
 
 /** A deterministic address id: `addressId(3)` ends in ...a03. */
 export const addressId = (n: number) =>
@@ -49,22 +54,8 @@ export function customer(
   };
 }
 
-/** Runs `fn`, expecting a DomainError; returns it. */
-export function domainError(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
-
-/** The field names of the VALIDATION_FAILED `fn` throws. */
-export function fieldsOf(fn: () => unknown): string[] {
-  const error = domainError(fn);
-  if (error.code !== "VALIDATION_FAILED") throw new Error(`expected VALIDATION_FAILED: ${error}`);
-  return (error.extensions.fields as { field: string }[]).map((f) => f.field);
-}
+/** The fields named by the VALIDATION_FAILED that `fn` throws, in order. */
+export const invalidFields = (fn: () => unknown): string[] =>
+  fieldsOf(domainError(fn, "VALIDATION_FAILED"));
 
 export const defaults = (c: Customer) => c.addresses.filter((a) => a.isDefault).map((a) => a.id);

@@ -1,31 +1,14 @@
-import { DomainError } from "@shopstream/errors";
 import { describe, expect, it } from "vitest";
+import { NEW_IDS as ids, invalidFields, NOW as now } from "./customer.fixtures.ts";
 import { registerCustomer } from "./customer.ts";
 import { dateOfBirthProblem, emailProblem, phoneProblem } from "./customer-rules.ts";
 
-const now = new Date("2026-11-24T12:00:00.000Z");
-const ids = {
-  customerId: "01900000-0000-7000-8000-000000000001",
-  addressId: "01900000-0000-7000-8000-000000000002",
-};
 const valid = {
   externalId: "ext-1",
   email: "Ada@Example.com",
   firstName: "Ada",
   lastName: "Lovelace",
 };
-
-function fieldsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError && error.code === "VALIDATION_FAILED") {
-      return (error.extensions.fields as { field: string }[]).map((f) => f.field);
-    }
-    throw error;
-  }
-  throw new Error("expected VALIDATION_FAILED");
-}
 
 describe("email rule", () => {
   it.each([
@@ -113,7 +96,7 @@ describe("registerCustomer", () => {
   });
 
   it("reports every invalid field at once", () => {
-    const fields = fieldsOf(() =>
+    const fields = invalidFields(() =>
       registerCustomer(
         {
           externalId: " ",
@@ -138,5 +121,56 @@ describe("registerCustomer", () => {
       "address.street",
       "address.postalCode",
     ]);
+  });
+
+  it("judges and stores text trimmed: names, ids, phone, date and address fields", () => {
+    const name = ` ${"x".repeat(100)} `;
+    const { state, events } = registerCustomer(
+      {
+        externalId: " ext-9 ",
+        email: " Ada@Example.com ",
+        firstName: name,
+        lastName: " Lovelace ",
+        phone: " 0123 ",
+        dateOfBirth: " 1990-04-30 ",
+        address: {
+          street: " 1 Main St ",
+          city: " London ",
+          state: "  ",
+          postalCode: " N1 ",
+          country: " GB ",
+        },
+      },
+      ids,
+      now,
+    );
+    const { id, addresses, suspensionReason: _, version: __, ...registered } = state;
+    expect(registered).toEqual({
+      externalId: "ext-9",
+      email: "Ada@Example.com",
+      firstName: "x".repeat(100),
+      lastName: "Lovelace",
+      phone: "0123",
+      dateOfBirth: "1990-04-30",
+      tier: "STANDARD",
+      status: "ACTIVE",
+      registeredAt: now.toISOString(),
+    });
+    expect(addresses).toEqual([
+      expect.objectContaining({
+        street: "1 Main St",
+        city: "London",
+        state: null,
+        postalCode: "N1",
+        country: "GB",
+      }),
+    ]);
+    // The event carries exactly the registered profile.
+    expect(events[0]?.payload).toEqual({ customerId: id, ...registered });
+  });
+
+  it("treats blank phone and date of birth as absent", () => {
+    const { state } = registerCustomer({ ...valid, phone: "  ", dateOfBirth: "" }, ids, now);
+    expect(state).toMatchObject({ phone: null, dateOfBirth: null });
   });
 });

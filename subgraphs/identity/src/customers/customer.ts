@@ -1,18 +1,23 @@
+import type { Decision } from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
 import type { NewEvent } from "@shopstream/outbox";
+import { cleanText, collect, requiredText, throwIfAny } from "@shopstream/rules";
 import {
+  ADDRESS_TEXT_FIELDS,
   type AddressInput,
   type AddressLabel,
+  type AddressTextField,
   addressProblems,
-  collect,
-  dateOfBirthProblem,
-  emailProblem,
-  normalizeEmail,
-  phoneProblem,
-  requiredText,
+  cleanFields,
+  EXTERNAL_ID_MAX,
+  PROFILE_FIELDS,
+  profileProblems,
 } from "./customer-rules.ts";
 
-/** Pure domain for the Customer aggregate: state, decisions and the events they raise. */
+/**
+ * Pure domain for the Customer aggregate (docs/identity.md): its state, the helpers every
+ * decision shares, and registration. Profile, addresses and status/tier decide in their own files.
+ */
 
 export const CUSTOMER_TIERS = ["STANDARD", "SILVER", "GOLD", "PLATINUM"] as const;
 export type CustomerTier = (typeof CUSTOMER_TIERS)[number];
@@ -49,28 +54,18 @@ export interface Customer {
   version: number;
 }
 
-export interface RegisterCustomerCommand {
-  externalId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  phone?: string | null;
-  dateOfBirth?: string | null;
-  address?: AddressInput | null;
-}
+/** Registration's input: the profile (phone and date of birth optional) and maybe an address. */
+export type RegisterCustomerCommand = Pick<
+  Customer,
+  "externalId" | "email" | "firstName" | "lastName"
+> &
+  Partial<Pick<Customer, "phone" | "dateOfBirth">> & { address?: AddressInput | null };
 
-export interface CustomerRegisteredPayload {
-  customerId: string;
-  externalId: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  phone: string | null;
-  dateOfBirth: string | null;
-  tier: CustomerTier;
-  status: CustomerStatus;
-  registeredAt: string;
-}
+/** The registered customer as the event carries it: everything but addresses and bookkeeping. */
+export type CustomerRegisteredPayload = { customerId: string } & Omit<
+  Customer,
+  "id" | "addresses" | "suspensionReason" | "version"
+>;
 
 export type CustomerRegistered = NewEvent<"CustomerRegistered", CustomerRegisteredPayload>;
 
@@ -95,20 +90,51 @@ export type CustomerEventType = (typeof CUSTOMER_EVENT_TYPES)[number];
 /** Any Customer event; payload types live next to the decisions that raise them. */
 export type CustomerEvent = NewEvent<CustomerEventType, object>;
 
-export interface Decision<S, E> {
-  state: S;
-  events: E[];
+export type CustomerDecision = Decision<Customer, CustomerEvent>;
+
+/** A changed value: what it was and what it is now. */
+export interface ValueChange<T = string | null> {
+  previous: T;
+  new: T;
 }
 
-/** A customer may place orders and check out only while ACTIVE (DOMAIN.md, "status"). */
+/** The `fields` whose value differs between `before` and `after`, or null when none does. */
+export function changesOf<T, F extends keyof T>(
+  before: T,
+  after: T,
+  fields: readonly F[],
+): Partial<Record<F, ValueChange<T[F]>>> | null {
+  const changed = fields.filter((f) => after[f] !== before[f]);
+  if (changed.length === 0) return null;
+  return Object.fromEntries(
+    changed.map((f) => [f, { previous: before[f], new: after[f] }]),
+  ) as Partial<Record<F, ValueChange<T[F]>>>;
+}
+
+/** A customer may place orders and check out only while ACTIVE (docs/identity.md, "Status"). */
 export const canPlaceOrders = (customer: Pick<Customer, "status">): boolean =>
   customer.status === "ACTIVE";
 
 /** Nothing changed: no event, no new version. */
-export const unchanged = (customer: Customer): Decision<Customer, CustomerEvent> => ({
+export const unchanged = (customer: Customer): CustomerDecision => ({
   state: customer,
   events: [],
 });
+
+/** The event recording `customer` at its version; every Customer payload names the customer. */
+function customerEvent<T extends CustomerEventType, P extends object>(
+  customer: Customer,
+  type: T,
+  payload: P,
+): NewEvent<T, P & { customerId: string }> {
+  return {
+    type,
+    aggregateType: "Customer",
+    aggregateId: customer.id,
+    aggregateVersion: customer.version,
+    payload: { customerId: customer.id, ...payload },
+  };
+}
 
 /**
  * One change to an existing customer: the new state at the next version and the one event that
@@ -119,20 +145,9 @@ export function changed<T extends CustomerEventType, P extends object>(
   next: Partial<Omit<Customer, "id" | "version">>,
   type: T,
   payload: P,
-): Decision<Customer, CustomerEvent> {
-  const version = customer.version + 1;
-  return {
-    state: { ...customer, ...next, version },
-    events: [
-      {
-        type,
-        aggregateType: "Customer",
-        aggregateId: customer.id,
-        aggregateVersion: version,
-        payload: { customerId: customer.id, ...payload },
-      },
-    ],
-  };
+): CustomerDecision {
+  const state = { ...customer, ...next, version: customer.version + 1 };
+  return { state, events: [customerEvent(state, type, payload)] };
 }
 
 /** A CLOSED customer is terminal: nothing about it changes any more. */
@@ -140,6 +155,12 @@ export function assertNotClosed(customer: Customer, action: string): void {
   if (customer.status === "CLOSED") {
     throw DomainError.invalidTransition("Customer", customer.status, action);
   }
+}
+
+/** A new address as stored: its text trimmed (as it was judged), HOME unless labelled. */
+export function newAddress(input: AddressInput, id: string, isDefault: boolean): Address {
+  const text = cleanFields(input, ADDRESS_TEXT_FIELDS) as Pick<Address, AddressTextField>;
+  return { id, label: input.label ?? "HOME", ...text, state: text.state ?? null, isDefault };
 }
 
 /**
@@ -151,72 +172,30 @@ export function registerCustomer(
   ids: { customerId: string; addressId: string },
   now: Date,
 ): Decision<Customer, CustomerRegistered> {
-  const email = command.email.trim();
-  const phone = command.phone?.trim() || null;
-  const dateOfBirth = command.dateOfBirth?.trim() || null;
-  const problems = collect([
-    ["externalId", requiredText(command.externalId, 255)],
-    ["email", emailProblem(email)],
-    ["firstName", requiredText(command.firstName, 100)],
-    ["lastName", requiredText(command.lastName, 100)],
-    ["phone", phone === null ? null : phoneProblem(phone)],
-    ["dateOfBirth", dateOfBirth === null ? null : dateOfBirthProblem(dateOfBirth, now)],
+  throwIfAny([
+    ...collect([["externalId", requiredText(command.externalId, EXTERNAL_ID_MAX)]]),
+    ...profileProblems(command, now),
+    ...(command.address ? addressProblems(command.address, { prefix: "address" }) : []),
   ]);
-  if (command.address) problems.push(...addressProblems(command.address, "address"));
-  if (problems.length > 0) throw DomainError.validation(problems);
-
-  const customer: Customer = {
-    id: ids.customerId,
-    externalId: command.externalId.trim(),
-    email,
-    firstName: command.firstName.trim(),
-    lastName: command.lastName.trim(),
-    phone,
-    dateOfBirth,
+  const registered: Omit<CustomerRegisteredPayload, "customerId"> = {
+    externalId: cleanText(command.externalId)!,
+    phone: null,
+    dateOfBirth: null,
+    ...(cleanFields(command, PROFILE_FIELDS) as Omit<
+      RegisterCustomerCommand,
+      "externalId" | "address"
+    >),
     tier: "STANDARD",
     status: "ACTIVE",
-    suspensionReason: null,
-    addresses: command.address
-      ? [
-          {
-            id: ids.addressId,
-            label: command.address.label ?? "HOME",
-            street: command.address.street.trim(),
-            city: command.address.city.trim(),
-            state: command.address.state?.trim() || null,
-            postalCode: command.address.postalCode.trim(),
-            country: command.address.country.trim(),
-            // The first address is always the default (DOMAIN.md).
-            isDefault: true,
-          },
-        ]
-      : [],
     registeredAt: now.toISOString(),
+  };
+  const customer: Customer = {
+    id: ids.customerId,
+    ...registered,
+    suspensionReason: null,
+    // The first address is always the default (docs/identity.md, "Addresses").
+    addresses: command.address ? [newAddress(command.address, ids.addressId, true)] : [],
     version: 1,
   };
-  return {
-    state: customer,
-    events: [
-      {
-        type: "CustomerRegistered",
-        aggregateType: "Customer",
-        aggregateId: customer.id,
-        aggregateVersion: customer.version,
-        payload: {
-          customerId: customer.id,
-          externalId: customer.externalId,
-          email: customer.email,
-          firstName: customer.firstName,
-          lastName: customer.lastName,
-          phone: customer.phone,
-          dateOfBirth: customer.dateOfBirth,
-          tier: customer.tier,
-          status: customer.status,
-          registeredAt: customer.registeredAt,
-        },
-      },
-    ],
-  };
+  return { state: customer, events: [customerEvent(customer, "CustomerRegistered", registered)] };
 }
-
-export { normalizeEmail };

@@ -1,7 +1,8 @@
+import { createAggregate } from "@shopstream/commands";
 import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import type { IdentityPrisma } from "../db.ts";
+import { type EventMetadata, newId } from "@shopstream/outbox";
+import type { IdentityDeps } from "../context.ts";
 import { insertCustomer } from "./customer.repository.ts";
 import {
   type Customer,
@@ -9,38 +10,33 @@ import {
   type RegisterCustomerCommand,
 } from "./customer.ts";
 
-export interface CommandDeps {
-  prisma: IdentityPrisma;
-  now?: () => Date;
+/** A taken email or externalId: the unique indexes say which (email wins if both are taken). */
+function taken(error: unknown): DomainError | null {
+  const fields = uniqueViolationFields(error);
+  if (!fields) return null;
+  return DomainError.duplicate(
+    "customer",
+    fields.some((f) => f.includes("email")) ? "email" : "externalId",
+  );
 }
 
 /**
  * Registers a customer: decide (pure), then write the customer and its CustomerRegistered event
  * to the outbox in one transaction. Email and externalId uniqueness is enforced by the
- * database's unique indexes, so two concurrent registrations cannot both succeed.
+ * database's unique indexes, so two concurrent registrations cannot both succeed: the loser
+ * answers DUPLICATE naming the field.
  */
-export async function registerCustomer(
-  deps: CommandDeps,
+export function registerCustomer(
+  deps: IdentityDeps,
   command: RegisterCustomerCommand,
   metadata: EventMetadata,
 ): Promise<Customer> {
-  const now = deps.now?.() ?? new Date();
-  const { state, events } = decide(command, { customerId: newId(), addressId: newId() }, now);
-  try {
-    await deps.prisma.$transaction(async (tx) => {
-      await insertCustomer(tx, state);
-      await appendToOutbox(
-        tx,
-        events.map((e) => toEnvelope(e, metadata, now)),
-      );
-    });
-  } catch (error) {
-    const fields = uniqueViolationFields(error);
-    if (fields) {
-      const field = fields.some((f) => f.includes("email")) ? "email" : "externalId";
-      throw DomainError.duplicate("customer", field);
-    }
-    throw error;
-  }
-  return state;
+  const ids = { customerId: newId(), addressId: newId() };
+  return createAggregate(
+    deps,
+    { entity: "Customer", insert: insertCustomer },
+    ({ now }) => decide(command, ids, now),
+    metadata,
+    { mapError: taken },
+  );
 }
