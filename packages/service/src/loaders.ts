@@ -4,7 +4,7 @@ import DataLoader from "dataloader";
 /**
  * A per-request DataLoader keyed by UUID: one `fetch` per tick for all requested ids. Ids that
  * are not UUIDs resolve to null (or []) without reaching the database, whose uuid columns would
- * reject them.
+ * reject them. Ids match in either letter case: PostgreSQL answers uuids in lower case.
  */
 export function byIdLoader<T extends { id: string }>(
   fetch: (ids: string[]) => Promise<T[]>,
@@ -19,8 +19,7 @@ export function byIdLoader<T>(
 ): DataLoader<string, T | null> | DataLoader<string, T[]> {
   if (opts) {
     return new DataLoader<string, T[]>(async (keys) => {
-      const valid = [...new Set(keys.filter(isUuid))];
-      const rows = valid.length > 0 ? await fetch(valid) : [];
+      const rows = await fetchValid(keys, fetch);
       const groups = new Map<string, T[]>();
       for (const row of rows) {
         const key = opts.many(row);
@@ -28,15 +27,17 @@ export function byIdLoader<T>(
         if (group) group.push(row);
         else groups.set(key, [row]);
       }
-      return keys.map((k) => groups.get(k) ?? []);
+      return keys.map((k) => groups.get(k.toLowerCase()) ?? []);
     });
   }
   return new DataLoader<string, T | null>(async (keys) => {
-    const valid = [...new Set(keys.filter(isUuid))];
-    const rows = valid.length > 0 ? await fetch(valid) : [];
+    const rows = await fetchValid(keys, fetch);
     const byId = new Map(rows.map((r) => [(r as { id: string }).id, r]));
-    return keys.map((k) => byId.get(k) ?? null);
+    return keys.map((k) => byId.get(k.toLowerCase()) ?? null);
   });
 }
 
-/** Rejects a non-UUID id argument with VALIDATION_FAILED naming the argument. */
+async function fetchValid<T>(keys: readonly string[], fetch: (ids: string[]) => Promise<T[]>) {
+  const valid = [...new Set(keys.filter(isUuid).map((k) => k.toLowerCase()))];
+  return valid.length > 0 ? fetch(valid) : [];
+}
