@@ -10,9 +10,9 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { createRedis } from "@shopstream/redis";
 import { TEST_REDIS_URL } from "@shopstream/testing";
 import { Queue, Worker } from "bullmq";
-import { createRedis } from "../src/pipeline/redis.ts";
 import { startRelay } from "../src/pipeline/relay.ts";
 import {
   createPipelineDb,

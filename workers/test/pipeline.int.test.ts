@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import type { EventConsumer } from "@shopstream/events";
 import { CursorExpiredError, readLiveAfter } from "@shopstream/live";
 import type { DomainEvent } from "@shopstream/outbox";
+import { assertNoEviction, createRedis } from "@shopstream/redis";
 import { TEST_REDIS_URL } from "@shopstream/testing";
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,7 +12,6 @@ import { startConsumerRunner } from "../src/pipeline/consumer-runner.ts";
 import { DeadLetters } from "../src/pipeline/dead-letters.ts";
 import { eventJobOptions } from "../src/pipeline/job-options.ts";
 import { consumerQueueName } from "../src/pipeline/names.ts";
-import { assertNoEviction, createRedis } from "../src/pipeline/redis.ts";
 import { startRelay } from "../src/pipeline/relay.ts";
 import {
   countEffects,

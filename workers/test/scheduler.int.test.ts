@@ -1,6 +1,6 @@
+import { createRedis } from "@shopstream/redis";
 import { TEST_REDIS_URL } from "@shopstream/testing";
 import { describe, expect, it } from "vitest";
-import { createRedis } from "../src/pipeline/redis.ts";
 import { startScheduler } from "../src/pipeline/scheduler.ts";
 import { logger } from "./pipeline-harness.ts";
 
