@@ -1,12 +1,6 @@
 import { fileURLToPath } from "node:url";
-import {
-  env,
-  loadConfig,
-  type ServiceConfig,
-  serviceConfig,
-  serviceEnv,
-  z,
-} from "@shopstream/config";
+import type { Env, ServiceConfig } from "@shopstream/config";
+import { env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
 import { DEFAULT_OPERATION_LIMITS } from "./limits.ts";
 import type { SubscriptionLimits } from "./live/subscription-server.ts";
 
@@ -58,9 +52,7 @@ export interface GatewayConfig extends ServiceConfig {
   limits: SubscriptionLimits;
 }
 
-export function loadGatewayConfig(
-  source: Record<string, string | undefined> = process.env,
-): GatewayConfig {
+export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
   const c = loadConfig(schema, source);
   const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
   for (const name of SUBGRAPH_NAMES) {

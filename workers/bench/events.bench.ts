@@ -140,16 +140,20 @@ async function rawBullmq(): Promise<{ add: number; endToEnd: number }> {
     type: "Noop",
     payload: { amount: 1 },
   };
+  // RAW_JOBS no-op jobs in bulks of 500, their ids prefixed so that a second round adds new jobs.
+  const addJobs = async (idPrefix: string) => {
+    for (let i = 0; i < RAW_JOBS; i += 500) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(500, RAW_JOBS - i) }, (_, j) => ({
+          name: "noop",
+          data: payload,
+          opts: { jobId: `${idPrefix}${i + j}`, removeOnComplete: { age: 3600 } },
+        })),
+      );
+    }
+  };
   let started = performance.now();
-  for (let i = 0; i < RAW_JOBS; i += 500) {
-    await queue.addBulk(
-      Array.from({ length: Math.min(500, RAW_JOBS - i) }, (_, j) => ({
-        name: "noop",
-        data: payload,
-        opts: { jobId: `j${i + j}`, removeOnComplete: { age: 3600 } },
-      })),
-    );
-  }
+  await addJobs("j");
   const add = RAW_JOBS / ((performance.now() - started) / 1000);
   await queue.obliterate({ force: true });
 
@@ -160,15 +164,7 @@ async function rawBullmq(): Promise<{ add: number; endToEnd: number }> {
     concurrency: 16,
   });
   started = performance.now();
-  for (let i = 0; i < RAW_JOBS; i += 500) {
-    await queue.addBulk(
-      Array.from({ length: Math.min(500, RAW_JOBS - i) }, (_, j) => ({
-        name: "noop",
-        data: payload,
-        opts: { jobId: `k${i + j}`, removeOnComplete: { age: 3600 } },
-      })),
-    );
-  }
+  await addJobs("k");
   await waitFor("raw jobs processed", () => done >= RAW_JOBS, { timeoutMs: 300_000 });
   const endToEnd = RAW_JOBS / ((performance.now() - started) / 1000);
   await worker.close();

@@ -1,12 +1,5 @@
-import {
-  ConfigError,
-  env,
-  loadConfig,
-  type ServiceConfig,
-  serviceConfig,
-  serviceEnv,
-  z,
-} from "@shopstream/config";
+import type { Env, ServiceConfig } from "@shopstream/config";
+import { ConfigError, env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
 import { CONTEXTS, type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
 
 const schema = z.object({
@@ -64,9 +57,7 @@ export interface WorkersConfig extends ServiceConfig {
   paymentProviderUrl: string;
 }
 
-export function loadWorkersConfig(
-  source: Record<string, string | undefined> = process.env,
-): WorkersConfig {
+export function loadWorkersConfig(source: Env = process.env): WorkersConfig {
   const c = loadConfig(schema, source);
   const databaseUrls = {} as Record<ContextName, string>;
   const missing: string[] = [];

@@ -10,7 +10,8 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+/** Where configuration is read from: `process.env`, or a test's own variables. */
+export type Env = Record<string, string | undefined>;
 
 /**
  * Parses and validates environment variables once, at start-up. This is the only place in the

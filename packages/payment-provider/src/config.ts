@@ -1,4 +1,4 @@
-import { env, loadConfig, serviceEnv, z } from "@shopstream/config";
+import { type Env, env, loadConfig, serviceEnv, z } from "@shopstream/config";
 
 const schema = z.object({
   ...serviceEnv(4020),
@@ -18,5 +18,4 @@ const schema = z.object({
 /** Every environment variable the provider reads. */
 export const PROVIDER_ENV_KEYS = Object.keys(schema.shape);
 
-export const loadProviderConfig = (source: Record<string, string | undefined> = process.env) =>
-  loadConfig(schema, source);
+export const loadProviderConfig = (source: Env = process.env) => loadConfig(schema, source);

@@ -1,13 +1,5 @@
-import {
-  ConfigError,
-  env,
-  type LogLevel,
-  loadConfig,
-  type ServiceConfig,
-  serviceConfig,
-  serviceEnv,
-  z,
-} from "@shopstream/config";
+import type { Env, LogLevel, ServiceConfig } from "@shopstream/config";
+import { ConfigError, env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
 import { type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
 
 /** Default port of each subgraph; the gateway listens on 4000. */
@@ -47,7 +39,7 @@ export const subgraphEnvKeys = (context: ContextName) => Object.keys(subgraphSch
  */
 export function loadSubgraphConfig(
   context: ContextName,
-  source: Record<string, string | undefined> = process.env,
+  source: Env = process.env,
 ): SubgraphConfig {
   const own = contextDatabaseEnv(context);
   const c = loadConfig(subgraphSchema(context), source) as {
