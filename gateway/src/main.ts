@@ -1,31 +1,20 @@
-import { ConfigError } from "@shopstream/config";
-import { pingRedis, redisHelp } from "@shopstream/redis";
+import { loadConfigOrExit } from "@shopstream/config";
+import { createRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
-import { Redis } from "ioredis";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
 import { mountGraphiQL } from "./graphiql.ts";
 import { LiveHub } from "./live/hub.ts";
 import { startSubscriptionServer } from "./live/subscription-server.ts";
 
-let config: ReturnType<typeof loadGatewayConfig>;
-try {
-  config = loadGatewayConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`gateway: ${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit("gateway", () => loadGatewayConfig());
 const logger = createLogger("gateway", config.logLevel);
+await requireRedis("gateway", config.redisUrl);
 
 await runService(logger, async () => {
-  try {
-    await pingRedis(config.redisUrl);
-  } catch {
-    process.stderr.write(`gateway: ${redisHelp(config.redisUrl)}\n`);
-    process.exit(1);
-  }
   const { server, subgraphUrls, executor, apiSchema } = createGateway({ ...config, logger });
+  // Probed with fetch, the client the gateway queries subgraphs with: ready means reachable by it
+  // (the config refuses a subgraph URL on a port fetch will not connect to).
   const readiness = Object.fromEntries(
     Object.entries(subgraphUrls).map(([name, url]) => [
       name,
@@ -35,11 +24,11 @@ await runService(logger, async () => {
       },
     ]),
   );
-  const reader = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
-  const subscriber = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  for (const r of [reader, subscriber]) {
-    r.on("error", (error) => logger.warn("redis", { error: String(error) }));
-  }
+  const onError = (error: Error) => logger.warn("redis", { error: String(error) });
+  // Reads on a request's path fail after a few retries rather than hang while Redis is away;
+  // the subscriber waits for the reconnect.
+  const reader = createRedis(config.redisUrl, { maxRetriesPerRequest: 3, onError });
+  const subscriber = createRedis(config.redisUrl, { onError });
   readiness.redis = async () => {
     await reader.ping();
   };

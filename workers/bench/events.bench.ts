@@ -10,17 +10,20 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { createRedis } from "@shopstream/redis";
 import { TEST_REDIS_URL } from "@shopstream/testing";
+import { waitFor } from "@shopstream/testing/kit";
 import { Queue, Worker } from "bullmq";
-import { createRedis } from "../src/pipeline/redis.ts";
 import { startRelay } from "../src/pipeline/relay.ts";
 import {
   createPipelineDb,
   logger,
-  waitFor,
+  type PipelineDb,
+  waitForEffects,
   widgetConsumer,
   widgetSpecs,
   writeEvents,
+  writeInterleaved,
 } from "../test/pipeline-harness.ts";
 
 const RELAY_EVENTS = Number(process.env.BENCH_RELAY_EVENTS ?? 20_000);
@@ -32,26 +35,29 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
+/** The identity context's relay over a throwaway database, to the widget consumer's queue. */
+function relayFor(db: PipelineDb, consumer: ReturnType<typeof widgetConsumer>["consumer"]) {
+  return startRelay({
+    context: "identity",
+    databaseUrl: db.url,
+    redisUrl: TEST_REDIS_URL,
+    prefix: db.prefix,
+    consumers: [consumer],
+    logger,
+    batchSize: 500,
+  });
+}
+
 async function relayThroughput(): Promise<number> {
   const db = await createPipelineDb();
   const { consumer, disconnect } = widgetConsumer(db);
   try {
     for (const chunk of widgetSpecs(RELAY_EVENTS / 20, 20)) await writeEvents(db.pool, chunk);
     const started = performance.now();
-    const relay = startRelay({
-      context: "identity",
-      databaseUrl: db.url,
-      redisUrl: TEST_REDIS_URL,
-      prefix: db.prefix,
-      consumers: [consumer],
-      logger,
-      batchSize: 500,
+    const relay = relayFor(db, consumer);
+    await waitFor("the relay to publish everything", () => relay.published >= RELAY_EVENTS, {
+      timeoutMs: 300_000,
     });
-    await waitFor(
-      "the relay to publish everything",
-      async () => relay.published >= RELAY_EVENTS,
-      300_000,
-    );
     const seconds = (performance.now() - started) / 1000;
     await relay.stop();
     return RELAY_EVENTS / seconds;
@@ -65,14 +71,7 @@ async function relayThroughput(): Promise<number> {
 async function steadyLag(): Promise<{ p50: number; p99: number; max: number; count: number }> {
   const db = await createPipelineDb();
   const { consumer, disconnect } = widgetConsumer(db);
-  const relay = startRelay({
-    context: "identity",
-    databaseUrl: db.url,
-    redisUrl: TEST_REDIS_URL,
-    prefix: db.prefix,
-    consumers: [consumer],
-    logger,
-  });
+  const relay = relayFor(db, consumer);
   // The runner gets a process of its own, as in production (workers apart from the writers).
   const runner = spawn(
     process.execPath,
@@ -97,27 +96,9 @@ async function steadyLag(): Promise<{ p50: number; p99: number; max: number; cou
   });
   try {
     const perTick = RATE / 10; // one transaction of RATE/10 events every 100 ms
-    const chains = widgetSpecs(perTick, SECONDS * 10);
-    const start = performance.now();
-    for (let tick = 0; tick < SECONDS * 10; tick++) {
-      await writeEvents(
-        db.pool,
-        chains.map((c) => c[tick]!),
-      );
-      const next = start + (tick + 1) * 100;
-      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-    }
+    await writeInterleaved(db.pool, widgetSpecs(perTick, SECONDS * 10), 100);
     const total = perTick * SECONDS * 10;
-    await waitFor(
-      "every event applied",
-      async () => {
-        const { rows } = await db.pool.query<{ n: string }>(
-          "SELECT count(*) AS n FROM widget_effect",
-        );
-        return Number(rows[0]?.n) === total;
-      },
-      120_000,
-    );
+    await waitForEffects(db, total, 120_000);
     const { rows } = await db.pool.query<{ ms: number }>(
       "SELECT extract(epoch FROM applied_at - occurred_at) * 1000 AS ms FROM widget_effect ORDER BY occurred_at",
     );
@@ -159,16 +140,20 @@ async function rawBullmq(): Promise<{ add: number; endToEnd: number }> {
     type: "Noop",
     payload: { amount: 1 },
   };
+  // RAW_JOBS no-op jobs in bulks of 500, their ids prefixed so that a second round adds new jobs.
+  const addJobs = async (idPrefix: string) => {
+    for (let i = 0; i < RAW_JOBS; i += 500) {
+      await queue.addBulk(
+        Array.from({ length: Math.min(500, RAW_JOBS - i) }, (_, j) => ({
+          name: "noop",
+          data: payload,
+          opts: { jobId: `${idPrefix}${i + j}`, removeOnComplete: { age: 3600 } },
+        })),
+      );
+    }
+  };
   let started = performance.now();
-  for (let i = 0; i < RAW_JOBS; i += 500) {
-    await queue.addBulk(
-      Array.from({ length: Math.min(500, RAW_JOBS - i) }, (_, j) => ({
-        name: "noop",
-        data: payload,
-        opts: { jobId: `j${i + j}`, removeOnComplete: { age: 3600 } },
-      })),
-    );
-  }
+  await addJobs("j");
   const add = RAW_JOBS / ((performance.now() - started) / 1000);
   await queue.obliterate({ force: true });
 
@@ -179,16 +164,8 @@ async function rawBullmq(): Promise<{ add: number; endToEnd: number }> {
     concurrency: 16,
   });
   started = performance.now();
-  for (let i = 0; i < RAW_JOBS; i += 500) {
-    await queue.addBulk(
-      Array.from({ length: Math.min(500, RAW_JOBS - i) }, (_, j) => ({
-        name: "noop",
-        data: payload,
-        opts: { jobId: `k${i + j}`, removeOnComplete: { age: 3600 } },
-      })),
-    );
-  }
-  await waitFor("raw jobs processed", async () => done >= RAW_JOBS, 300_000);
+  await addJobs("k");
+  await waitFor("raw jobs processed", () => done >= RAW_JOBS, { timeoutMs: 300_000 });
   const endToEnd = RAW_JOBS / ((performance.now() - started) / 1000);
   await worker.close();
   await queue.obliterate({ force: true });

@@ -1,9 +1,9 @@
-import { ConfigError, env, loadConfig, z } from "@shopstream/config";
+import type { Env, ServiceConfig } from "@shopstream/config";
+import { ConfigError, env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
 import { CONTEXTS, type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
 
 const schema = z.object({
-  PORT: env.port(4010),
-  HOST: z.string().default("0.0.0.0"),
+  ...serviceEnv(4010),
   REDIS_URL: env.redisUrl(),
   DATABASE_URL: env.postgresUrl().optional(),
   IDENTITY_DATABASE_URL: env.postgresUrl().optional(),
@@ -11,7 +11,6 @@ const schema = z.object({
   ORDERING_DATABASE_URL: env.postgresUrl().optional(),
   INVENTORY_DATABASE_URL: env.postgresUrl().optional(),
   PAYMENTS_DATABASE_URL: env.postgresUrl().optional(),
-  LOG_LEVEL: env.logLevel(),
   WORKER_ROLES: z
     .string()
     .default("relay,consumers,scheduler")
@@ -22,27 +21,24 @@ const schema = z.object({
       },
     ),
   QUEUE_PREFIX: env.queuePrefix(),
-  RELAY_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
-  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
-  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+  RELAY_POLL_MS: env.int(500, 10, 60_000),
+  RELAY_BATCH_SIZE: env.int(500, 1, 5_000),
+  CONSUMER_CONCURRENCY: env.int(16, 1, 1_000),
   DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
-  CONSUMER_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  CONSUMER_ATTEMPTS: env.int(8, 1, 100),
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(168),
-  LIVE_HISTORY: z.coerce.number().int().min(100).default(10_000),
-  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(0).default(10_000),
-  RESERVATION_EXPIRY_EVERY_MS: z.coerce.number().int().min(100).default(15_000),
+  LIVE_HISTORY: env.int(10_000, 100),
+  SHUTDOWN_DEADLINE_MS: env.int(10_000, 0),
+  RESERVATION_EXPIRY_EVERY_MS: env.int(15_000, 100),
   PAYMENT_PROVIDER_URL: env.httpUrl().default("http://127.0.0.1:4020"),
 });
 
 /** Every environment variable this process reads. */
 export const WORKERS_ENV_KEYS = Object.keys(schema.shape);
 
-export interface WorkersConfig {
-  port: number;
-  host: string;
+export interface WorkersConfig extends ServiceConfig {
   redisUrl: string;
   databaseUrls: Record<ContextName, string>;
-  logLevel: "debug" | "info" | "warn" | "error";
   roles: { relay: boolean; consumers: boolean; scheduler: boolean };
   queuePrefix: string;
   relayPollMs: number;
@@ -61,9 +57,7 @@ export interface WorkersConfig {
   paymentProviderUrl: string;
 }
 
-export function loadWorkersConfig(
-  source: Record<string, string | undefined> = process.env,
-): WorkersConfig {
+export function loadWorkersConfig(source: Env = process.env): WorkersConfig {
   const c = loadConfig(schema, source);
   const databaseUrls = {} as Record<ContextName, string>;
   const missing: string[] = [];
@@ -80,11 +74,9 @@ export function loadWorkersConfig(
   }
   const roles = c.WORKER_ROLES.split(",").map((r) => r.trim());
   return {
-    port: c.PORT,
-    host: c.HOST,
+    ...serviceConfig(c),
     redisUrl: c.REDIS_URL,
     databaseUrls,
-    logLevel: c.LOG_LEVEL,
     roles: {
       relay: roles.includes("relay"),
       consumers: roles.includes("consumers"),

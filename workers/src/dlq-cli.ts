@@ -6,12 +6,12 @@
  *   discard <id>         drop it for good
  * Uses REDIS_URL and QUEUE_PREFIX like the workers.
  */
-import { env, loadConfig, z } from "@shopstream/config";
+import { env, loadConfig, loadConfigOrExit, z } from "@shopstream/config";
+import { createRedis } from "@shopstream/redis";
 import { DeadLetters } from "./pipeline/dead-letters.ts";
-import { createRedis } from "./pipeline/redis.ts";
 
-const config = loadConfig(
-  z.object({ REDIS_URL: env.redisUrl(), QUEUE_PREFIX: z.string().default("shopstream") }),
+const config = loadConfigOrExit("dlq", () =>
+  loadConfig(z.object({ REDIS_URL: env.redisUrl(), QUEUE_PREFIX: env.queuePrefix() })),
 );
 const redis = createRedis(config.REDIS_URL);
 const dlq = new DeadLetters(redis, config.QUEUE_PREFIX);

@@ -1,12 +1,11 @@
-import { ConfigError } from "@shopstream/config";
+import { loadConfigOrExit } from "@shopstream/config";
 import { CONTEXTS } from "@shopstream/db";
-import { pingRedis, redisHelp } from "@shopstream/redis";
+import { pingRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import pg from "pg";
 import { loadWorkersConfig } from "./config.ts";
 import { createRegistry } from "./consumers.ts";
 import { startConsumerRunner } from "./pipeline/consumer-runner.ts";
-import { assertNoEviction, createRedis } from "./pipeline/redis.ts";
 import { startRelay } from "./pipeline/relay.ts";
 import { startScheduler } from "./pipeline/scheduler.ts";
 
@@ -15,31 +14,9 @@ import { startScheduler } from "./pipeline/scheduler.ts";
  * (WORKER_ROLES picks which), plus `/health` and `/ready`. Any number of these processes may run:
  * relays elect one leader per context, consumers share their queues.
  */
-let config: ReturnType<typeof loadWorkersConfig>;
-try {
-  config = loadWorkersConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`workers: ${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit("workers", () => loadWorkersConfig());
 const logger = createLogger("workers", config.logLevel);
-
-try {
-  await pingRedis(config.redisUrl);
-} catch {
-  process.stderr.write(`workers: ${redisHelp(config.redisUrl)}\n`);
-  process.exit(1);
-}
-const probe = createRedis(config.redisUrl);
-try {
-  await assertNoEviction(probe);
-} catch (error) {
-  process.stderr.write(`workers: ${(error as Error).message}\n`);
-  process.exit(1);
-} finally {
-  probe.disconnect();
-}
+await requireRedis("workers", config.redisUrl, { pipeline: true });
 
 await runService(
   logger,

@@ -6,8 +6,10 @@ import { applyMigrations, contextPaths, ensureDatabase } from "@shopstream/db";
 import { defineConsumer, PermanentEventError } from "@shopstream/events";
 import { createIdentityPrisma } from "@shopstream/identity";
 import { newId } from "@shopstream/outbox";
+import { pingRedis } from "@shopstream/redis";
 import { createLogger } from "@shopstream/service";
 import { freePort, freePortRange, TEST_SERVER_URL } from "@shopstream/testing";
+import { pollUntil, waitFor } from "@shopstream/testing/kit";
 
 export { freePort };
 
@@ -96,6 +98,26 @@ export async function writeEvents(
   return ids;
 }
 
+/**
+ * Writes version 1 of every chain in one transaction, then version 2, and so on, so neighbouring
+ * outbox rows belong to different aggregates; with `everyMs`, one transaction every `everyMs`.
+ */
+export async function writeInterleaved(
+  pool: pg.Pool,
+  chains: WidgetEventSpec[][],
+  everyMs = 0,
+): Promise<void> {
+  const start = performance.now();
+  for (let v = 0; v < (chains[0]?.length ?? 0); v++) {
+    await writeEvents(
+      pool,
+      chains.map((chain) => chain[v]!),
+    );
+    const next = start + (v + 1) * everyMs;
+    if (everyMs > 0) await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+  }
+}
+
 /** `aggregates` × `versions` events; each aggregate's versions are written in order. */
 export function widgetSpecs(aggregates: number, versions: number, start = 1): WidgetEventSpec[][] {
   return Array.from({ length: aggregates }, () => {
@@ -170,24 +192,16 @@ export function widgetConsumer(db: PipelineDb, options: WidgetConsumerOptions = 
   return { consumer, disconnect: () => prisma.$disconnect() };
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Waits until the projection holds exactly `count` effects (a minute by default: thousands of events). */
+export function waitForEffects(db: PipelineDb, count: number, timeoutMs = 60_000): Promise<number> {
+  return pollUntil(
+    `${count} effects`,
+    () => countEffects(db.pool),
+    (n) => n === count,
+    {
+      timeoutMs,
+    },
+  );
 }
 
 export async function countEffects(pool: pg.Pool): Promise<number> {
@@ -223,6 +237,7 @@ export async function widgetState(
 /** A Redis server of the test's own (so it can be restarted), persisted with fsync on every write. */
 export async function startPrivateRedis(opts: { policy?: string } = {}) {
   const port = await freePortRange(1);
+  const url = `redis://127.0.0.1:${port}`;
   const dir = mkdtempSync(join(tmpdir(), "shopstream-redis-"));
   let child: ChildProcess | undefined;
   const start = async () => {
@@ -246,25 +261,9 @@ export async function startPrivateRedis(opts: { policy?: string } = {}) {
       ],
       { stdio: "ignore" },
     );
-    await waitFor(
-      "redis-server to listen",
-      async () => {
-        const { Redis } = await import("ioredis");
-        const r = new Redis(port, "127.0.0.1", {
-          lazyConnect: true,
-          maxRetriesPerRequest: 0,
-          retryStrategy: () => null,
-        });
-        r.on("error", () => {});
-        try {
-          await r.connect();
-          return (await r.ping()) === "PONG";
-        } finally {
-          r.disconnect();
-        }
-      },
-      10_000,
-    );
+    await waitFor("redis-server to listen", () => pingRedis(url).then(() => true), {
+      timeoutMs: 10_000,
+    });
   };
   const kill = async () => {
     const c = child;
@@ -276,7 +275,7 @@ export async function startPrivateRedis(opts: { policy?: string } = {}) {
   };
   await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url,
     restart: async (downMs = 1000) => {
       await kill();
       await new Promise((r) => setTimeout(r, downMs));

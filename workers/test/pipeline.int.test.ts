@@ -4,14 +4,15 @@ import { promisify } from "node:util";
 import type { EventConsumer } from "@shopstream/events";
 import { CursorExpiredError, readLiveAfter } from "@shopstream/live";
 import type { DomainEvent } from "@shopstream/outbox";
+import { assertNoEviction, createRedis } from "@shopstream/redis";
 import { TEST_REDIS_URL } from "@shopstream/testing";
+import { pollUntil, waitFor } from "@shopstream/testing/kit";
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import { startConsumerRunner } from "../src/pipeline/consumer-runner.ts";
 import { DeadLetters } from "../src/pipeline/dead-letters.ts";
 import { eventJobOptions } from "../src/pipeline/job-options.ts";
 import { consumerQueueName } from "../src/pipeline/names.ts";
-import { assertNoEviction, createRedis } from "../src/pipeline/redis.ts";
 import { startRelay } from "../src/pipeline/relay.ts";
 import {
   countEffects,
@@ -23,107 +24,108 @@ import {
   serialReplay,
   spawnRelayProcess,
   startPrivateRedis,
-  waitFor,
+  type WidgetEventSpec,
+  waitForEffects,
   widgetConsumer,
   widgetSpecs,
   widgetState,
   writeEvents,
+  writeInterleaved,
 } from "./pipeline-harness.ts";
 
 const execFileAsync = promisify(execFile);
+/** How long a test waits for an effect through relay, queue and consumer on a loaded machine. */
+const PATIENCE = { timeoutMs: 60_000 };
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
+/**
+ * A test's own database, consumer and queue prefix, and starters for the relay and the runner
+ * wired to them (each stopped after the test).
+ */
 async function setup(
   options: Parameters<typeof widgetConsumer>[1] = {},
   redisUrl = TEST_REDIS_URL,
 ) {
   const db: PipelineDb = await createPipelineDb();
   cleanups.push(() => db.drop());
-  const { consumer, disconnect } = widgetConsumer(db, options);
-  cleanups.push(disconnect);
-  return { db, consumer: consumer as unknown as EventConsumer, redisUrl };
+  const widgets = widgetConsumer(db, options);
+  cleanups.push(widgets.disconnect);
+  const consumer = widgets.consumer as unknown as EventConsumer;
+  const base = { redisUrl, prefix: db.prefix, consumers: [consumer], logger };
+  return {
+    db,
+    consumer,
+    redisUrl,
+    relay(extra: Partial<Parameters<typeof startRelay>[0]> = {}) {
+      const r = startRelay({
+        ...base,
+        context: "identity",
+        databaseUrl: db.url,
+        pollIntervalMs: 50,
+        ...extra,
+      });
+      cleanups.push(() => r.stop());
+      return r;
+    },
+    runner(extra: Partial<Parameters<typeof startConsumerRunner>[0]> = {}) {
+      const r = startConsumerRunner({
+        ...base,
+        backoff: { baseMs: 20, capMs: 200 },
+        outOfOrderDelayMs: 20,
+        ...extra,
+      });
+      cleanups.push(() => r.stop(2000));
+      return r;
+    },
+  };
+}
+
+/** A Redis client of the test's own, disconnected after the test. */
+function redisClient(url: string) {
+  const redis = createRedis(url);
+  cleanups.push(async () => redis.disconnect());
+  return redis;
 }
 
 /** The dead-letter queue of a test's own prefix, closed after the test. */
 function openDeadLetters(db: PipelineDb, redisUrl: string) {
-  const redis = createRedis(redisUrl);
+  const redis = redisClient(redisUrl);
   const dlq = new DeadLetters(redis, db.prefix);
-  cleanups.push(async () => {
-    await dlq.close();
-    redis.disconnect();
-  });
+  cleanups.push(() => dlq.close());
   return { redis, dlq };
 }
 
 async function firstDeadLetter(dlq: DeadLetters) {
-  const [entry] = await waitFor("a dead letter", async () => {
-    const list = await dlq.list();
-    return list.length > 0 ? list : undefined;
-  });
+  const [entry] = await pollUntil(
+    "a dead letter",
+    () => dlq.list(),
+    (list) => list.length > 0,
+    PATIENCE,
+  );
   return entry;
 }
 
-function relay(
-  db: PipelineDb,
-  consumer: EventConsumer,
-  redisUrl: string,
-  extra: Partial<Parameters<typeof startRelay>[0]> = {},
-) {
-  const r = startRelay({
-    context: "identity",
-    databaseUrl: db.url,
-    redisUrl,
-    prefix: db.prefix,
-    consumers: [consumer],
-    logger,
-    pollIntervalMs: 50,
-    ...extra,
-  });
-  cleanups.push(() => r.stop());
-  return r;
-}
-
-function runner(
-  db: PipelineDb,
-  consumer: EventConsumer,
-  redisUrl: string,
-  extra: Partial<Parameters<typeof startConsumerRunner>[0]> = {},
-) {
-  const r = startConsumerRunner({
-    redisUrl,
-    prefix: db.prefix,
-    consumers: [consumer],
-    logger,
-    backoff: { baseMs: 20, capMs: 200 },
-    outOfOrderDelayMs: 20,
-    ...extra,
-  });
-  cleanups.push(() => r.stop(2000));
-  return r;
+/** Each event applied once, each aggregate's in version order: what a serial replay gives. */
+async function expectAppliedOnceInOrder(db: PipelineDb, specs: WidgetEventSpec[]) {
+  expect(await duplicateEffects(db.pool)).toBe(0);
+  expect(await outOfOrderAggregates(db.pool)).toEqual([]);
+  expect(await widgetState(db.pool)).toEqual(serialReplay(specs));
 }
 
 describe("event pipeline (real PostgreSQL and Redis)", () => {
   it("delivers every event once, in order per aggregate, and to the live stream with cursors", async () => {
-    const { db, consumer, redisUrl } = await setup();
-    relay(db, consumer, redisUrl);
-    runner(db, consumer, redisUrl);
+    const { db, redisUrl, relay, runner } = await setup();
+    relay();
+    runner();
     const specs = widgetSpecs(20, 10);
-    // Interleave aggregates so that neighbouring outbox rows belong to different aggregates.
-    for (let v = 0; v < 10; v++)
-      await writeEvents(
-        db.pool,
-        specs.map((s) => s[v]!),
-      );
-    await waitFor("200 effects", async () => (await countEffects(db.pool)) === 200);
-    expect(await duplicateEffects(db.pool)).toBe(0);
-    expect(await outOfOrderAggregates(db.pool)).toEqual([]);
-    expect(await widgetState(db.pool)).toEqual(serialReplay(specs.flat()));
+    await writeInterleaved(db.pool, specs);
+    await waitForEffects(db, 200);
+    await expectAppliedOnceInOrder(db, specs.flat());
 
-    const redis = createRedis(redisUrl);
-    cleanups.push(async () => redis.disconnect());
+    const redis = redisClient(redisUrl);
     const live = await readLiveAfter(redis, db.prefix, "identity", null);
     expect(live).toHaveLength(200);
     expect(new Set(live.map((l) => l.event.id)).size).toBe(200);
@@ -135,25 +137,26 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
   });
 
   it("publishes a batch in outbox order, also where positions gain a digit (9, 10)", async () => {
-    const { db, consumer, redisUrl } = await setup();
+    const { db, redisUrl, relay } = await setup();
     // Versions 1–12 of one aggregate, committed before the relay starts: one batch holding
     // positions 1–12. Sorted as text they would go out 1, 10, 11, 12, 2, …
     await writeEvents(db.pool, widgetSpecs(1, 12)[0]!);
-    relay(db, consumer, redisUrl);
-    const redis = createRedis(redisUrl);
-    cleanups.push(async () => redis.disconnect());
-    const live = await waitFor("12 events on the live stream", async () => {
-      const read = await readLiveAfter(redis, db.prefix, "identity", null);
-      return read.length === 12 ? read : undefined;
-    });
+    relay();
+    const redis = redisClient(redisUrl);
+    const live = await pollUntil(
+      "12 events on the live stream",
+      () => readLiveAfter(redis, db.prefix, "identity", null),
+      (read) => read.length === 12,
+      { ...PATIENCE, show: (read) => `${read.length} events` },
+    );
     expect(live.map((l) => l.event.aggregateVersion)).toEqual(
       Array.from({ length: 12 }, (_, i) => i + 1),
     );
   });
 
   it("loses nothing and applies each effect once while the relay is SIGKILLed repeatedly during 2,000 events", async () => {
-    const { db, consumer, redisUrl } = await setup();
-    runner(db, consumer, redisUrl, { concurrency: 32 });
+    const { db, consumer, redisUrl, runner } = await setup();
+    runner({ concurrency: 32 });
     const env = {
       RELAY_DATABASE_URL: db.url,
       RELAY_REDIS_URL: redisUrl,
@@ -167,15 +170,7 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     cleanups.push(async () => child.kill("SIGKILL"));
     const specs = widgetSpecs(100, 20);
     let kills = 0;
-    const writer = (async () => {
-      for (let v = 0; v < 20; v++) {
-        await writeEvents(
-          db.pool,
-          specs.map((s) => s[v]!),
-        );
-        await new Promise((r) => setTimeout(r, 40));
-      }
-    })();
+    const writer = writeInterleaved(db.pool, specs, 40);
     const killer = (async () => {
       while (kills < 8) {
         await new Promise((r) => setTimeout(r, 250 + Math.random() * 250));
@@ -185,28 +180,17 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
       }
     })();
     await Promise.all([writer, killer]);
-    await waitFor("2,000 effects", async () => (await countEffects(db.pool)) === 2000, 90_000);
+    await waitForEffects(db, 2000, 90_000);
     expect(kills).toBe(8);
-    expect(await duplicateEffects(db.pool)).toBe(0);
-    expect(await outOfOrderAggregates(db.pool)).toEqual([]);
-    expect(await widgetState(db.pool)).toEqual(serialReplay(specs.flat()));
+    await expectAppliedOnceInOrder(db, specs.flat());
   }, 120_000);
 
   it("runs three relays at once without double effects or breaking per-aggregate order", async () => {
-    const { db, consumer, redisUrl } = await setup();
-    const relays = [
-      relay(db, consumer, redisUrl),
-      relay(db, consumer, redisUrl),
-      relay(db, consumer, redisUrl),
-    ];
-    runner(db, consumer, redisUrl, { concurrency: 32 });
-    const specs = widgetSpecs(40, 10);
-    for (let v = 0; v < 10; v++)
-      await writeEvents(
-        db.pool,
-        specs.map((s) => s[v]!),
-      );
-    await waitFor("400 effects", async () => (await countEffects(db.pool)) === 400);
+    const { db, relay, runner } = await setup();
+    const relays = [relay(), relay(), relay()];
+    runner({ concurrency: 32 });
+    await writeInterleaved(db.pool, widgetSpecs(40, 10));
+    await waitForEffects(db, 400);
     expect(await duplicateEffects(db.pool)).toBe(0);
     expect(await outOfOrderAggregates(db.pool)).toEqual([]);
     // One leader per context: the others stood by.
@@ -215,21 +199,27 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
   });
 
   it("deletes published outbox rows once they are past the retention period", async () => {
-    const { db, consumer, redisUrl } = await setup();
-    runner(db, consumer, redisUrl);
-    relay(db, consumer, redisUrl, { retentionMs: 1 });
+    const { db, relay, runner } = await setup();
+    runner();
+    relay({ retentionMs: 1 });
     await writeEvents(db.pool, widgetSpecs(5, 1).flat());
-    await waitFor("5 effects", async () => (await countEffects(db.pool)) === 5);
-    await waitFor("the outbox to be emptied", async () => {
-      const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox");
-      return rows[0]?.n === 0;
-    });
+    await waitForEffects(db, 5);
+    await waitFor(
+      "the outbox to be emptied",
+      async () => {
+        const { rows } = await db.pool.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM outbox",
+        );
+        return rows[0]?.n === 0;
+      },
+      PATIENCE,
+    );
   });
 
   it("delivers a row whose transaction commits after later rows", async () => {
-    const { db, consumer, redisUrl } = await setup();
-    relay(db, consumer, redisUrl);
-    runner(db, consumer, redisUrl);
+    const { db, relay, runner } = await setup();
+    relay();
+    runner();
     const held = await db.pool.connect();
     held.on("error", () => {});
     cleanups.push(async () => held.release());
@@ -238,9 +228,9 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     await writeEvents(held, late!); // takes an earlier position, stays uncommitted
     const later = widgetSpecs(50, 1);
     await writeEvents(db.pool, later.flat());
-    await waitFor("the 50 later events", async () => (await countEffects(db.pool)) === 50);
+    await waitForEffects(db, 50);
     await held.query("COMMIT");
-    await waitFor("the late event", async () => (await countEffects(db.pool)) === 51);
+    await waitForEffects(db, 51);
     const { rows } = await db.pool.query(
       "SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL",
     );
@@ -248,8 +238,8 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
   });
 
   it("applies every event once when each is delivered twice in shuffled order (equals a serial replay)", async () => {
-    const { db, consumer, redisUrl } = await setup();
-    runner(db, consumer, redisUrl, { concurrency: 32 });
+    const { db, consumer, redisUrl, runner } = await setup();
+    runner({ concurrency: 32 });
     const specs = widgetSpecs(30, 10).flat();
     const ids = await writeEvents(db.pool, specs);
     const events: DomainEvent[] = specs.map((s, i) => ({
@@ -272,7 +262,7 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
       [deliveries[i], deliveries[j]] = [deliveries[j]!, deliveries[i]!];
     }
     const queue = new Queue(consumerQueueName(consumer.name), {
-      connection: createRedis(redisUrl),
+      connection: redisClient(redisUrl),
       prefix: db.prefix,
     });
     cleanups.push(() => queue.close());
@@ -284,45 +274,44 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
         opts: eventJobOptions(`${e.id}-${copy}`),
       })),
     );
-    await waitFor(
+    await pollUntil(
       "600 deliveries processed",
-      async () => (await queue.getJobCounts("completed")).completed === 600,
+      async () => (await queue.getJobCounts("completed")).completed,
+      (completed) => completed === 600,
+      PATIENCE,
     );
     expect(await countEffects(db.pool)).toBe(300);
-    expect(await duplicateEffects(db.pool)).toBe(0);
-    expect(await widgetState(db.pool)).toEqual(serialReplay(specs));
+    await expectAppliedOnceInOrder(db, specs);
   });
 
   it("resumes after Redis restarts mid-stream without restarting relay or workers, losing nothing", async () => {
     const redis = await startPrivateRedis();
     cleanups.push(() => redis.stop());
-    const { db, consumer } = await setup({}, redis.url);
-    relay(db, consumer, redis.url);
-    runner(db, consumer, redis.url, { lockDurationMs: 2000, stalledIntervalMs: 1000 });
+    const { db, relay, runner } = await setup({}, redis.url);
+    relay();
+    runner({ lockDurationMs: 2000, stalledIntervalMs: 1000 });
     const specs = widgetSpecs(50, 10);
-    const writer = (async () => {
-      for (let v = 0; v < 10; v++) {
-        await writeEvents(
-          db.pool,
-          specs.map((s) => s[v]!),
-        );
-        await new Promise((r) => setTimeout(r, 150));
-      }
-    })();
-    await new Promise((r) => setTimeout(r, 400));
+    const writer = writeInterleaved(db.pool, specs, 150);
+    // Mid-stream: the first events went all the way through before Redis goes away.
+    await pollUntil(
+      "the first effects",
+      () => countEffects(db.pool),
+      (n) => n > 0,
+      PATIENCE,
+    );
     await redis.restart(1500);
     await writer;
-    await waitFor("500 effects", async () => (await countEffects(db.pool)) === 500, 60_000);
-    expect(await duplicateEffects(db.pool)).toBe(0);
-    expect(await outOfOrderAggregates(db.pool)).toEqual([]);
-    expect(await widgetState(db.pool)).toEqual(serialReplay(specs.flat()));
+    await waitForEffects(db, 500);
+    await expectAppliedOnceInOrder(db, specs.flat());
   }, 90_000);
 
   it("dead-letters an always-failing event after N attempts; after a fix, a replay applies it once", async () => {
     let broken = true;
-    const { db, consumer, redisUrl } = await setup({ failWhen: (p) => p.poison && broken });
-    relay(db, consumer, redisUrl, { attempts: 3 });
-    runner(db, consumer, redisUrl);
+    const { db, consumer, redisUrl, relay, runner } = await setup({
+      failWhen: (p) => p.poison && broken,
+    });
+    relay({ attempts: 3 });
+    runner();
     const [poison] = widgetSpecs(1, 1);
     poison![0]!.poison = true;
     await writeEvents(db.pool, [...poison!, ...widgetSpecs(5, 1).flat()]);
@@ -351,7 +340,7 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     });
     broken = false;
     expect((await dlqCli("replay", entry!.id)).stdout).toContain(`replayed ${entry!.id}`);
-    await waitFor("the replayed event", async () => (await countEffects(db.pool)) === 6);
+    await waitForEffects(db, 6);
     // A second replay of the same event (e.g. an operator's double click) changes nothing.
     const queue = new Queue(consumerQueueName(consumer.name), {
       connection: redis,
@@ -359,17 +348,19 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     });
     cleanups.push(() => queue.close());
     await queue.add("again", entry!.event, eventJobOptions(`${entry!.event.id}-again`));
-    await waitFor("the repeat to be processed", async () =>
-      (await queue.getJob(`${entry!.event.id}-again`))?.isCompleted(),
+    await waitFor(
+      "the repeat to be processed",
+      async () => (await queue.getJob(`${entry!.event.id}-again`))?.isCompleted(),
+      PATIENCE,
     );
     expect(await countEffects(db.pool)).toBe(6);
     expect(await dlq.list()).toEqual([]);
   });
 
   it("dead-letters an event whose predecessor never arrives, after the out-of-order timeout", async () => {
-    const { db, consumer, redisUrl } = await setup();
-    relay(db, consumer, redisUrl);
-    runner(db, consumer, redisUrl, { outOfOrderTimeoutMs: 500 });
+    const { db, redisUrl, relay, runner } = await setup();
+    relay();
+    runner({ outOfOrderTimeoutMs: 500 });
     const [orphan] = widgetSpecs(1, 1, 2); // version 2 of an aggregate whose version 1 never existed
     await writeEvents(db.pool, orphan!);
     const { dlq } = openDeadLetters(db, redisUrl);
@@ -379,9 +370,12 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
   });
 
   it("dead-letters an event that can never succeed at once", async () => {
-    const { db, consumer, redisUrl } = await setup({ failWhen: (p) => p.poison, permanent: true });
-    relay(db, consumer, redisUrl);
-    runner(db, consumer, redisUrl);
+    const { db, redisUrl, relay, runner } = await setup({
+      failWhen: (p) => p.poison,
+      permanent: true,
+    });
+    relay();
+    runner();
     const [poison] = widgetSpecs(1, 1);
     poison![0]!.poison = true;
     await writeEvents(db.pool, poison!);
@@ -391,19 +385,19 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
   });
 
   it("finishes in-flight jobs on stop before returning", async () => {
-    const { db, consumer, redisUrl } = await setup({ handlerDelayMs: 500 });
-    relay(db, consumer, redisUrl);
+    const { db, consumer, redisUrl, relay } = await setup({ handlerDelayMs: 500 });
+    relay();
     const r = startConsumerRunner({ redisUrl, prefix: db.prefix, consumers: [consumer], logger });
     await writeEvents(db.pool, widgetSpecs(3, 1).flat());
-    const connection = createRedis(redisUrl);
-    const queue = new Queue(consumerQueueName(consumer.name), { connection, prefix: db.prefix });
-    cleanups.push(async () => {
-      await queue.close();
-      connection.disconnect();
+    const queue = new Queue(consumerQueueName(consumer.name), {
+      connection: redisClient(redisUrl),
+      prefix: db.prefix,
     });
+    cleanups.push(() => queue.close());
     await waitFor(
       "a job in flight",
       async () => ((await queue.getJobCounts("active")).active ?? 0) > 0,
+      PATIENCE,
     );
     await r.stop(5000);
     expect(await countEffects(db.pool)).toBe(3);
@@ -412,8 +406,6 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
   it("refuses a Redis that may evict keys", async () => {
     const redis = await startPrivateRedis({ policy: "allkeys-lru" });
     cleanups.push(() => redis.stop());
-    const client = createRedis(redis.url);
-    cleanups.push(async () => client.disconnect());
-    await expect(assertNoEviction(client)).rejects.toThrow(/needs "noeviction"/);
+    await expect(assertNoEviction(redisClient(redis.url))).rejects.toThrow(/needs "noeviction"/);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, env, loadConfig, z } from "./index.ts";
+import {
+  ConfigError,
+  env,
+  fetchPortProblem,
+  loadConfig,
+  serviceConfig,
+  serviceEnv,
+  z,
+} from "./index.ts";
 
 const schema = z.object({
   PORT: env.port(4001),
@@ -34,5 +42,49 @@ describe("loadConfig", () => {
       expect(problems.join("\n")).toMatch(/DATABASE_URL/);
       expect(problems.join("\n")).toMatch(/REDIS_URL: must be a redis:\/\/ URL/);
     }
+  });
+});
+
+describe("env.httpUrl", () => {
+  const urls = z.object({ PAYMENT_PROVIDER_URL: env.httpUrl() });
+
+  it("accepts an http(s) URL on a port fetch connects to", () => {
+    expect(loadConfig(urls, { PAYMENT_PROVIDER_URL: "http://127.0.0.1:4020" })).toEqual({
+      PAYMENT_PROVIDER_URL: "http://127.0.0.1:4020",
+    });
+    expect(() => loadConfig(urls, { PAYMENT_PROVIDER_URL: "https://pay.example" })).not.toThrow();
+  });
+
+  it("refuses anything else, and a port on the Fetch standard's bad-ports list, saying why", () => {
+    expect(() => loadConfig(urls, { PAYMENT_PROVIDER_URL: "ftp://x" })).toThrow(
+      /PAYMENT_PROVIDER_URL: must be an http\(s\):\/\/ URL/,
+    );
+    expect(() => loadConfig(urls, { PAYMENT_PROVIDER_URL: "http://127.0.0.1:6000/x" })).toThrow(
+      /PAYMENT_PROVIDER_URL: is on port 6000, which Node's fetch and browsers refuse to connect to/,
+    );
+  });
+});
+
+describe("fetchPortProblem", () => {
+  it("names the ports fetch refuses (6000, 6665–6669, …) and only those", () => {
+    for (const port of [6000, 6665, 6669, 10080]) expect(fetchPortProblem(port)).toMatch(`${port}`);
+    for (const port of [0, 80, 443, 4000, 5999, 6001, 6670])
+      expect(fetchPortProblem(port)).toBeNull();
+  });
+});
+
+describe("serviceEnv / serviceConfig", () => {
+  it("read PORT, HOST and LOG_LEVEL with the process's default port", () => {
+    const c = loadConfig(z.object(serviceEnv(4010)), { LOG_LEVEL: "warn" });
+    expect(serviceConfig(c)).toEqual({ port: 4010, host: "0.0.0.0", logLevel: "warn" });
+  });
+});
+
+describe("env.int", () => {
+  it("applies the default and the bounds", () => {
+    const knobs = z.object({ A: env.int(500, 10, 60_000), B: env.int(100, 100) });
+    expect(loadConfig(knobs, {})).toEqual({ A: 500, B: 100 });
+    expect(() => loadConfig(knobs, { A: "9", B: "99" })).toThrow(ConfigError);
+    expect(loadConfig(knobs, { B: "1000000" }).B).toBe(1_000_000);
   });
 });

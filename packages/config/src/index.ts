@@ -10,7 +10,8 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+/** Where configuration is read from: `process.env`, or a test's own variables. */
+export type Env = Record<string, string | undefined>;
 
 /**
  * Parses and validates environment variables once, at start-up. This is the only place in the
@@ -50,15 +51,38 @@ export function loadConfigOrExit<T>(service: string, load: () => T): T {
   }
 }
 
+/**
+ * Ports that Node's fetch, like every browser, refuses to connect to: the "bad ports" of the
+ * WHATWG Fetch standard (those of mail, IRC, X11 and other protocols a request could abuse).
+ */
+export const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
+  103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+  512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
+  995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+  6669, 6679, 6697, 10080,
+]);
+
+/** Says why fetch will not connect to `port` ("port 6000, which …"), or null when it will. */
+export function fetchPortProblem(port: number): string | null {
+  return FETCH_BAD_PORTS.has(port)
+    ? `port ${port}, which Node's fetch and browsers refuse to connect to (a "bad port" of the Fetch standard)`
+    : null;
+}
+
+/** A whole number in [min, max], with messages an operator can act on. */
+const wholeNumber = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ message: `must be ${what}` })
+    .int("must be a whole number")
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
 /** Reusable field parsers with messages an operator can act on. */
 export const env = {
-  port: (fallback: number) =>
-    z.coerce
-      .number({ message: "must be a TCP port number" })
-      .int("must be a whole number")
-      .min(1, "must be between 1 and 65535")
-      .max(65535, "must be between 1 and 65535")
-      .default(fallback),
+  port: (fallback: number) => wholeNumber("a TCP port number", 1, 65535).default(fallback),
+  /** The interface a server listens on. */
+  host: () => z.string().default("0.0.0.0"),
   postgresUrl: () =>
     z
       .string()
@@ -74,9 +98,15 @@ export const env = {
         "must be a redis:// URL, e.g. redis://127.0.0.1:6379",
       )
       .default("redis://127.0.0.1:6379"),
+  /** A URL this codebase calls with fetch, so never on a port fetch refuses. */
   httpUrl: () =>
-    z.string().refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
-      message: "must be an http(s):// URL",
+    z.string().superRefine((value, ctx) => {
+      const problem =
+        /^https?:\/\//.test(value) && URL.canParse(value)
+          ? fetchPortProblem(Number(new URL(value).port))
+          : "must be an http(s):// URL";
+      if (problem)
+        ctx.addIssue({ code: "custom", message: problem.replace(/^port/, "is on port") });
     }),
   /** Prefix of every BullMQ and live-stream key (workers write them, the gateway reads the streams). */
   queuePrefix: () =>
@@ -85,15 +115,34 @@ export const env = {
       .regex(/^[a-z0-9_-]+$/i, "letters, digits, - and _ only")
       .default("shopstream"),
   /** Connections a process may open to one database. */
-  poolSize: (fallback: number) =>
-    z.coerce
-      .number({ message: "must be a number of connections" })
-      .int("must be a whole number")
-      .min(1, "must be between 1 and 100")
-      .max(100, "must be between 1 and 100")
-      .default(fallback),
+  poolSize: (fallback: number) => wholeNumber("a number of connections", 1, 100).default(fallback),
+  /** A tuning knob: a whole number of at least `min` (and at most `max`, when given). */
+  int: (fallback: number, min: number, max?: number) => {
+    const atLeast = z.coerce.number().int().min(min);
+    return (max === undefined ? atLeast : atLeast.max(max)).default(fallback);
+  },
   logLevel: () =>
     z
       .enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" })
       .default("info"),
 };
+
+export type LogLevel = z.infer<ReturnType<typeof env.logLevel>>;
+
+/** What every process that serves HTTP reads: where it listens and how much it logs. */
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+}
+
+/** The variables behind ServiceConfig, to spread into a process's schema. */
+export const serviceEnv = (defaultPort: number) => ({
+  PORT: env.port(defaultPort),
+  HOST: env.host(),
+  LOG_LEVEL: env.logLevel(),
+});
+
+/** ServiceConfig out of a config parsed with `serviceEnv`'s variables. */
+export const serviceConfig = (c: { PORT: number; HOST: string; LOG_LEVEL: LogLevel }) =>
+  ({ port: c.PORT, host: c.HOST, logLevel: c.LOG_LEVEL }) satisfies ServiceConfig;

@@ -1,16 +1,9 @@
-import { ConfigError } from "@shopstream/config";
+import { loadConfigOrExit } from "@shopstream/config";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import { loadProviderConfig } from "./config.ts";
 import { createProvider } from "./provider.ts";
 
-let config: ReturnType<typeof loadProviderConfig>;
-try {
-  config = loadProviderConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`payment-provider: ${error.message}\n`);
-  process.exit(1);
-}
+const config = loadConfigOrExit("payment-provider", () => loadProviderConfig());
 const logger = createLogger("payment-provider", config.LOG_LEVEL);
 
 await runService(logger, async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger, startHttpService } from "@shopstream/service";
+import { pollUntil, waitFor } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyWebhook } from "../../../subgraphs/payments/src/webhooks/signature.ts";
 import { createProvider } from "../src/provider.ts";
@@ -61,14 +62,6 @@ const post = (path: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-async function until(predicate: () => boolean) {
-  const started = Date.now();
-  while (!predicate()) {
-    if (Date.now() - started > 5_000) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe("simulated payment provider (HTTP)", () => {
   it("reports outcomes by signed webhook, retries until accepted, honours scripts and de-duplicates charges", async () => {
     expect(
@@ -86,7 +79,7 @@ describe("simulated payment provider (HTTP)", () => {
       (await post("/charges", { paymentId: "p-2", attempt: 1, amount: 100, currency: "EUR" }))
         .status,
     ).toBe(202);
-    await until(() => received.length === 2);
+    await waitFor("two reports", () => received.length === 2);
     const byPayment = Object.fromEntries(received.map((r) => [r.body.paymentId, r]));
     expect(byPayment["p-1"]).toMatchObject({
       verified: true,
@@ -101,7 +94,7 @@ describe("simulated payment provider (HTTP)", () => {
     expect((await post("/refunds", { paymentId: "p-1", refundId: "r-1", amount: 50 })).status).toBe(
       202,
     );
-    await until(() => received.length === 3);
+    await waitFor("the refund's report", () => received.length === 3);
     expect(received[2]).toMatchObject({
       verified: true,
       body: { type: "refund.completed", refundId: "r-1" },
@@ -141,11 +134,11 @@ describe("held reports (test hook for races)", () => {
       ).held;
     // Nothing is held before the provider decided, and nothing can be released yet.
     expect((await post("/release", { orderId: "order-h" })).status).toBe(404);
-    const deadline = Date.now() + 5_000;
-    while ((await heldOf("orderId=order-h")).length === 0) {
-      if (Date.now() > deadline) throw new Error("the report was never held");
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await pollUntil(
+      "the report to be held",
+      () => heldOf("orderId=order-h"),
+      (held) => held.length > 0,
+    );
     expect(await heldOf("paymentId=p-h")).toMatchObject([
       { type: "payment.succeeded", paymentId: "p-h" },
     ]);

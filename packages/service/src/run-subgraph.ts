@@ -1,5 +1,5 @@
 import type { ApolloServer } from "@apollo/server";
-import { ConfigError } from "@shopstream/config";
+import { loadConfigOrExit } from "@shopstream/config";
 import type { ContextName } from "@shopstream/db";
 import type { Express } from "express";
 import { type RequestContext, startHttpService } from "./http-service.ts";
@@ -23,16 +23,7 @@ export async function runSubgraph<P extends PrismaLike, C extends RequestContext
   createContext: (prisma: P, base: RequestContext) => C;
   routes?: (app: Express, prisma: P, config: SubgraphConfig) => void;
 }): Promise<void> {
-  let config: SubgraphConfig;
-  try {
-    config = loadSubgraphConfig(opts.context);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${opts.context}: ${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(opts.context, () => loadSubgraphConfig(opts.context));
   const logger = createLogger(opts.context, config.logLevel);
   await runService(logger, async () => {
     const prisma = opts.createPrisma(config.databaseUrl, { poolSize: config.databasePoolSize });

@@ -1,4 +1,5 @@
-import { ConfigError, env, loadConfig, z } from "@shopstream/config";
+import type { Env, LogLevel, ServiceConfig } from "@shopstream/config";
+import { ConfigError, env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
 import { type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
 
 /** Default port of each subgraph; the gateway listens on 4000. */
@@ -10,28 +11,26 @@ export const SUBGRAPH_PORTS: Record<ContextName, number> = {
   payments: 4005,
 };
 
-export interface SubgraphConfig {
+export interface SubgraphConfig extends ServiceConfig {
   context: ContextName;
-  port: number;
-  host: string;
   databaseUrl: string;
   /** Connections this subgraph may open to its database (see DEFAULT_POOL_SIZE for the budget). */
   databasePoolSize: number;
-  logLevel: "debug" | "info" | "warn" | "error";
 }
 
 /** Environment variable that overrides a context's full database URL, e.g. IDENTITY_DATABASE_URL. */
 export const contextDatabaseEnv = (context: ContextName) => `${context.toUpperCase()}_DATABASE_URL`;
 
+const subgraphSchema = (context: ContextName) =>
+  z.object({
+    ...serviceEnv(SUBGRAPH_PORTS[context]),
+    [contextDatabaseEnv(context)]: env.postgresUrl().optional(),
+    DATABASE_URL: env.postgresUrl().optional(),
+    DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
+  });
+
 /** Every environment variable a subgraph reads. */
-export const subgraphEnvKeys = (context: ContextName) => [
-  "PORT",
-  "HOST",
-  contextDatabaseEnv(context),
-  "DATABASE_URL",
-  "DATABASE_POOL_SIZE",
-  "LOG_LEVEL",
-];
+export const subgraphEnvKeys = (context: ContextName) => Object.keys(subgraphSchema(context).shape);
 
 /**
  * Configuration shared by every subgraph. `DATABASE_URL` names a server and the context's
@@ -40,23 +39,15 @@ export const subgraphEnvKeys = (context: ContextName) => [
  */
 export function loadSubgraphConfig(
   context: ContextName,
-  source: Record<string, string | undefined> = process.env,
+  source: Env = process.env,
 ): SubgraphConfig {
   const own = contextDatabaseEnv(context);
-  const schema = z.object({
-    PORT: env.port(SUBGRAPH_PORTS[context]),
-    HOST: z.string().default("0.0.0.0"),
-    [own]: env.postgresUrl().optional(),
-    DATABASE_URL: env.postgresUrl().optional(),
-    DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
-    LOG_LEVEL: env.logLevel(),
-  });
-  const c = loadConfig(schema, source) as {
+  const c = loadConfig(subgraphSchema(context), source) as {
     PORT: number;
     HOST: string;
     DATABASE_URL?: string;
     DATABASE_POOL_SIZE: number;
-    LOG_LEVEL: SubgraphConfig["logLevel"];
+    LOG_LEVEL: LogLevel;
   } & Record<string, string | undefined>;
   const databaseUrl =
     c[own] ?? (c.DATABASE_URL ? contextDatabaseUrl(c.DATABASE_URL, context) : undefined);
@@ -66,11 +57,9 @@ export function loadSubgraphConfig(
     ]);
   }
   return {
+    ...serviceConfig(c),
     context,
-    port: c.PORT,
-    host: c.HOST,
     databaseUrl,
     databasePoolSize: c.DATABASE_POOL_SIZE,
-    logLevel: c.LOG_LEVEL,
   };
 }

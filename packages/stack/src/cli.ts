@@ -3,33 +3,26 @@
  * Configuration is validated first; see the README's configuration table.
  */
 import { performance } from "node:perf_hooks";
-import { ConfigError, env, loadConfig, z } from "@shopstream/config";
+import { env, loadConfig, loadConfigOrExit, z } from "@shopstream/config";
+import { portBaseProblem } from "./ports.ts";
 import { REPO_ROOT, startStack } from "./stack.ts";
 
 const t0 = performance.now();
-let config: ReturnType<typeof loadStartConfig>;
-try {
-  config = loadStartConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
-
-function loadStartConfig() {
-  return loadConfig(
+const config = loadConfigOrExit("shopstream", () =>
+  loadConfig(
     z.object({
-      PORT_BASE: env.port(4000),
+      PORT_BASE: env.port(4000).superRefine((base, ctx) => {
+        const problem = portBaseProblem(base);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
       DATABASE_URL: env.postgresUrl().optional(),
       REDIS_URL: env.redisUrl(),
       EMBEDDED_PG_DATA_DIR: z.string().default(`${REPO_ROOT}.data/pglite`),
       EMBEDDED_PG_PORT: env.port(5440),
       LOG_LEVEL: env.logLevel(),
     }),
-  );
-}
+  ),
+);
 
 console.log(
   config.DATABASE_URL

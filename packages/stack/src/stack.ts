@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { get } from "node:http";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import {
@@ -11,8 +12,8 @@ import {
   ensureDatabase,
   startEmbeddedPostgres,
 } from "@shopstream/db";
-import { assertNoEviction, pingRedis, redisHelp } from "@shopstream/redis";
-import { Redis } from "ioredis";
+import { checkRedis } from "@shopstream/redis";
+import { portBaseProblem } from "./ports.ts";
 import { ALL_SPECS, type ServiceSpec } from "./services.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -60,20 +61,11 @@ const COLORS = [36, 35, 33, 32, 34, 91, 92, 93];
  * and the workers as child processes, and waits until the gateway is ready.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
-  try {
-    await pingRedis(options.redisUrl);
-  } catch {
-    throw new StackError(redisHelp(options.redisUrl));
-  }
-  const probe = new Redis(options.redisUrl, { maxRetriesPerRequest: 1 });
-  probe.on("error", () => {});
-  try {
-    await assertNoEviction(probe);
-  } catch (error) {
-    throw new StackError((error as Error).message);
-  } finally {
-    probe.disconnect();
-  }
+  const portProblem = portBaseProblem(options.portBase);
+  if (portProblem) throw new StackError(`port base ${options.portBase} ${portProblem}`);
+  await checkRedis(options.redisUrl, { pipeline: true }).catch((error: Error) => {
+    throw new StackError(error.message);
+  });
 
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrls: Record<ContextName, string>;
@@ -199,15 +191,29 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
 async function waitFor(url: string, deadline: number): Promise<void> {
   for (;;) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (await answersOk(url)) return;
     if (Date.now() > deadline) throw new StackError(`timed out waiting for ${url}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Whether a GET of `url` answers 2xx within a second. node:http rather than fetch: fetch refuses
+ * the Fetch standard's "bad ports", and a probe must reach a service on whatever port it has.
+ */
+function answersOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = get(url, { timeout: 1000 }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 300);
+    });
+    request.on("timeout", () => {
+      request.destroy();
+      resolve(false);
+    });
+    request.on("error", () => resolve(false));
+  });
 }
 
 /** SIGTERM, then SIGKILL if the process has not exited within 10 s. */

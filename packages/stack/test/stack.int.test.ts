@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { freePortRange, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { pollUntil } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import { StackError, startStack } from "../src/stack.ts";
 
@@ -7,7 +8,8 @@ describe("startStack", () => {
   it("runs the whole stack on embedded PostgreSQL (PGlite) when no DATABASE_URL is given", async () => {
     const lines: string[] = [];
     const stack = await startStack({
-      portBase: 15000,
+      // Ports of its own, clear of any stack a developer or an e2e run has up.
+      portBase: await freePortRange(21),
       redisUrl: TEST_REDIS_URL,
       embedded: { dataDir: "", basePort: await freePortRange(5), inMemory: true },
       logLevel: "warn",
@@ -63,21 +65,13 @@ describe("startStack", () => {
       },
     );
     try {
-      let error: unknown = null;
-      for (let i = 0; i < 50; i++) {
-        error = await startStack({
-          portBase: 15200,
-          redisUrl: `redis://127.0.0.1:${port}`,
-          embedded: { dataDir: "", basePort: 0, inMemory: true },
-          logLevel: "warn",
-          log: () => {},
-        }).then(
-          () => null,
-          (e: unknown) => e,
-        );
-        if (!(error as Error)?.message.includes("not reachable")) break;
-        await new Promise((r) => setTimeout(r, 100)); // redis-server still starting
-      }
+      // Until redis-server listens, the stack only says that Redis is not reachable.
+      const error = await pollUntil(
+        "redis-server to answer",
+        () => startingError(`redis://127.0.0.1:${port}`),
+        (e) => !(e as Error | null)?.message.includes("not reachable"),
+        { timeoutMs: 10_000 },
+      );
       expect(error).toBeInstanceOf(StackError);
       expect((error as Error).message).toMatch(/maxmemory-policy is "allkeys-lru".*noeviction/s);
     } finally {
@@ -87,18 +81,32 @@ describe("startStack", () => {
 
   it("refuses to start without Redis and says how to get one", async () => {
     const port = await freePortRange(1);
-    const error = await startStack({
-      portBase: 15100,
-      redisUrl: `redis://127.0.0.1:${port}`,
-      embedded: { dataDir: "", basePort: 0, inMemory: true },
-      logLevel: "warn",
-      log: () => {},
-    }).then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const error = await startingError(`redis://127.0.0.1:${port}`);
     expect(error).toBeInstanceOf(StackError);
     expect((error as Error).message).toMatch(`Redis is not reachable at redis://127.0.0.1:${port}`);
     expect((error as Error).message).toMatch(/apt-get install redis-server/);
   });
+
+  it("refuses a port base that puts a service on a port fetch refuses", async () => {
+    const error = await startingError(TEST_REDIS_URL, 6000);
+    expect(error).toBeInstanceOf(StackError);
+    expect((error as Error).message).toMatch(/^port base 6000 puts gateway on port 6000, which/);
+  });
 });
+
+/** What startStack throws for `redisUrl` (null, after stopping it, if it started after all). */
+async function startingError(redisUrl: string, portBase = 15200): Promise<unknown> {
+  try {
+    const stack = await startStack({
+      portBase,
+      redisUrl,
+      embedded: { dataDir: "", basePort: 0, inMemory: true },
+      logLevel: "warn",
+      log: () => {},
+    });
+    await stack.stop();
+    return null;
+  } catch (error) {
+    return error;
+  }
+}

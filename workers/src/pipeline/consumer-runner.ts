@@ -5,13 +5,13 @@ import {
   PermanentEventError,
 } from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
+import { createRedis } from "@shopstream/redis";
 import type { Logger } from "@shopstream/service";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { backoffDelay } from "./backoff.ts";
 import { type DeadLetter, deadLetterJobId } from "./dead-letters.ts";
 import { DEFAULT_ATTEMPTS } from "./job-options.ts";
 import { consumerQueueName, DEAD_LETTER_QUEUE } from "./names.ts";
-import { createRedis } from "./redis.ts";
 
 export interface ConsumerRunnerOptions {
   redisUrl: string;

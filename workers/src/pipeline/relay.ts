@@ -2,13 +2,13 @@ import type { ContextName } from "@shopstream/db";
 import type { EventConsumer } from "@shopstream/events";
 import { appendLive, DEFAULT_LIVE_HISTORY } from "@shopstream/live";
 import type { DomainEvent, EventMetadata } from "@shopstream/outbox";
+import { createRedis } from "@shopstream/redis";
 import type { Logger } from "@shopstream/service";
 import { Queue } from "bullmq";
 import pg from "pg";
 import { backoffDelay } from "./backoff.ts";
 import { DEFAULT_ATTEMPTS, eventJobOptions } from "./job-options.ts";
 import { consumerQueueName } from "./names.ts";
-import { createRedis } from "./redis.ts";
 
 export interface RelayOptions {
   context: ContextName;

@@ -1,7 +1,7 @@
 import type { ScheduledTask } from "@shopstream/events";
+import { createRedis } from "@shopstream/redis";
 import type { Logger } from "@shopstream/service";
 import { Queue, Worker } from "bullmq";
-import { createRedis } from "./redis.ts";
 
 export type { ScheduledTask };
 

@@ -88,6 +88,13 @@ async function migrationFolders(migrationsDir: string): Promise<string[]> {
     .sort();
 }
 
+/** Applies `migrationsDir` to `url` twice: the first run applies exactly `expected`, the second nothing. */
+async function expectAppliedOnce(url: string, migrationsDir: string, expected: string[]) {
+  const options = { connectionString: url, migrationsDir };
+  expect((await applyMigrations(options)).applied).toEqual(expected);
+  expect(await applyMigrations(options)).toEqual({ applied: [] });
+}
+
 interface MigrationRow {
   migration_name: string;
   finished_at: Date | null;
@@ -142,13 +149,7 @@ describe("applyMigrations", () => {
     const url = tempDatabaseUrl();
     await ensureDatabase(url);
 
-    const first = await applyMigrations({ connectionString: url, migrationsDir: fx.migrationsDir });
-    expect(first.applied).toEqual([path.basename(init.path!)]);
-    expect(
-      await applyMigrations({ connectionString: url, migrationsDir: fx.migrationsDir }),
-    ).toEqual({
-      applied: [],
-    });
+    await expectAppliedOnce(url, fx.migrationsDir, [path.basename(init.path!)]);
 
     const rows = await query<MigrationRow>(url, MIGRATION_ROWS);
     expect(rows).toHaveLength(1);
@@ -222,12 +223,9 @@ COMMENT ON TABLE "widget" IS 'widgets; with a semicolon';
     const url = tempDatabaseUrl();
     await ensureDatabase(url);
 
-    const failure = await applyMigrations({
-      connectionString: url,
-      migrationsDir: fx.migrationsDir,
-    }).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(SchemaEngineError);
-    expect((failure as Error).message).toMatch(/migration 29990101000000_broken failed[\s\S]*nope/);
+    const failure = applyMigrations({ connectionString: url, migrationsDir: fx.migrationsDir });
+    await expect(failure).rejects.toBeInstanceOf(SchemaEngineError);
+    await expect(failure).rejects.toThrow(/migration 29990101000000_broken failed[\s\S]*nope/);
 
     // The failed script ran in one transaction: its first statement did not stick.
     expect(
@@ -242,11 +240,9 @@ COMMENT ON TABLE "widget" IS 'widgets; with a semicolon';
       ["29990101000000_broken", false],
     ]);
 
-    const again = await applyMigrations({
-      connectionString: url,
-      migrationsDir: fx.migrationsDir,
-    }).catch((e: unknown) => e);
-    expect((again as SchemaEngineError).code).toBe("P3009");
+    await expect(
+      applyMigrations({ connectionString: url, migrationsDir: fx.migrationsDir }),
+    ).rejects.toMatchObject({ code: "P3009" });
   });
 
   it("fails clearly when the migrations folder is missing", async () => {
@@ -273,13 +269,7 @@ COMMENT ON TABLE "widget" IS 'widgets; with a semicolon';
     const url = `postgres://postgres@${server.getServerConn()}/postgres`;
 
     expect(await ensureDatabase(url)).toBe(false);
-    const first = await applyMigrations({ connectionString: url, migrationsDir: fx.migrationsDir });
-    expect(first.applied).toEqual([path.basename(init.path!)]);
-    expect(
-      await applyMigrations({ connectionString: url, migrationsDir: fx.migrationsDir }),
-    ).toEqual({
-      applied: [],
-    });
+    await expectAppliedOnce(url, fx.migrationsDir, [path.basename(init.path!)]);
 
     const rows = await db.query<MigrationRow>(MIGRATION_ROWS);
     expect(rows.rows).toHaveLength(1);
