@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { appendLive, liveChannel, liveStreamKey } from "@shopstream/live";
 import type { DomainEvent } from "@shopstream/outbox";
+import type { Redis } from "@shopstream/redis";
+import { createRedis } from "@shopstream/redis";
 import { createLogger } from "@shopstream/service";
 import { TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { execute, GraphQLError, type GraphQLSchema, parse } from "graphql";
-import { Redis } from "ioredis";
 import { afterEach } from "vitest";
 import { createGateway } from "../src/gateway.ts";
 import type { GatewayExecutor } from "../src/live/entity-fetch.ts";
@@ -39,9 +40,7 @@ export class Resources {
 }
 
 const redisConnection = (resources: Resources, options: { connectionName?: string } = {}) =>
-  resources.add(new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null, ...options }), (r) =>
-    r.disconnect(),
-  );
+  resources.add(createRedis(TEST_REDIS_URL, options), (r) => r.disconnect());
 
 /** A prefix of the test's own; its streams are deleted when the test ends. */
 function livePrefix(resources: Resources, redis: Redis): string {

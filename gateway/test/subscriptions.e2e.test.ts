@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { newId } from "@shopstream/outbox";
+import { createRedis } from "@shopstream/redis";
 import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { e2eShop, errorCode } from "@shopstream/testing/e2e-shop";
 import { waitFor } from "@shopstream/testing/kit";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { encodeLiveCursor } from "../src/live/cursor.ts";
@@ -411,7 +411,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
         ),
       ];
       await whenLive(subscribers, () => placeOrder(customer.id, variantId));
-      const redis = new Redis(TEST_REDIS_URL);
+      const redis = createRedis(TEST_REDIS_URL);
       const [, listeners] = (await redis.pubsub(
         "NUMSUB",
         `${E2E_QUEUE_PREFIX}:live:ordering:new`,

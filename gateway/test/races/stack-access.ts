@@ -2,6 +2,8 @@ import type { ContextName } from "@shopstream/db";
 import type { DomainEvent } from "@shopstream/outbox";
 import { newId } from "@shopstream/outbox";
 import { signWebhook } from "@shopstream/payment-provider";
+import type { Redis } from "@shopstream/redis";
+import { createRedis } from "@shopstream/redis";
 import {
   E2E_QUEUE_PREFIX,
   E2E_WEBHOOK_SECRET,
@@ -11,7 +13,6 @@ import {
 import { pollUntil } from "@shopstream/testing/e2e-shop";
 import { consumerQueueName, eventJobOptions, type OutboxRow, toEvent } from "@shopstream/workers";
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import pg from "pg";
 
 /**
@@ -88,7 +89,7 @@ export async function outboxEventsWith(
  * `skipped-duplicate`, `skipped-unhandled`) or throws if the job failed.
  */
 export async function deliverAgain(consumer: string, event: DomainEvent): Promise<string> {
-  redis ??= new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  redis ??= createRedis(TEST_REDIS_URL);
   const name = consumerQueueName(consumer);
   let queue = queues.get(name);
   if (!queue) {

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { verifyWebhook } from "@shopstream/payments";
 import { createLogger, startHttpService } from "@shopstream/service";
 import { pollUntil, waitFor } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyWebhook } from "../../../subgraphs/payments/src/webhooks/signature.ts";
 import { createProvider } from "../src/provider.ts";
 
 const secret = "provider-test-secret-0123456789";

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
+import { GATEWAY_ENV_KEYS, loadGatewayConfig } from "@shopstream/gateway/config";
+import { loadProviderConfig, PROVIDER_ENV_KEYS } from "@shopstream/payment-provider/config";
 import { loadSubgraphConfig, SUBGRAPH_PORTS, subgraphEnvKeys } from "@shopstream/service";
+import { loadWorkersConfig, WORKERS_ENV_KEYS } from "@shopstream/workers/config";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { GATEWAY_ENV_KEYS, loadGatewayConfig } from "../../../gateway/src/config.ts";
-import { loadWorkersConfig, WORKERS_ENV_KEYS } from "../../../workers/src/config.ts";
-import { loadProviderConfig, PROVIDER_ENV_KEYS } from "../../payment-provider/src/config.ts";
 import {
   ALL_SPECS,
   GATEWAY_SPEC,

@@ -10,3 +10,4 @@ export { createPaymentsPrisma, type PaymentsPrisma } from "./db.ts";
 export { PrismaClient as PaymentsPrismaClient } from "./generated/prisma/client.ts";
 export { applyProviderReport } from "./payments/payment-commands.ts";
 export { createServer } from "./server.ts";
+export { verifyWebhook } from "./webhooks/signature.ts";
