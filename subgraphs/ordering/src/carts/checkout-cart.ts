@@ -1,23 +1,30 @@
+import { changeAggregateIn, createAggregate } from "@shopstream/commands";
 import { uniqueViolationFields } from "@shopstream/db";
-import { DomainError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import { DomainError, isDomainError } from "@shopstream/errors";
+import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
-import { appendOrderHistory, findOrder, insertOrder } from "../orders/order.repository.ts";
+import type { OrderingDeps } from "../context.ts";
+import type { CustomerView } from "../customers/customer-view.ts";
+import { findOrder, newOrderStore } from "../orders/order.repository.ts";
 import type { Order } from "../orders/order.ts";
-import type { CommandDeps } from "../orders/order-commands.deps.ts";
+import type { OrderDecision } from "../orders/order-events.ts";
 import { decidePlacement, knownCustomer } from "../orders/place-order.ts";
-import { findCart, findCartByCheckoutKey, saveCart } from "./cart.repository.ts";
-import { checkoutCart as decideCheckout } from "./cart.ts";
+import { cartStore, findCartByCheckoutKey } from "./cart.repository.ts";
+import { checkoutCart as decideCheckout } from "./cart-lifecycle.ts";
+
+/** Errors that mean a concurrent checkout of the cart won: the repeat returns its order. */
+const LOST_RACE = ["CONFLICT", "INVALID_STATE_TRANSITION"];
 
 /**
  * Checks out an ACTIVE customer cart: the cart becomes CONVERTED and an order is placed in
- * CREATED with prices from the price view (the customer's tier), in one transaction. The
- * idempotency key is unique across checkouts (`cart.checkout_idempotency_key`): a repeat for the
- * same cart returns the order it placed; the key with another cart is DUPLICATE. Concurrent
- * checkouts of one cart race on the cart's version: one wins, the others see the repeat.
+ * CREATED with prices from the price view (the customer's tier), in one transaction (the order is
+ * the new aggregate; the cart changes inside its transaction). The idempotency key is unique
+ * across checkouts (`cart.checkout_idempotency_key`): a repeat for the same cart returns the
+ * order it placed; the key with another cart is DUPLICATE. Concurrent checkouts of one cart race
+ * on the cart's version: one wins, the others see the repeat.
  */
 export async function checkoutCart(
-  deps: CommandDeps,
+  deps: OrderingDeps,
   cartId: string,
   idempotencyKey: string,
   metadata: EventMetadata,
@@ -38,54 +45,49 @@ export async function checkoutCart(
   const first = await repeat();
   if (first) return first;
 
-  const now = deps.now?.() ?? new Date();
   try {
-    return await deps.prisma.$transaction(async (tx) => {
-      const cart = await findCart(tx, cartId);
-      if (!cart) throw DomainError.notFound("Cart", cartId);
-      const customer = cart.customerId ? await knownCustomer(tx, cart.customerId) : null;
-      const orderId = newId();
-      const checkout = decideCheckout(
-        cart,
-        {
-          orderId,
-          customer: customer
-            ? { id: customer.customerId, status: customer.status }
-            : { id: "", status: "ACTIVE" },
-          idempotencyKey,
-        },
-        now,
-      );
-      const { decision } = await decidePlacement(
-        tx,
-        // checkoutCart above rejects guest carts, so the customer is known here.
-        customer!,
-        {
-          orderId,
-          lines: checkout.placement.lines.map((l) => ({ lineId: newId(), ...l })),
-          couponCode: checkout.placement.couponCode,
-        },
-        null,
-      );
-      if (
-        !(await saveCart(tx, cart, checkout.state, now, { checkoutIdempotencyKey: idempotencyKey }))
-      ) {
-        throw DomainError.conflict("Cart", cartId);
-      }
-      await insertOrder(tx, decision.state, { customerTier: customer!.tier, cartId }, now);
-      const envelopes = [...checkout.events, ...decision.events].map((e) =>
-        toEnvelope(e, metadata, now),
-      );
-      await appendToOutbox(tx, envelopes);
-      await appendOrderHistory(tx, envelopes);
-      return decision.state;
-    });
+    return await createAggregate(
+      deps,
+      newOrderStore,
+      async ({ tx, now }) => {
+        const orderId = newId();
+        let placement: OrderDecision | undefined;
+        await changeAggregateIn(
+          tx,
+          cartStore,
+          cartId,
+          async (cart) => {
+            const customer = cart.customerId ? await knownCustomer(tx, cart.customerId) : null;
+            const checkout = decideCheckout(
+              cart,
+              { orderId, customer: buyer(customer), idempotencyKey },
+              now,
+            );
+            // The checkout above rejects guest carts, so the customer is known here.
+            placement = await decidePlacement(
+              tx,
+              customer as CustomerView,
+              {
+                orderId,
+                lines: checkout.placement.lines.map((l) => ({ lineId: newId(), ...l })),
+                couponCode: checkout.placement.couponCode,
+                cartId,
+              },
+              null,
+            );
+            return checkout;
+          },
+          metadata,
+          now,
+        );
+        return placement as OrderDecision;
+      },
+      metadata,
+    );
   } catch (error) {
-    const fields = uniqueViolationFields(error);
     const lostRace =
-      fields !== null ||
-      (error instanceof DomainError && error.code === "CONFLICT") ||
-      (error instanceof DomainError && error.code === "INVALID_STATE_TRANSITION");
+      uniqueViolationFields(error) !== null ||
+      (isDomainError(error) && LOST_RACE.includes(error.code));
     if (lostRace) {
       const winner = await repeat();
       if (winner) return winner;
@@ -93,3 +95,9 @@ export async function checkoutCart(
     throw error;
   }
 }
+
+/** The customer as the checkout decision sees it (a guest cart has none: it is refused). */
+const buyer = (customer: CustomerView | null) =>
+  customer
+    ? { id: customer.customerId, status: customer.status }
+    : { id: "", status: "ACTIVE" as const };

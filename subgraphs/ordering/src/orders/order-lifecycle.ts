@@ -1,48 +1,21 @@
-import { DomainError, type FieldError } from "@shopstream/errors";
-import {
-  amountProblem,
-  assertTransition,
-  changed,
-  type Order,
-  type OrderDecision,
-  type OrderStatus,
-  REASON_MAX,
-  type Shipment,
-  unchanged,
-} from "./order.ts";
+import { DomainError } from "@shopstream/errors";
+import type { Order } from "./order.ts";
+import { changed, type OrderDecision, unchanged } from "./order-events.ts";
+import { amountProblem, optionalReason } from "./order-rules.ts";
+import { assertStatus, assertTransition, type OrderStatus, PAID_OR_LATER } from "./order-status.ts";
 
 /**
- * The Order status machine (DOMAIN.md's state table) and the checkout saga's steps on the order.
- * Every move outside the table is INVALID_STATE_TRANSITION, except the harmless repeats DOMAIN.md
- * lists, which return the order unchanged with no event: cancelling a CANCELLED order, a second
- * payment success, and a payment report after cancellation (or after the saga ended).
+ * The Order's moves through its status machine, including the checkout saga's steps on the order
+ * (docs/ordering.md, "The order state machine"). Every move outside the table is
+ * INVALID_STATE_TRANSITION, except the harmless repeats the table lists, which return the order
+ * unchanged with no event: cancelling a CANCELLED order, a second payment success, and a payment
+ * report after cancellation (or after the saga ended).
  */
 
-/** Statuses in which the payment was captured and the saga is over: payment reports are late. */
-const AFTER_PAYMENT: readonly OrderStatus[] = [
-  "PAID",
-  "PROCESSING",
-  "PARTIALLY_SHIPPED",
-  "SHIPPED",
-  "DELIVERED",
-  "COMPLETED",
-  "RETURN_REQUESTED",
-  "RETURN_APPROVED",
-  "RETURNED",
-  "REFUNDED",
-];
+/** Statuses in which a payment report comes too late: the payment was captured, the saga is over. */
+const AFTER_PAYMENT: readonly OrderStatus[] = [...PAID_OR_LATER, "REFUNDED"];
 
 const status = (order: Order, to: OrderStatus) => ({ previousStatus: order.status, status: to });
-
-function optionalReason(reason: string | null | undefined): string | null {
-  const trimmed = reason?.trim() ?? "";
-  if (trimmed.length > REASON_MAX) {
-    throw DomainError.validation([
-      { field: "reason", message: `must be at most ${REASON_MAX} characters` },
-    ]);
-  }
-  return trimmed.length > 0 ? trimmed : null;
-}
 
 /** CREATED → CONFIRMED; starts the checkout saga, which reserves these lines and charges this total. */
 export function confirmOrder(order: Order): OrderDecision {
@@ -57,9 +30,7 @@ export function confirmOrder(order: Order): OrderDecision {
 
 /** Saga: stock is reserved and a payment was initiated. CONFIRMED → PAYMENT_PENDING. */
 export function markPaymentPending(order: Order, payment: { paymentId: string }): OrderDecision {
-  if (order.status !== "CONFIRMED") {
-    throw DomainError.invalidTransition("Order", order.status, "mark payment pending for");
-  }
+  assertStatus(order, ["CONFIRMED"], "mark payment pending for");
   return changed(order, { status: "PAYMENT_PENDING" }, "OrderPaymentPending", {
     ...status(order, "PAYMENT_PENDING"),
     paymentId: payment.paymentId,
@@ -82,9 +53,7 @@ export function recordPaymentSucceeded(
       : { ...unchanged(order), compensation: "refund-payment" };
   }
   if (AFTER_PAYMENT.includes(order.status)) return unchanged(order);
-  if (order.status !== "PAYMENT_PENDING") {
-    throw DomainError.invalidTransition("Order", order.status, "record a payment success for");
-  }
+  assertStatus(order, ["PAYMENT_PENDING"], "record a payment success for");
   return changed(order, { status: "PAID", paymentCaptured: true }, "OrderPaid", {
     ...status(order, "PAID"),
     paymentId: payment.paymentId,
@@ -102,9 +71,7 @@ export function recordPaymentFailed(
   failure: { paymentId: string; reason: string; attemptsLeft: number },
 ): OrderDecision {
   if (order.status === "CANCELLED" || AFTER_PAYMENT.includes(order.status)) return unchanged(order);
-  if (order.status !== "PAYMENT_PENDING") {
-    throw DomainError.invalidTransition("Order", order.status, "record a payment failure for");
-  }
+  assertStatus(order, ["PAYMENT_PENDING"], "record a payment failure for");
   if (!Number.isSafeInteger(failure.attemptsLeft) || failure.attemptsLeft < 0) {
     throw DomainError.validation([
       { field: "attemptsLeft", message: "must be a whole number, at least 0" },
@@ -134,86 +101,6 @@ export function markOrderProcessing(order: Order): OrderDecision {
   return changed(order, { status: "PROCESSING" }, "OrderProcessingStarted", {
     ...status(order, "PROCESSING"),
   });
-}
-
-/** Units of each line not yet in a shipment. */
-export function unshipped(order: Order): Map<string, number> {
-  const left = new Map(order.lines.map((l) => [l.id, l.quantity]));
-  for (const shipment of order.shipments) {
-    for (const s of shipment.lines) left.set(s.lineId, (left.get(s.lineId) ?? 0) - s.quantity);
-  }
-  return left;
-}
-
-function shipmentProblems(order: Order, lines: Shipment["lines"]): FieldError[] {
-  const left = unshipped(order);
-  const problems: FieldError[] = [];
-  if (lines.length === 0) problems.push({ field: "lines", message: "must list at least one line" });
-  const seen = new Set<string>();
-  lines.forEach((l, i) => {
-    const remaining = left.get(l.lineId);
-    if (remaining === undefined) {
-      problems.push({ field: `lines.${i}.lineId`, message: "is not a line of this order" });
-    } else if (seen.has(l.lineId)) {
-      problems.push({ field: `lines.${i}.lineId`, message: "appears twice in this shipment" });
-    } else if (!Number.isSafeInteger(l.quantity) || l.quantity < 1 || l.quantity > remaining) {
-      problems.push({
-        field: `lines.${i}.quantity`,
-        message: `must be a whole number from 1 to the ${remaining} unit(s) not yet shipped`,
-      });
-    }
-    seen.add(l.lineId);
-  });
-  return problems;
-}
-
-const sameLines = (a: Shipment["lines"], b: Shipment["lines"]) =>
-  JSON.stringify([...a].sort((x, y) => x.lineId.localeCompare(y.lineId))) ===
-  JSON.stringify([...b].sort((x, y) => x.lineId.localeCompare(y.lineId)));
-
-/**
- * Records a shipment of all remaining units (`lines` omitted) or of some. Shipping everything left
- * ends in SHIPPED; anything less in PARTIALLY_SHIPPED, which the table allows from PROCESSING (and
- * PARTIALLY_SHIPPED, for a further partial shipment) but not from PAID. Recording the same
- * shipment id again with the same lines changes nothing; with other lines it is DUPLICATE.
- */
-export function recordOrderShipment(
-  order: Order,
-  shipment: { shipmentId: string; lines?: Shipment["lines"] },
-): OrderDecision {
-  const previous = order.shipments.find((s) => s.id === shipment.shipmentId);
-  if (previous) {
-    if (!shipment.lines || sameLines(previous.lines, shipment.lines)) return unchanged(order);
-    throw DomainError.duplicate("shipment", "shipmentId");
-  }
-  const shippable: readonly OrderStatus[] = ["PAID", "PROCESSING", "PARTIALLY_SHIPPED"];
-  if (!shippable.includes(order.status)) {
-    throw DomainError.invalidTransition("Order", order.status, "record a shipment for");
-  }
-  const left = unshipped(order);
-  const lines =
-    shipment.lines ??
-    [...left].filter(([, q]) => q > 0).map(([lineId, quantity]) => ({ lineId, quantity }));
-  const problems = shipmentProblems(order, lines);
-  if (problems.length > 0) throw DomainError.validation(problems);
-  for (const l of lines) left.set(l.lineId, (left.get(l.lineId) ?? 0) - l.quantity);
-  const complete = [...left.values()].every((q) => q === 0);
-  const to: OrderStatus = complete ? "SHIPPED" : "PARTIALLY_SHIPPED";
-  if (!(to === "PARTIALLY_SHIPPED" && order.status === "PARTIALLY_SHIPPED")) {
-    assertTransition(order, to, complete ? "ship" : "partially ship");
-  }
-  const recorded: Shipment = { id: shipment.shipmentId, lines };
-  return changed(
-    order,
-    { status: to, shipments: [...order.shipments, recorded] },
-    "OrderShipmentRecorded",
-    {
-      ...status(order, to),
-      shipmentId: recorded.id,
-      lines,
-      unshipped: [...left].map(([lineId, quantity]) => ({ lineId, quantity })),
-    },
-  );
 }
 
 /** SHIPPED → DELIVERED. */

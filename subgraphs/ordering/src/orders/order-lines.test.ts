@@ -1,5 +1,6 @@
+import { codeOf, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import { codeOf, fieldsOf, placed, variant, variants } from "./order.fixtures.ts";
+import { placed, variant, variants } from "./order.fixtures.ts";
 import {
   addOrderItem,
   applyOrderCoupon,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { OrderStatus } from "../orders/order-status.ts";
 import { checkoutState } from "./checkout-state.ts";
-import type { OrderStatus } from "./order.ts";
 
 const at = "2026-11-24T10:00:00.000Z";
 const e = (type: string, payload: Record<string, unknown> = {}) => ({
