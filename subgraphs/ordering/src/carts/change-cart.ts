@@ -1,6 +1,7 @@
 import {
   changeAggregate,
   createAggregate,
+  type Decide,
   nowOf,
   recordEvents,
   runTransaction,
@@ -9,6 +10,7 @@ import { DomainError } from "@shopstream/errors";
 import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
 import type { OrderingDeps } from "../context.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { assertKnownCoupon } from "../orders/coupons.ts";
 import { knownCustomer } from "../orders/place-order.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
@@ -23,6 +25,14 @@ import { mergeCarts as decideMerge } from "./cart-merge.ts";
  * `changeAggregate` with the cart store (version-guarded save and outbox in one transaction;
  * CONFLICT when another change committed first). docs/ordering.md lists what each one answers.
  */
+
+/** One change of the cart `cartId` through the shared write path. */
+const changeCart = (
+  deps: OrderingDeps,
+  cartId: string,
+  decide: Decide<Cart, Prisma.TransactionClient>,
+  metadata: EventMetadata,
+) => changeAggregate(deps, cartStore, assertUuid(cartId, "cartId"), decide, metadata);
 
 /** A new ACTIVE cart; a customer cart needs a customer ordering knows, a guest cart none. */
 export async function createCart(
@@ -49,10 +59,9 @@ export const addCartItem = (
   input: { variantId: string; quantity: number },
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeCart(
     deps,
-    cartStore,
-    assertUuid(cartId, "cartId"),
+    cartId,
     async (cart, { tx, now }) => {
       assertUuid(input.variantId, "variantId");
       const [variant] = await findVariantPrices(tx, [input.variantId]);
@@ -69,10 +78,9 @@ export const updateCartItemQuantity = (
   quantity: number,
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeCart(
     deps,
-    cartStore,
-    assertUuid(cartId, "cartId"),
+    cartId,
     (cart, { now }) =>
       lines.updateCartItemQuantity(cart, assertUuid(variantId, "variantId"), quantity, now),
     metadata,
@@ -84,10 +92,9 @@ export const removeCartItem = (
   variantId: string,
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeCart(
     deps,
-    cartStore,
-    assertUuid(cartId, "cartId"),
+    cartId,
     (cart, { now }) => lines.removeCartItem(cart, assertUuid(variantId, "variantId"), now),
     metadata,
   );
@@ -99,22 +106,15 @@ export const applyCartCoupon = (
   code: string,
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeCart(
     deps,
-    cartStore,
-    assertUuid(cartId, "cartId"),
+    cartId,
     (cart, { now }) => lines.applyCartCoupon(cart, assertKnownCoupon(code), now),
     metadata,
   );
 
 export const abandonCart = (deps: OrderingDeps, cartId: string, metadata: EventMetadata) =>
-  changeAggregate(
-    deps,
-    cartStore,
-    assertUuid(cartId, "cartId"),
-    (cart, { now }) => decideAbandon(cart, "REQUESTED", now),
-    metadata,
-  );
+  changeCart(deps, cartId, (cart, { now }) => decideAbandon(cart, "REQUESTED", now), metadata);
 
 /**
  * Merges a guest cart into a customer's cart: one decision over both carts, both saved with

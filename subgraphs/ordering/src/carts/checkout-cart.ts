@@ -5,15 +5,19 @@ import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
 import type { OrderingDeps } from "../context.ts";
 import type { CustomerView } from "../customers/customer-view.ts";
+import type { OrderingDb } from "../db.ts";
 import { findOrder, newOrderStore } from "../orders/order.repository.ts";
 import type { Order } from "../orders/order.ts";
 import type { OrderDecision } from "../orders/order-events.ts";
-import { decidePlacement, knownCustomer } from "../orders/place-order.ts";
+import { decidePlacement, knownCustomer, placeOnce } from "../orders/place-order.ts";
 import { cartStore, findCartByCheckoutKey } from "./cart.repository.ts";
-import { checkoutCart as decideCheckout } from "./cart-lifecycle.ts";
+import type { Cart } from "./cart.ts";
+import { checkoutCart as decideCartCheckout } from "./cart-lifecycle.ts";
 
 /** Errors that mean a concurrent checkout of the cart won: the repeat returns its order. */
-const LOST_RACE = ["CONFLICT", "INVALID_STATE_TRANSITION"];
+const lostRace = (error: unknown) =>
+  uniqueViolationFields(error) !== null ||
+  (isDomainError(error) && ["CONFLICT", "INVALID_STATE_TRANSITION"].includes(error.code));
 
 /**
  * Checks out an ACTIVE customer cart: the cart becomes CONVERTED and an order is placed in
@@ -42,62 +46,60 @@ export async function checkoutCart(
     }
     return used.orderId ? findOrder(deps.prisma, used.orderId) : null;
   };
-  const first = await repeat();
-  if (first) return first;
-
-  try {
-    return await createAggregate(
-      deps,
-      newOrderStore,
-      async ({ tx, now }) => {
-        const orderId = newId();
-        let placement: OrderDecision | undefined;
-        await changeAggregateIn(
-          tx,
-          cartStore,
-          cartId,
-          async (cart) => {
-            const customer = cart.customerId ? await knownCustomer(tx, cart.customerId) : null;
-            const checkout = decideCheckout(
-              cart,
-              { orderId, customer: buyer(customer), idempotencyKey },
-              now,
-            );
-            // The checkout above rejects guest carts, so the customer is known here.
-            placement = await decidePlacement(
-              tx,
-              customer as CustomerView,
-              {
-                orderId,
-                lines: checkout.placement.lines.map((l) => ({ lineId: newId(), ...l })),
-                couponCode: checkout.placement.couponCode,
-                cartId,
-              },
-              null,
-            );
-            return checkout;
-          },
-          metadata,
-          now,
-        );
-        return placement as OrderDecision;
-      },
-      metadata,
-    );
-  } catch (error) {
-    const lostRace =
-      uniqueViolationFields(error) !== null ||
-      (isDomainError(error) && LOST_RACE.includes(error.code));
-    if (lostRace) {
-      const winner = await repeat();
-      if (winner) return winner;
-    }
-    throw error;
-  }
+  return placeOnce(repeat, () => convertAndPlace(deps, cartId, idempotencyKey, metadata), lostRace);
 }
 
-/** The customer as the checkout decision sees it (a guest cart has none: it is refused). */
-const buyer = (customer: CustomerView | null) =>
-  customer
+/**
+ * One transaction: the cart is converted through its own write path (version guard, CartCheckedOut)
+ * and the order it asks for is placed (inserted with OrderPlaced and its history).
+ */
+function convertAndPlace(
+  deps: OrderingDeps,
+  cartId: string,
+  idempotencyKey: string,
+  metadata: EventMetadata,
+) {
+  return createAggregate(
+    deps,
+    newOrderStore,
+    async ({ tx, now }) => {
+      let placement: OrderDecision | undefined;
+      const convert = async (cart: Cart) => {
+        const decided = await decideCheckoutAndPlacement(tx, cart, idempotencyKey, now);
+        placement = decided.placement;
+        return decided.checkout;
+      };
+      await changeAggregateIn(tx, cartStore, cartId, convert, metadata, now);
+      return placement as OrderDecision;
+    },
+    metadata,
+  );
+}
+
+/** The cart's checkout and the placement of its order, priced for the cart's customer. */
+async function decideCheckoutAndPlacement(
+  db: OrderingDb,
+  cart: Cart,
+  idempotencyKey: string,
+  now: Date,
+) {
+  const customer = cart.customerId ? await knownCustomer(db, cart.customerId) : null;
+  const orderId = newId();
+  const buyer = customer
     ? { id: customer.customerId, status: customer.status }
     : { id: "", status: "ACTIVE" as const };
+  const checkout = decideCartCheckout(cart, { orderId, customer: buyer, idempotencyKey }, now);
+  // The checkout refuses guest carts, so the customer is known here.
+  const placement = await decidePlacement(
+    db,
+    customer as CustomerView,
+    {
+      orderId,
+      lines: checkout.placement.lines.map((l) => ({ lineId: newId(), ...l })),
+      couponCode: checkout.placement.couponCode,
+      cartId: cart.id,
+    },
+    null,
+  );
+  return { checkout, placement };
+}

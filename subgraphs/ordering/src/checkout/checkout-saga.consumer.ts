@@ -1,7 +1,8 @@
-import { changeAggregateIn, type DecideContext, nowOf } from "@shopstream/commands";
+import { changeAggregateIn, type Decide, nowOf } from "@shopstream/commands";
 import { isDomainError } from "@shopstream/errors";
 import {
   defineConsumer,
+  type EventConsumer,
   type EventHandler,
   PermanentEventError,
   parsePayload,
@@ -30,6 +31,7 @@ const id = z.uuid();
 const count = z.number().int();
 /** Every Payment event names its payment and the order it pays. */
 const paymentEvent = z.object({ paymentId: id, orderId: id });
+type PaymentEvent = z.infer<typeof paymentEvent>;
 const paymentSucceeded = paymentEvent.extend({ amount: z.object({ amount: count }) });
 const paymentFailed = paymentEvent.extend({
   reason: z.string().catch("unknown"),
@@ -44,6 +46,42 @@ const refundCompleted = paymentEvent.extend({
 });
 const reservationReleased = z.object({ orderId: id.nullish(), reason: z.string().nullish() });
 
+/** Applies one saga reaction to the order `orderId`, caused by `e`. */
+type React = (tx: Tx, e: DomainEvent, orderId: string, decide: Decide<Order, Tx>) => Promise<void>;
+
+/**
+ * A saga consumer. Its reactions are recorded as caused by the event, with the consumer as actor
+ * and its clock. An order ordering does not know is skipped (made directly through inventory or
+ * payments). A reaction the status machine rejects is a permanent error (it would never apply on
+ * a retry), so it is dead-lettered rather than retried for ever; CONFLICT (a concurrent change)
+ * is retried.
+ */
+function sagaConsumer(
+  prisma: OrderingPrisma,
+  opts: Options,
+  consumer: Pick<EventConsumer<Tx>, "name" | "source" | "aggregateTypes">,
+  handlers: (react: React) => Record<string, EventHandler<Tx>>,
+) {
+  const react: React = async (tx, e, orderId, decide) => {
+    const metadata = causedBy(e, consumer.name);
+    try {
+      await changeAggregateIn(tx, orderStore, orderId, decide, metadata, nowOf(opts));
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      if (error.code === "NOT_FOUND") return;
+      if (["INVALID_STATE_TRANSITION", "VALIDATION_FAILED"].includes(error.code)) {
+        throw new PermanentEventError(`${e.type} ${e.id} for order ${orderId}: ${error.message}`);
+      }
+      throw error;
+    }
+  };
+  return defineConsumer<Tx>({
+    ...consumer,
+    handlers: handlers(react),
+    transaction: (fn) => prisma.$transaction(fn),
+  });
+}
+
 async function historyOf(tx: Tx, orderId: string) {
   const rows = await tx.orderEvent.findMany({
     where: { orderId },
@@ -54,137 +92,76 @@ async function historyOf(tx: Tx, orderId: string) {
 }
 
 /**
- * Applies one saga reaction to an order. An order ordering does not know is skipped. A reaction
- * the status machine rejects is a permanent error (it would never apply on a retry), so it is
- * dead-lettered rather than retried for ever. CONFLICT (a concurrent change) is retried.
+ * A handler for a Payment event: parses its payload, then reacts on the order it pays, but only
+ * for the order's checkout payment (others are skipped before the order is looked up).
  */
-async function react(
-  tx: Tx,
-  e: DomainEvent,
-  orderId: string,
-  actor: string,
-  now: Date,
-  decide: (order: Order, ctx: DecideContext<Tx>) => Promise<OrderDecision> | OrderDecision,
-): Promise<void> {
-  try {
-    await changeAggregateIn(tx, orderStore, orderId, decide, causedBy(e, actor), now);
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    // Not an order of ordering's (made directly through inventory or payments): nothing to do.
-    if (error.code === "NOT_FOUND") return;
-    if (["INVALID_STATE_TRANSITION", "VALIDATION_FAILED"].includes(error.code)) {
-      throw new PermanentEventError(`${e.type} ${e.id} for order ${orderId}: ${error.message}`);
-    }
-    throw error;
-  }
-}
-
-/**
- * A handler for one Payment event of the checkout payment: parses the payload, skips payments
- * other than the order's checkout payment before looking the order up, and reacts.
- */
-function onCheckoutPayment<P extends z.infer<typeof paymentEvent>>(
-  schema: z.ZodType<P>,
-  actor: string,
-  opts: Options,
-  reaction: (
-    p: P,
-  ) => (order: Order, ctx: DecideContext<Tx>) => Promise<OrderDecision> | OrderDecision,
-): EventHandler<Tx> {
-  return async (e, tx) => {
+const onCheckoutPayment =
+  <P extends PaymentEvent>(
+    schema: z.ZodType<P>,
+    react: React,
+    decide: (order: Order, payment: P, tx: Tx) => OrderDecision | Promise<OrderDecision>,
+  ): EventHandler<Tx> =>
+  async (e, tx) => {
     const p = parsePayload(schema, e);
     if (p.paymentId !== saga.checkoutPaymentId(p.orderId)) return;
-    await react(tx, e, p.orderId, actor, nowOf(opts), reaction(p));
+    await react(tx, e, p.orderId, (order, ctx) => decide(order, p, ctx.tx));
   };
-}
 
 /** Inventory's OrderStock outcome: reserved → PAYMENT_PENDING; shortage → CANCELLED. */
-export function createCheckoutSagaConsumer(prisma: OrderingPrisma, opts: Options = {}) {
-  const actor = "ordering.checkout-saga";
-  return defineConsumer<Tx>({
-    name: actor,
-    source: "inventory",
-    aggregateTypes: ["OrderStock"],
-    handlers: {
+export const createCheckoutSagaConsumer = (prisma: OrderingPrisma, opts: Options = {}) =>
+  sagaConsumer(
+    prisma,
+    opts,
+    { name: "ordering.checkout-saga", source: "inventory", aggregateTypes: ["OrderStock"] },
+    (react) => ({
       OrderStockReserved: (e, tx) =>
-        react(tx, e, e.aggregateId, actor, nowOf(opts), async (order, { tx: t }) =>
-          saga.onStockReserved(order, await historyOf(t, order.id)),
+        react(tx, e, e.aggregateId, async (order) =>
+          saga.onStockReserved(order, await historyOf(tx, order.id)),
         ),
       OrderStockShortage: (e, tx) =>
-        react(tx, e, e.aggregateId, actor, nowOf(opts), (order) => saga.onStockShortage(order)),
-    },
-    transaction: (fn) => prisma.$transaction(fn),
-  });
-}
+        react(tx, e, e.aggregateId, (order) => saga.onStockShortage(order)),
+    }),
+  );
 
 /**
  * Payments' Payment outcomes for the checkout payment: succeeded, failed, retried; and, after
  * the saga, its refund completed (a RETURNED or CANCELLED order becomes REFUNDED).
  */
-export function createPaymentOutcomesConsumer(prisma: OrderingPrisma, opts: Options = {}) {
-  const actor = "ordering.payment-outcomes";
-  return defineConsumer<Tx>({
-    name: actor,
-    source: "payments",
-    aggregateTypes: ["Payment"],
-    handlers: {
-      PaymentSucceeded: onCheckoutPayment(
-        paymentSucceeded,
-        actor,
-        opts,
-        (p) => (order) =>
-          saga.onPaymentSucceeded(order, { paymentId: p.paymentId, amount: p.amount.amount }),
+export const createPaymentOutcomesConsumer = (prisma: OrderingPrisma, opts: Options = {}) =>
+  sagaConsumer(
+    prisma,
+    opts,
+    { name: "ordering.payment-outcomes", source: "payments", aggregateTypes: ["Payment"] },
+    (react) => ({
+      PaymentSucceeded: onCheckoutPayment(paymentSucceeded, react, (order, p) =>
+        saga.onPaymentSucceeded(order, { paymentId: p.paymentId, amount: p.amount.amount }),
       ),
-      PaymentFailed: onCheckoutPayment(
-        paymentFailed,
-        actor,
-        opts,
-        (p) =>
-          async (order, { tx }) =>
-            saga.onPaymentFailed(order, await historyOf(tx, order.id), p),
+      PaymentFailed: onCheckoutPayment(paymentFailed, react, async (order, p, tx) =>
+        saga.onPaymentFailed(order, await historyOf(tx, order.id), p),
       ),
-      PaymentRetried: onCheckoutPayment(
-        paymentRetried,
-        actor,
-        opts,
-        (p) =>
-          async (order, { tx }) =>
-            saga.onPaymentRetried(order, await historyOf(tx, order.id), p),
+      PaymentRetried: onCheckoutPayment(paymentRetried, react, async (order, p, tx) =>
+        saga.onPaymentRetried(order, await historyOf(tx, order.id), p),
       ),
-      RefundCompleted: onCheckoutPayment(
-        refundCompleted,
-        actor,
-        opts,
-        (p) => (order) =>
-          saga.onRefundCompleted(order, {
-            paymentId: p.paymentId,
-            refundId: p.refundId,
-            paymentStatus: p.status,
-            refundedTotal: p.refundedTotal,
-          }),
+      RefundCompleted: onCheckoutPayment(refundCompleted, react, (order, p) =>
+        saga.onRefundCompleted(order, { ...p, paymentStatus: p.status }),
       ),
-    },
-    transaction: (fn) => prisma.$transaction(fn),
-  });
-}
+    }),
+  );
 
 /** Inventory's expired reservations: an order not yet paid is cancelled. */
-export function createReservationExpiryConsumer(prisma: OrderingPrisma, opts: Options = {}) {
-  const actor = "ordering.reservation-expiry";
-  return defineConsumer<Tx>({
-    name: actor,
-    source: "inventory",
-    aggregateTypes: ["Reservation"],
-    handlers: {
+export const createReservationExpiryConsumer = (prisma: OrderingPrisma, opts: Options = {}) =>
+  sagaConsumer(
+    prisma,
+    opts,
+    { name: "ordering.reservation-expiry", source: "inventory", aggregateTypes: ["Reservation"] },
+    (react) => ({
       ReservationReleased: async (e, tx) => {
         const p = parsePayload(reservationReleased, e);
         // Only expiry concerns the saga; releases caused by a cancellation are its own echo.
         if (p.reason !== "EXPIRED" || !p.orderId) return;
-        await react(tx, e, p.orderId, actor, nowOf(opts), (order) =>
+        await react(tx, e, p.orderId, (order) =>
           saga.onReservationReleased(order, { reason: p.reason }),
         );
       },
-    },
-    transaction: (fn) => prisma.$transaction(fn),
-  });
-}
+    }),
+  );

@@ -1,10 +1,11 @@
-import { changeAggregate } from "@shopstream/commands";
+import { changeAggregate, type Decide } from "@shopstream/commands";
 import { DomainError, type FieldError } from "@shopstream/errors";
 import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
 import type { OrderingDeps } from "../context.ts";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
 import type { OrderingDb } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
 import { resolveCoupon } from "./coupons.ts";
 import { orderStore } from "./order.repository.ts";
@@ -20,6 +21,15 @@ import { recordOrderShipment as decideShipment } from "./order-shipments.ts";
  * history and the checkout saga's state, in one transaction; CONFLICT when another change
  * committed first. docs/ordering.md lists what each one answers.
  */
+
+/** One change of an order through the shared write path; `idField` names the id's argument. */
+const changeOrder = (
+  deps: OrderingDeps,
+  orderId: string,
+  decide: Decide<Order, Prisma.TransactionClient>,
+  metadata: EventMetadata,
+  idField = "orderId",
+) => changeAggregate(deps, orderStore, assertUuid(orderId, idField), decide, metadata);
 
 /** The tier to price a new line for: the customer's current tier, else the one at placement. */
 async function tierFor(order: Order, db: OrderingDb) {
@@ -47,10 +57,9 @@ export const addOrderItem = (
   input: OrderItemInput,
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeOrder(
     deps,
-    orderStore,
-    assertUuid(orderId, "orderId"),
+    orderId,
     async (order, { tx }) => {
       assertUuid(input.variantId, "variantId");
       const [variant] = await findVariantPrices(tx, [input.variantId]);
@@ -75,10 +84,9 @@ export const removeOrderItem = (
   lineId: string,
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeOrder(
     deps,
-    orderStore,
-    assertUuid(orderId, "orderId"),
+    orderId,
     (order) => editing.removeOrderItem(order, assertUuid(lineId, "lineId")),
     metadata,
   );
@@ -90,10 +98,9 @@ export const updateOrderItemQuantity = (
   quantity: number,
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeOrder(
     deps,
-    orderStore,
-    assertUuid(orderId, "orderId"),
+    orderId,
     (order) => editing.updateOrderItemQuantity(order, assertUuid(lineId, "lineId"), quantity),
     metadata,
   );
@@ -105,10 +112,9 @@ export const applyOrderCoupon = (
   code: string,
   metadata: EventMetadata,
 ) =>
-  changeAggregate(
+  changeOrder(
     deps,
-    orderStore,
-    assertUuid(orderId, "orderId"),
+    orderId,
     (order) => editing.applyOrderCoupon(order, resolveCoupon(code, order.totals.subtotal)),
     metadata,
   );
@@ -117,7 +123,7 @@ export const applyOrderCoupon = (
 const move =
   (decide: (order: Order) => OrderDecision) =>
   (deps: OrderingDeps, id: string, metadata: EventMetadata) =>
-    changeAggregate(deps, orderStore, assertUuid(id), (order) => decide(order), metadata);
+    changeOrder(deps, id, (order) => decide(order), metadata, "id");
 
 export const confirmOrder = move(lifecycle.confirmOrder);
 export const markOrderProcessing = move(lifecycle.markOrderProcessing);
@@ -130,13 +136,7 @@ export const recordOrderReturn = move(lifecycle.recordOrderReturn);
 const moveWithReason =
   (decide: (order: Order, request: { reason?: string | null }) => OrderDecision) =>
   (deps: OrderingDeps, id: string, reason: string | null | undefined, metadata: EventMetadata) =>
-    changeAggregate(
-      deps,
-      orderStore,
-      assertUuid(id),
-      (order) => decide(order, { reason }),
-      metadata,
-    );
+    changeOrder(deps, id, (order) => decide(order, { reason }), metadata, "id");
 
 export const requestOrderReturn = moveWithReason(lifecycle.requestOrderReturn);
 export const cancelOrder = moveWithReason(lifecycle.cancelOrder);
@@ -156,10 +156,9 @@ export const recordOrderShipment = (
 ) => {
   const shipmentId = input?.shipmentId ?? newId();
   assertUuid(shipmentId, "shipmentId");
-  return changeAggregate(
+  return changeOrder(
     deps,
-    orderStore,
-    assertUuid(orderId, "orderId"),
+    orderId,
     (order) => decideShipment(order, { shipmentId, lines: input?.lines ?? undefined }),
     metadata,
   );

@@ -1,6 +1,7 @@
 import type { Decision } from "@shopstream/commands";
 import type { NewEvent } from "@shopstream/outbox";
 import type { Order } from "./order.ts";
+import type { OrderStatus } from "./order-status.ts";
 import { orderTotals } from "./order-totals.ts";
 
 /** The Order's events (docs/ordering.md, "Events") and the two shapes every decision takes. */
@@ -72,6 +73,20 @@ export function changed(
   const body = typeof payload === "function" ? payload(state) : payload;
   return { state, events: [orderEvent(state, type, body)] };
 }
+
+/** A status change: the order moved to `to`; its event says from where, plus `details`. */
+export const moved = (
+  order: Order,
+  to: OrderStatus,
+  type: OrderEventType,
+  details: Record<string, unknown> = {},
+  next: Partial<Omit<Order, "id" | "version" | "totals" | "status">> = {},
+): OrderDecision =>
+  changed(order, { ...next, status: to }, type, {
+    previousStatus: order.status,
+    status: to,
+    ...details,
+  });
 
 /** Nothing changed: no event, no new version. */
 export const unchanged = (order: Order): OrderDecision => ({ state: order, events: [] });

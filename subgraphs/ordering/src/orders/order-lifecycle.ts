@@ -1,6 +1,6 @@
 import { DomainError } from "@shopstream/errors";
 import type { Order } from "./order.ts";
-import { changed, type OrderDecision, unchanged } from "./order-events.ts";
+import { moved, type OrderDecision, unchanged } from "./order-events.ts";
 import { amountProblem, optionalReason } from "./order-rules.ts";
 import { assertStatus, assertTransition, type OrderStatus, PAID_OR_LATER } from "./order-status.ts";
 
@@ -9,19 +9,22 @@ import { assertStatus, assertTransition, type OrderStatus, PAID_OR_LATER } from 
  * (docs/ordering.md, "The order state machine"). Every move outside the table is
  * INVALID_STATE_TRANSITION, except the harmless repeats the table lists, which return the order
  * unchanged with no event: cancelling a CANCELLED order, a second payment success, and a payment
- * report after cancellation (or after the saga ended).
+ * report after cancellation (or after the saga ended). Shipments are in `order-shipments.ts`.
  */
 
 /** Statuses in which a payment report comes too late: the payment was captured, the saga is over. */
 const AFTER_PAYMENT: readonly OrderStatus[] = [...PAID_OR_LATER, "REFUNDED"];
 
-const status = (order: Order, to: OrderStatus) => ({ previousStatus: order.status, status: to });
+/** The grand total, as money: what a refund of the whole order gives back. */
+const grandTotal = (order: Order) => ({
+  amount: order.totals.grandTotal,
+  currency: order.currency,
+});
 
 /** CREATED → CONFIRMED; starts the checkout saga, which reserves these lines and charges this total. */
 export function confirmOrder(order: Order): OrderDecision {
   assertTransition(order, "CONFIRMED", "confirm", ["CREATED"]);
-  return changed(order, { status: "CONFIRMED" }, "OrderConfirmed", {
-    ...status(order, "CONFIRMED"),
+  return moved(order, "CONFIRMED", "OrderConfirmed", {
     currency: order.currency,
     lines: order.lines.map((l) => ({ lineId: l.id, variantId: l.variantId, quantity: l.quantity })),
     totals: order.totals,
@@ -31,10 +34,9 @@ export function confirmOrder(order: Order): OrderDecision {
 /** Saga: stock is reserved and a payment was initiated. CONFIRMED → PAYMENT_PENDING. */
 export function markPaymentPending(order: Order, payment: { paymentId: string }): OrderDecision {
   assertStatus(order, ["CONFIRMED"], "mark payment pending for");
-  return changed(order, { status: "PAYMENT_PENDING" }, "OrderPaymentPending", {
-    ...status(order, "PAYMENT_PENDING"),
+  return moved(order, "PAYMENT_PENDING", "OrderPaymentPending", {
     paymentId: payment.paymentId,
-    amount: { amount: order.totals.grandTotal, currency: order.currency },
+    amount: grandTotal(order),
   });
 }
 
@@ -54,11 +56,11 @@ export function recordPaymentSucceeded(
   }
   if (AFTER_PAYMENT.includes(order.status)) return unchanged(order);
   assertStatus(order, ["PAYMENT_PENDING"], "record a payment success for");
-  return changed(order, { status: "PAID", paymentCaptured: true }, "OrderPaid", {
-    ...status(order, "PAID"),
+  const details = {
     paymentId: payment.paymentId,
     amount: { amount: payment.amount, currency: order.currency },
-  });
+  };
+  return moved(order, "PAID", "OrderPaid", details, { paymentCaptured: true });
 }
 
 /**
@@ -78,16 +80,14 @@ export function recordPaymentFailed(
     ]);
   }
   if (failure.attemptsLeft === 0) {
-    return changed(order, { status: "CANCELLED" }, "OrderCancelled", {
-      ...status(order, "CANCELLED"),
+    return moved(order, "CANCELLED", "OrderCancelled", {
       reason: `payment failed: ${failure.reason}`,
       paymentId: failure.paymentId,
       refundRequired: false,
       refundAmount: null,
     });
   }
-  return changed(order, { status: "CONFIRMED" }, "OrderPaymentFailed", {
-    ...status(order, "CONFIRMED"),
+  return moved(order, "CONFIRMED", "OrderPaymentFailed", {
     paymentId: failure.paymentId,
     reason: failure.reason,
     attemptsLeft: failure.attemptsLeft,
@@ -98,21 +98,19 @@ export function recordPaymentFailed(
 /** PAID → PROCESSING (the warehouse started picking). */
 export function markOrderProcessing(order: Order): OrderDecision {
   assertTransition(order, "PROCESSING", "start processing");
-  return changed(order, { status: "PROCESSING" }, "OrderProcessingStarted", {
-    ...status(order, "PROCESSING"),
-  });
+  return moved(order, "PROCESSING", "OrderProcessingStarted");
 }
 
 /** SHIPPED → DELIVERED. */
 export function recordOrderDelivery(order: Order): OrderDecision {
   assertTransition(order, "DELIVERED", "record the delivery of");
-  return changed(order, { status: "DELIVERED" }, "OrderDelivered", status(order, "DELIVERED"));
+  return moved(order, "DELIVERED", "OrderDelivered");
 }
 
 /** DELIVERED → COMPLETED (terminal). */
 export function completeOrder(order: Order): OrderDecision {
   assertTransition(order, "COMPLETED", "complete");
-  return changed(order, { status: "COMPLETED" }, "OrderCompleted", status(order, "COMPLETED"));
+  return moved(order, "COMPLETED", "OrderCompleted");
 }
 
 /** DELIVERED → RETURN_REQUESTED, with an optional reason (≤500). Returns cover the whole order. */
@@ -122,27 +120,21 @@ export function requestOrderReturn(
 ): OrderDecision {
   const reason = optionalReason(request.reason);
   assertTransition(order, "RETURN_REQUESTED", "request a return of");
-  return changed(order, { status: "RETURN_REQUESTED" }, "OrderReturnRequested", {
-    ...status(order, "RETURN_REQUESTED"),
-    reason,
-  });
+  return moved(order, "RETURN_REQUESTED", "OrderReturnRequested", { reason });
 }
 
 /** RETURN_REQUESTED → RETURN_APPROVED. */
 export function approveOrderReturn(order: Order): OrderDecision {
   assertTransition(order, "RETURN_APPROVED", "approve a return of");
-  return changed(order, { status: "RETURN_APPROVED" }, "OrderReturnApproved", {
-    ...status(order, "RETURN_APPROVED"),
-  });
+  return moved(order, "RETURN_APPROVED", "OrderReturnApproved");
 }
 
 /** RETURN_APPROVED → RETURNED: the goods are back; a refund of the grand total follows. */
 export function recordOrderReturn(order: Order): OrderDecision {
   assertTransition(order, "RETURNED", "record the return of");
-  return changed(order, { status: "RETURNED" }, "OrderReturned", {
-    ...status(order, "RETURNED"),
+  return moved(order, "RETURNED", "OrderReturned", {
     refundRequired: true,
-    refundAmount: { amount: order.totals.grandTotal, currency: order.currency },
+    refundAmount: grandTotal(order),
   });
 }
 
@@ -156,13 +148,10 @@ export function cancelOrder(order: Order, request: { reason?: string | null } = 
   assertTransition(order, "CANCELLED", "cancel");
   // Only a PAID order holds captured money (the table's "refund follows").
   const refundRequired = order.status === "PAID";
-  return changed(order, { status: "CANCELLED" }, "OrderCancelled", {
-    ...status(order, "CANCELLED"),
+  return moved(order, "CANCELLED", "OrderCancelled", {
     reason,
     refundRequired,
-    refundAmount: refundRequired
-      ? { amount: order.totals.grandTotal, currency: order.currency }
-      : null,
+    refundAmount: refundRequired ? grandTotal(order) : null,
   });
 }
 
@@ -174,8 +163,7 @@ export function recordRefunded(
   assertTransition(order, "REFUNDED", "record a refund for");
   const problem = amountProblem(refund.amount, 1);
   if (problem) throw DomainError.validation([{ field: "amount", message: problem }]);
-  return changed(order, { status: "REFUNDED" }, "OrderRefunded", {
-    ...status(order, "REFUNDED"),
+  return moved(order, "REFUNDED", "OrderRefunded", {
     refundId: refund.refundId,
     amount: { amount: refund.amount, currency: order.currency },
   });

@@ -3,7 +3,18 @@ import { describe, expect, it } from "vitest";
 import { command, customer, variant } from "./order.fixtures.ts";
 import { ORDER_EVENT_TYPES } from "./order-events.ts";
 import { placeOrder, repeatPlacement } from "./order-placement.ts";
+import type { LineRequest } from "./order-pricing.ts";
 import { orderTotals } from "./order-totals.ts";
+
+const line = (lineId: string, variantId: string, quantity = 1, discount?: number): LineRequest => ({
+  lineId,
+  variantId,
+  quantity,
+  ...(discount === undefined ? {} : { discount }),
+});
+
+/** The fields a placement of these lines is refused on. */
+const refused = (lines: LineRequest[]) => fieldsOf(() => placeOrder(command({ lines })));
 
 describe("placeOrder", () => {
   it("prices lines from the price view and computes integer totals", () => {
@@ -70,32 +81,22 @@ describe("placeOrder", () => {
   });
 
   it("keeps one currency per order", () => {
-    const lines = [
-      { lineId: "l1", variantId: "v-a", quantity: 1 },
-      { lineId: "l2", variantId: "v-usd", quantity: 1 },
-    ];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual(["lines.1.variantId"]);
+    expect(refused([line("l1", "v-a"), line("l2", "v-usd")])).toEqual(["lines.1.variantId"]);
   });
 
   it("takes the currency from the first known variant when the first line's is unknown", () => {
-    const lines = [
-      { lineId: "l0", variantId: "v-missing", quantity: 1 },
-      { lineId: "l1", variantId: "v-usd", quantity: 1 },
-      { lineId: "l2", variantId: "v-a", quantity: 1 },
-    ];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual([
+    expect(refused([line("l0", "v-missing"), line("l1", "v-usd"), line("l2", "v-a")])).toEqual([
       "lines.0.variantId",
       "lines.2.variantId",
     ]);
   });
 
   it.each([0, 1_000, 1.5, -1])("rejects quantity %s", (quantity) => {
-    const lines = [{ lineId: "l1", variantId: "v-a", quantity }];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual(["lines.0.quantity"]);
+    expect(refused([line("l1", "v-a", quantity)])).toEqual(["lines.0.quantity"]);
   });
 
   it.each([1, 999])("accepts quantity %s", (quantity) => {
-    const lines = [{ lineId: "l1", variantId: "v-a", quantity }];
+    const lines = [line("l1", "v-a", quantity)];
     expect(placeOrder(command({ lines })).state.totals.subtotal).toBe(quantity * 1_000);
   });
 
@@ -104,10 +105,10 @@ describe("placeOrder", () => {
       placeOrder(
         command({
           lines: [
-            { lineId: "l1", variantId: "v-draft", quantity: 1 },
-            { lineId: "l2", variantId: "v-missing", quantity: 1 },
-            { lineId: "l3", variantId: "v-a", quantity: 1, discount: 1_001 },
-            { lineId: "l4", variantId: "v-a", quantity: 1 },
+            line("l1", "v-draft"),
+            line("l2", "v-missing"),
+            line("l3", "v-a", 1, 1_001),
+            line("l4", "v-a"),
           ],
           shipping: -1,
           tax: 0.5,
@@ -130,20 +131,16 @@ describe("placeOrder", () => {
   });
 
   it("rejects a line id used twice", () => {
-    const lines = [
-      { lineId: "l1", variantId: "v-a", quantity: 1 },
-      { lineId: "l1", variantId: "v-b", quantity: 1 },
-    ];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual(["lines.1.lineId"]);
+    expect(refused([line("l1", "v-a"), line("l1", "v-b")])).toEqual(["lines.1.lineId"]);
   });
 
   it("rejects an order without lines", () => {
-    expect(fieldsOf(() => placeOrder(command({ lines: [] })))).toEqual(["lines"]);
+    expect(refused([])).toEqual(["lines"]);
   });
 
   it("rejects totals beyond the safe integer range", () => {
     const huge = variant("v-huge", Number.MAX_SAFE_INTEGER);
-    const lines = [{ lineId: "l1", variantId: "v-huge", quantity: 2 }];
+    const lines = [line("l1", "v-huge", 2)];
     expect(fieldsOf(() => placeOrder(command({ lines, variants: [huge] })))).toEqual(["lines"]);
   });
 

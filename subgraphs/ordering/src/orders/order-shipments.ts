@@ -1,6 +1,6 @@
 import { DomainError, type FieldError } from "@shopstream/errors";
 import type { Order, Shipment } from "./order.ts";
-import { changed, type OrderDecision, unchanged } from "./order-events.ts";
+import { moved, type OrderDecision, unchanged } from "./order-events.ts";
 import { assertStatus, assertTransition, type OrderStatus } from "./order-status.ts";
 
 /**
@@ -72,16 +72,12 @@ export function recordOrderShipment(
     assertTransition(order, to, complete ? "ship" : "partially ship");
   }
   const recorded: Shipment = { id: shipment.shipmentId, lines };
-  return changed(
-    order,
-    { status: to, shipments: [...order.shipments, recorded] },
-    "OrderShipmentRecorded",
-    {
-      previousStatus: order.status,
-      status: to,
-      shipmentId: recorded.id,
-      lines,
-      unshipped: [...left].map(([lineId, quantity]) => ({ lineId, quantity })),
-    },
-  );
+  const details = {
+    shipmentId: recorded.id,
+    lines,
+    unshipped: [...left].map(([lineId, quantity]) => ({ lineId, quantity })),
+  };
+  return moved(order, to, "OrderShipmentRecorded", details, {
+    shipments: [...order.shipments, recorded],
+  });
 }

@@ -39,20 +39,13 @@ export const ORDER_TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
 };
 
 /**
- * The statuses of an order that was paid and not cancelled: PAID through RETURNED. The checkout
- * is over for them, so a payment report about them is late.
+ * The statuses of an order that was paid and not cancelled: PAID through RETURNED, in the order
+ * listed above. The checkout is over for them, so a payment report about them is late.
  */
-export const PAID_OR_LATER: readonly OrderStatus[] = [
-  "PAID",
-  "PROCESSING",
-  "PARTIALLY_SHIPPED",
-  "SHIPPED",
-  "DELIVERED",
-  "COMPLETED",
-  "RETURN_REQUESTED",
-  "RETURN_APPROVED",
-  "RETURNED",
-];
+export const PAID_OR_LATER: readonly OrderStatus[] = ORDER_STATUSES.slice(
+  ORDER_STATUSES.indexOf("PAID"),
+  ORDER_STATUSES.indexOf("RETURNED") + 1,
+);
 
 /**
  * Throws INVALID_STATE_TRANSITION unless the table allows `order.status → to` and, when given,

@@ -70,6 +70,27 @@ export async function decidePlacement(
   return decide({ ...base, coupon });
 }
 
+/**
+ * Places at most once per idempotency key: the order an earlier request with the key placed
+ * (`repeat`), else a new one (`place`). A placement that lost the race with a concurrent request
+ * of the same key (`lostRace` recognises its error) returns the winner's order.
+ */
+export async function placeOnce(
+  repeat: () => Promise<Order | null>,
+  place: () => Promise<Order>,
+  lostRace: (error: unknown) => boolean,
+): Promise<Order> {
+  const first = await repeat();
+  if (first) return first;
+  try {
+    return await place();
+  } catch (error) {
+    const winner = lostRace(error) ? await repeat() : null;
+    if (winner) return winner;
+    throw error;
+  }
+}
+
 /** A fingerprint-only command, for comparing a repeat against the order a key already placed. */
 const repeatCommand = (input: PlaceOrderInput): PlaceOrderCommand => ({
   orderId: "",
@@ -98,27 +119,22 @@ export async function placeOrder(
     const existing = key === null ? null : await findOrderByIdempotencyKey(deps.prisma, key);
     return existing ? repeatPlacement(existing, repeatCommand(input)) : null;
   };
-  const first = await repeat();
-  if (first) return first;
-
-  try {
-    return await createAggregate(
-      deps,
-      newOrderStore,
-      async ({ tx }) => {
-        const customer = await knownCustomer(tx, input.customerId);
-        const lines = input.lines.map((l) => ({ lineId: newId(), ...l }));
-        const couponCode = input.couponCode ?? null;
-        return decidePlacement(tx, customer, { orderId: newId(), lines, couponCode }, key);
-      },
-      metadata,
-    );
-  } catch (error) {
-    const fields = uniqueViolationFields(error);
-    if (fields?.some((f) => f.includes("idempotency"))) {
-      const winner = await repeat();
-      if (winner) return winner;
-    }
-    throw error;
-  }
+  const lostRace = (error: unknown) =>
+    uniqueViolationFields(error)?.some((f) => f.includes("idempotency")) ?? false;
+  return placeOnce(
+    repeat,
+    () =>
+      createAggregate(
+        deps,
+        newOrderStore,
+        async ({ tx }) => {
+          const customer = await knownCustomer(tx, input.customerId);
+          const lines = input.lines.map((l) => ({ lineId: newId(), ...l }));
+          const couponCode = input.couponCode ?? null;
+          return decidePlacement(tx, customer, { orderId: newId(), lines, couponCode }, key);
+        },
+        metadata,
+      ),
+    lostRace,
+  );
 }
