@@ -28,7 +28,7 @@ async function findCartBy(db: OrderingDb, where: Prisma.CartWhereUniqueInput) {
   return row ? toDomain(row) : null;
 }
 
-export const findCart = (db: OrderingDb, id: string) => findCartBy(db, { id });
+const findCart = (db: OrderingDb, id: string) => findCartBy(db, { id });
 
 /** The cart a checkout with this idempotency key converted, if any. */
 export const findCartByCheckoutKey = (db: OrderingDb, key: string) =>

@@ -82,7 +82,7 @@ const lineRows = (order: Order) =>
   }));
 
 /** Inserts a new order and its lines (a unique idempotency key or cart id may reject it). */
-export async function insertOrder(tx: Tx, order: Order, now: Date): Promise<void> {
+async function insertOrder(tx: Tx, order: Order, now: Date): Promise<void> {
   await tx.order.create({
     data: {
       id: order.id,
@@ -104,7 +104,7 @@ export async function insertOrder(tx: Tx, order: Order, now: Date): Promise<void
  * so a concurrent command that loaded the same version blocks on it, then matches nothing and
  * never touches the lines. False (nothing written) means the caller reports CONFLICT.
  */
-export async function saveOrder(tx: Tx, before: Order, after: Order, now: Date): Promise<boolean> {
+async function saveOrder(tx: Tx, before: Order, after: Order, now: Date): Promise<boolean> {
   const updated = await tx.order.updateMany({
     where: { id: before.id, version: before.version },
     data: { ...stateColumns(after), updatedAt: now },
