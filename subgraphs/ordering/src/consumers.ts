@@ -9,14 +9,14 @@ import { createCustomerViewConsumer } from "./customers/customer-view.consumer.t
 import type { OrderingPrisma } from "./db.ts";
 import { createPriceViewConsumer } from "./pricing/price-view.consumer.ts";
 
-/** The ordering context's event consumers (run by the workers process). */
-export function orderingConsumers(prisma: OrderingPrisma) {
+/** The ordering context's event consumers (run by the workers process); `now` is their clock. */
+export function orderingConsumers(prisma: OrderingPrisma, opts: { now?: () => Date } = {}) {
   return [
-    createPriceViewConsumer(prisma),
-    createCustomerViewConsumer(prisma),
-    createCheckoutSagaConsumer(prisma),
-    createPaymentOutcomesConsumer(prisma),
-    createReservationExpiryConsumer(prisma),
+    createPriceViewConsumer(prisma, opts),
+    createCustomerViewConsumer(prisma, opts),
+    createCheckoutSagaConsumer(prisma, opts),
+    createPaymentOutcomesConsumer(prisma, opts),
+    createReservationExpiryConsumer(prisma, opts),
   ];
 }
 

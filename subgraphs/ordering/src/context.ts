@@ -1,11 +1,17 @@
+import { type EventMetadata, requestedBy } from "@shopstream/outbox";
 import type { RequestContext } from "@shopstream/service";
 import type { OrderingPrisma } from "./db.ts";
 import { createOrderingLoaders, type OrderingLoaders } from "./orders/order.queries.ts";
-import type { CommandDeps } from "./orders/order-commands.deps.ts";
+
+/** What every ordering command needs: the database and, for tests, a clock. */
+export interface OrderingDeps {
+  prisma: OrderingPrisma;
+  now?: () => Date;
+}
 
 export interface OrderingContext extends RequestContext {
   prisma: OrderingPrisma;
-  deps: CommandDeps;
+  deps: OrderingDeps;
   loaders: OrderingLoaders;
 }
 
@@ -14,6 +20,7 @@ export function createContext(prisma: OrderingPrisma, base: RequestContext): Ord
 }
 
 /** Event metadata for commands issued by this request. */
-export function metadataOf(ctx: OrderingContext, idempotencyKey: string | null = null) {
-  return { correlationId: ctx.correlationId, causationId: null, idempotencyKey, actor: ctx.actor };
-}
+export const metadataOf = (
+  ctx: OrderingContext,
+  idempotencyKey: string | null = null,
+): EventMetadata => requestedBy(ctx, idempotencyKey);

@@ -1,7 +1,9 @@
+import type { ApplyOutcome } from "@shopstream/events";
 import { type DomainEvent, newId } from "@shopstream/outbox";
 import { createLogger } from "@shopstream/service";
 import { testDatabaseUrl } from "@shopstream/testing";
-import { expect } from "vitest";
+import { deliverEvent } from "@shopstream/testing/kit";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createContext } from "../src/context.ts";
 import { createCustomerViewConsumer } from "../src/customers/customer-view.consumer.ts";
 import { createOrderingPrisma } from "../src/db.ts";
@@ -11,8 +13,17 @@ import { createServer } from "../src/server.ts";
 /** Shared set-up of ordering's integration tests: a real database, the in-process server. */
 export const prisma = createOrderingPrisma(testDatabaseUrl("ordering"), { poolSize: 20 });
 export const server = createServer(createLogger("ordering-test", "error"));
-const customers = createCustomerViewConsumer(prisma);
-const prices = createPriceViewConsumer(prisma);
+export const customers = createCustomerViewConsumer(prisma);
+export const prices = createPriceViewConsumer(prisma);
+
+/** Starts the in-process server before the file's tests; stops it and the pool after them. */
+export function useServer(): void {
+  beforeAll(() => server.start());
+  afterAll(async () => {
+    await server.stop();
+    await prisma.$disconnect();
+  });
+}
 
 export interface GqlError {
   message: string;
@@ -58,6 +69,9 @@ export async function fails(
 
 export const fieldsOf = (e: GqlError) => e.extensions?.fields?.map((f) => f.field) ?? [];
 
+/** The code of a result's first error, or null when it succeeded (for tallies of races). */
+export const codeOfResult = (r: Result<unknown>) => r.errors?.[0]?.extensions?.code ?? null;
+
 const meta = { correlationId: "t", causationId: null, idempotencyKey: null, actor: "t" };
 export const event = (
   aggregateType: string,
@@ -77,33 +91,44 @@ export const event = (
   metadata: meta,
 });
 
-/** Applies an identity event through ordering's customer-view consumer, as the workers do. */
-export async function applyCustomerEvent(e: DomainEvent) {
-  const handler = customers.handlers[e.type];
-  if (handler) await customers.transaction((tx) => handler(e, tx));
+const versions = new Map<string, number>();
+
+/**
+ * The next event of another context's aggregate, numbered as its outbox numbers them (1, 2, 3 …
+ * per aggregate), so that it passes the consumer's per-aggregate ordering when delivered.
+ */
+export function nextEvent(
+  aggregateType: string,
+  aggregateId: string,
+  type: string,
+  payload: unknown,
+): DomainEvent {
+  const key = `${aggregateType}:${aggregateId}`;
+  const version = (versions.get(key) ?? 0) + 1;
+  versions.set(key, version);
+  return event(aggregateType, aggregateId, type, version, payload);
 }
+
+/** Delivers an identity event to ordering's customer-view consumer, as the workers do. */
+export const applyCustomerEvent = (e: DomainEvent): Promise<ApplyOutcome> =>
+  deliverEvent(customers, e);
 
 /** A customer known to ordering (registered, then suspended/closed/upgraded as asked). */
 export async function seedCustomer(
   opts: { tier?: string; status?: "ACTIVE" | "SUSPENDED" | "CLOSED" } = {},
 ): Promise<string> {
   const customerId = newId();
-  await applyCustomerEvent(
-    event("Customer", customerId, "CustomerRegistered", 1, {
-      customerId,
-      tier: opts.tier ?? "STANDARD",
-      status: "ACTIVE",
-    }),
-  );
-  if (opts.status === "SUSPENDED") {
-    await applyCustomerEvent(
-      event("Customer", customerId, "CustomerSuspended", 2, { status: "SUSPENDED" }),
+  const deliver = async (type: string, payload: Record<string, unknown>) =>
+    expect(await applyCustomerEvent(nextEvent("Customer", customerId, type, payload))).toBe(
+      "applied",
     );
-  } else if (opts.status === "CLOSED") {
-    await applyCustomerEvent(
-      event("Customer", customerId, "CustomerClosed", 2, { status: "CLOSED" }),
-    );
-  }
+  await deliver("CustomerRegistered", {
+    customerId,
+    tier: opts.tier ?? "STANDARD",
+    status: "ACTIVE",
+  });
+  if (opts.status === "SUSPENDED") await deliver("CustomerSuspended", { status: "SUSPENDED" });
+  else if (opts.status === "CLOSED") await deliver("CustomerClosed", { status: "CLOSED" });
   return customerId;
 }
 
@@ -118,20 +143,15 @@ export async function seedVariant(
 ): Promise<string> {
   const productId = newId();
   const variantId = newId();
-  const apply = async (e: DomainEvent) => {
-    const handler = prices.handlers[e.type];
-    if (handler) await prices.transaction((tx) => handler(e, tx));
-  };
-  await apply(
-    event("ProductVariant", variantId, "ProductVariantAdded", 1, {
-      variantId,
-      productId,
-      variantSku: `SKU-${variantId.slice(-8)}`,
-      price: { amount, currency: opts.currency ?? "EUR" },
-      tierPrices: opts.tierPrices ?? [],
-      productStatus: opts.status ?? "ACTIVE",
-    }),
-  );
+  const added = nextEvent("ProductVariant", variantId, "ProductVariantAdded", {
+    variantId,
+    productId,
+    variantSku: `SKU-${variantId.slice(-8)}`,
+    price: { amount, currency: opts.currency ?? "EUR" },
+    tierPrices: opts.tierPrices ?? [],
+    productStatus: opts.status ?? "ACTIVE",
+  });
+  expect(await deliverEvent(prices, added)).toBe("applied");
   return variantId;
 }
 
@@ -179,4 +199,49 @@ export interface CartView {
   lines: { variant: { id: string }; quantity: number }[];
   order: { id: string; status: string } | null;
   mergedInto: { id: string } | null;
+}
+
+export const PLACE_ORDER = `mutation($key: String, $input: PlaceOrderInput!) {
+  placeOrder(idempotencyKey: $key, input: $input) { ${ORDER_FIELDS} } }`;
+
+/** Places an order through the API (it must succeed). */
+export const placeOrder = (input: Record<string, unknown>, key?: string) =>
+  ok<OrderView>(PLACE_ORDER, { input, key });
+
+/** The order as the API shows it now. */
+export const readOrder = (id: string) =>
+  ok<OrderView>(`query($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, { id });
+
+/** The cart as the API shows it now. */
+export const readCart = (id: string) =>
+  ok<CartView>(`query($id: ID!) { cart(id: $id) { ${CART_FIELDS} } }`, { id });
+
+/** Runs a mutation that takes the order's `id` (e.g. `confirmOrder`) and must succeed. */
+export const orderById = (mutation: string, id: string, extra = "") =>
+  ok<OrderView>(`mutation($id: ID!) { ${mutation}(id: $id${extra}) { ${ORDER_FIELDS} } }`, { id });
+
+/** A CONFIRMED order of a new customer: `quantity` × `amount` EUR of one variant. */
+export async function confirmedOrder(amount = 1000, quantity = 2): Promise<OrderView> {
+  const customerId = await seedCustomer();
+  const variantId = await seedVariant(amount);
+  const order = await placeOrder({ customerId, lines: [{ variantId, quantity }] });
+  return orderById("confirmOrder", order.id);
+}
+
+/**
+ * Runs a race's round again (up to `rounds` times) until every interleaving the race exists for
+ * has happened at least once; `missing` names those not seen yet in the rounds' results. Returns
+ * the results, so that a race test proves what it claims rather than only logging it.
+ */
+export async function raceUntil<T>(
+  round: () => Promise<T>,
+  missing: (results: T[]) => string[],
+  rounds = 10,
+): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < rounds; i++) {
+    results.push(await round());
+    if (missing(results).length === 0) return results;
+  }
+  throw new Error(`after ${rounds} rounds, never saw: ${missing(results).join(", ")}`);
 }

@@ -1,78 +1,57 @@
-import type { DomainEvent } from "@shopstream/outbox";
 import { newId } from "@shopstream/outbox";
-import { testDatabaseUrl } from "@shopstream/testing";
+import { deliverEvent } from "@shopstream/testing/kit";
 import { afterAll, describe, expect, it } from "vitest";
-import { createOrderingPrisma } from "../src/db.ts";
-import { createPriceViewConsumer } from "../src/pricing/price-view.consumer.ts";
-import { findVariantPrices } from "../src/pricing/price-view.repository.ts";
+import { applyPriceViewChange, findVariantPrices } from "../src/pricing/price-view.repository.ts";
+import { nextEvent, prices, prisma } from "./ordering.harness.ts";
 
-const prisma = createOrderingPrisma(testDatabaseUrl("ordering"));
-const consumer = createPriceViewConsumer(prisma);
 afterAll(() => prisma.$disconnect());
-
-const meta = { correlationId: "t", causationId: null, idempotencyKey: null, actor: "t" };
-const ev = (
-  aggregateType: string,
-  aggregateId: string,
-  type: string,
-  version: number,
-  payload: unknown,
-): DomainEvent => ({
-  id: newId(),
-  type,
-  schemaVersion: 1,
-  aggregateType,
-  aggregateId,
-  aggregateVersion: version,
-  occurredAt: new Date().toISOString(),
-  payload,
-  metadata: meta,
-});
-
-async function apply(event: DomainEvent) {
-  const handler = consumer.handlers[event.type];
-  if (handler) await consumer.transaction((tx) => handler(event, tx));
-}
 
 describe("ordering price view (fed by catalogue events)", () => {
   it("follows prices and tier prices, and product status applied in either order", async () => {
     const productId = newId();
     const variantId = newId();
+    const apply = async (aggregateType: string, id: string, type: string, payload: unknown) =>
+      expect(await deliverEvent(prices, nextEvent(aggregateType, id, type, payload))).toBe(
+        "applied",
+      );
+    const productMoved = (type: string, previousStatus: string, status: string) =>
+      apply("Product", productId, type, {
+        productId,
+        previousStatus,
+        status,
+        variantIds: [variantId],
+      });
     // The product is activated before ordering has seen the variant: different aggregates, so
     // the pipeline may apply them in this order.
-    await apply(ev("Product", productId, "ProductCreated", 1, { productId, status: "DRAFT" }));
-    await apply(
-      ev("Product", productId, "ProductActivated", 2, {
-        productId,
-        previousStatus: "DRAFT",
-        status: "ACTIVE",
-        variantIds: [variantId],
-      }),
+    await apply("Product", productId, "ProductCreated", { productId, status: "DRAFT" });
+    await productMoved("ProductActivated", "DRAFT", "ACTIVE");
+    await apply("ProductVariant", variantId, "ProductVariantAdded", {
+      variantId,
+      productId,
+      variantSku: `SKU-${variantId.slice(-6)}`,
+      price: { amount: 2500, currency: "EUR" },
+      tierPrices: [],
+      productStatus: "DRAFT",
+    });
+    const tierPriceSet = nextEvent("ProductVariant", variantId, "VariantTierPriceSet", {
+      tierPrices: [{ tier: "GOLD", amount: 2000 }],
+    });
+    expect(await deliverEvent(prices, tierPriceSet)).toBe("applied");
+    await apply("ProductVariant", variantId, "VariantPriceChanged", {
+      previousPrice: { amount: 2500, currency: "EUR" },
+      price: { amount: 2600, currency: "EUR" },
+      tierPrices: [{ tier: "GOLD", amount: 2000 }],
+    });
+    // An event delivered again is stopped by the inbox.
+    expect(await deliverEvent(prices, tierPriceSet)).toBe("skipped-duplicate");
+    // An older change reaching the view (a rebuild from a replay) changes nothing either.
+    await prisma.$transaction((tx) =>
+      applyPriceViewChange(
+        tx,
+        { kind: "variant-price", variantId, version: 2, tierPrices: [] },
+        new Date(),
+      ),
     );
-    await apply(
-      ev("ProductVariant", variantId, "ProductVariantAdded", 1, {
-        variantId,
-        productId,
-        variantSku: `SKU-${variantId.slice(-6)}`,
-        price: { amount: 2500, currency: "EUR" },
-        tierPrices: [],
-        productStatus: "DRAFT",
-      }),
-    );
-    await apply(
-      ev("ProductVariant", variantId, "VariantTierPriceSet", 2, {
-        tierPrices: [{ tier: "GOLD", amount: 2000 }],
-      }),
-    );
-    await apply(
-      ev("ProductVariant", variantId, "VariantPriceChanged", 3, {
-        previousPrice: { amount: 2500, currency: "EUR" },
-        price: { amount: 2600, currency: "EUR" },
-        tierPrices: [{ tier: "GOLD", amount: 2000 }],
-      }),
-    );
-    // An older event arriving again changes nothing.
-    await apply(ev("ProductVariant", variantId, "VariantTierPriceSet", 2, { tierPrices: [] }));
 
     expect(await findVariantPrices(prisma, [variantId])).toEqual([
       {
@@ -85,14 +64,7 @@ describe("ordering price view (fed by catalogue events)", () => {
       },
     ]);
 
-    await apply(
-      ev("Product", productId, "ProductDiscontinued", 3, {
-        productId,
-        previousStatus: "ACTIVE",
-        status: "DISCONTINUED",
-        variantIds: [variantId],
-      }),
-    );
+    await productMoved("ProductDiscontinued", "ACTIVE", "DISCONTINUED");
     expect((await findVariantPrices(prisma, [variantId]))[0]?.productStatus).toBe("DISCONTINUED");
   });
 });

@@ -1,7 +1,10 @@
-import { appendToOutbox, defaultMetadata, toEnvelope } from "@shopstream/outbox";
+import { changeAggregateIn } from "@shopstream/commands";
+import { isDomainError } from "@shopstream/errors";
+import { defaultMetadata } from "@shopstream/outbox";
 import type { OrderingPrisma } from "../db.ts";
-import { findCart, saveCart } from "./cart.repository.ts";
-import { abandonCart, CART_IDLE_MS } from "./cart.ts";
+import { cartStore } from "./cart.repository.ts";
+import { CART_IDLE_MS } from "./cart.ts";
+import { abandonCart } from "./cart-lifecycle.ts";
 
 /** A run gives up after skipping this many carts that turned out not to be idle. */
 const MAX_SKIPPED = 1000;
@@ -19,7 +22,7 @@ export async function abandonIdleCarts(prisma: OrderingPrisma, now: Date): Promi
   const skipped = new Set<string>();
   for (;;) {
     const outcome = await prisma.$transaction(
-      async (tx): Promise<"done" | "next" | "abandoned"> => {
+      async (tx): Promise<"done" | "skipped" | "abandoned"> => {
         const ids = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM cart
         WHERE status = 'ACTIVE' AND last_activity_at <= ${cutoff}
@@ -29,24 +32,22 @@ export async function abandonIdleCarts(prisma: OrderingPrisma, now: Date): Promi
         FOR UPDATE SKIP LOCKED`;
         const id = ids[0]?.id;
         if (!id) return "done";
-        const cart = await findCart(tx, id);
-        if (!cart) return "next";
-        let decision: ReturnType<typeof abandonCart>;
         try {
-          decision = abandonCart(cart, "IDLE", now);
-        } catch {
-          skipped.add(id);
-          return "next";
+          const cart = await changeAggregateIn(
+            tx,
+            cartStore,
+            id,
+            (current) => abandonCart(current, "IDLE", now),
+            metadata,
+            now,
+          );
+          if (cart.status === "ABANDONED") return "abandoned";
+        } catch (error) {
+          // Gone, no longer idle, or changed meanwhile: not this run's to abandon.
+          if (!isDomainError(error)) throw error;
         }
-        if (decision.events.length === 0 || !(await saveCart(tx, cart, decision.state, now))) {
-          skipped.add(id);
-          return "next";
-        }
-        await appendToOutbox(
-          tx,
-          decision.events.map((e) => toEnvelope(e, metadata, now)),
-        );
-        return "abandoned";
+        skipped.add(id);
+        return "skipped";
       },
     );
     if (outcome === "done") return abandoned;

@@ -1,15 +1,14 @@
+import type { AggregateStore, NewAggregateStore } from "@shopstream/commands";
 import type { OrderingDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Cart } from "./cart.ts";
 
+type Tx = Prisma.TransactionClient;
+
 const withLines = { lines: { orderBy: { position: "asc" } } } as const;
 type CartRow = Prisma.CartGetPayload<{ include: typeof withLines }>;
 
-export interface StoredCart extends Cart {
-  checkoutIdempotencyKey: string | null;
-}
-
-function toDomain(row: CartRow): StoredCart {
+function toDomain(row: CartRow): Cart {
   return {
     id: row.id,
     customerId: row.customerId,
@@ -18,27 +17,22 @@ function toDomain(row: CartRow): StoredCart {
     couponCode: row.couponCode,
     lastActivityAt: row.lastActivityAt.toISOString(),
     orderId: row.orderId,
-    mergedIntoCartId: row.mergedIntoCartId,
     checkoutIdempotencyKey: row.checkoutIdempotencyKey,
+    mergedIntoCartId: row.mergedIntoCartId,
     version: row.version,
   };
 }
 
-export async function findCart(db: OrderingDb, id: string): Promise<StoredCart | null> {
-  const row = await db.cart.findUnique({ where: { id }, include: withLines });
+async function findCartBy(db: OrderingDb, where: Prisma.CartWhereUniqueInput) {
+  const row = await db.cart.findUnique({ where, include: withLines });
   return row ? toDomain(row) : null;
 }
 
-export async function findCartByCheckoutKey(
-  db: OrderingDb,
-  key: string,
-): Promise<StoredCart | null> {
-  const row = await db.cart.findUnique({
-    where: { checkoutIdempotencyKey: key },
-    include: withLines,
-  });
-  return row ? toDomain(row) : null;
-}
+const findCart = (db: OrderingDb, id: string) => findCartBy(db, { id });
+
+/** The cart a checkout with this idempotency key converted, if any. */
+export const findCartByCheckoutKey = (db: OrderingDb, key: string) =>
+  findCartBy(db, { checkoutIdempotencyKey: key });
 
 const columns = (cart: Cart) => ({
   customerId: cart.customerId,
@@ -46,6 +40,7 @@ const columns = (cart: Cart) => ({
   couponCode: cart.couponCode,
   lastActivityAt: new Date(cart.lastActivityAt),
   orderId: cart.orderId,
+  checkoutIdempotencyKey: cart.checkoutIdempotencyKey,
   mergedIntoCartId: cart.mergedIntoCartId,
   version: cart.version,
 });
@@ -58,22 +53,20 @@ const lineRows = (cart: Cart) =>
     position,
   }));
 
-export async function insertCart(tx: Prisma.TransactionClient, cart: Cart, now: Date) {
+async function insertCart(tx: Tx, cart: Cart, now: Date): Promise<void> {
   await tx.cart.create({ data: { id: cart.id, ...columns(cart), createdAt: now, updatedAt: now } });
   if (cart.lines.length > 0) await tx.cartLine.createMany({ data: lineRows(cart) });
 }
 
-/** Version-guarded save; false when the cart changed since `before` was loaded (CONFLICT). */
-export async function saveCart(
-  tx: Prisma.TransactionClient,
-  before: Cart,
-  after: Cart,
-  now: Date,
-  extra: { checkoutIdempotencyKey?: string } = {},
-): Promise<boolean> {
+/**
+ * Saves `after` guarded by the version `before` was loaded at; false when the cart changed since
+ * (the command reports CONFLICT). A checkout's key is unique across carts, so saving it may fail
+ * with a unique violation instead.
+ */
+async function saveCart(tx: Tx, before: Cart, after: Cart, now: Date): Promise<boolean> {
   const updated = await tx.cart.updateMany({
     where: { id: before.id, version: before.version },
-    data: { ...columns(after), ...extra, updatedAt: now },
+    data: { ...columns(after), updatedAt: now },
   });
   if (updated.count === 0) return false;
   if (JSON.stringify(before.lines) !== JSON.stringify(after.lines)) {
@@ -82,3 +75,13 @@ export async function saveCart(
   }
   return true;
 }
+
+/** The one way an existing cart is changed (`changeAggregate` with this store). */
+export const cartStore: AggregateStore<Cart, Tx> = {
+  entity: "Cart",
+  load: findCart,
+  save: saveCart,
+};
+
+/** How a new cart is written (`createAggregate` with this store). */
+export const newCartStore: NewAggregateStore<Cart, Tx> = { entity: "Cart", insert: insertCart };

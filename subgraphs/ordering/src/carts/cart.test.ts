@@ -1,21 +1,22 @@
+import { codeOf, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import { codeOf, fieldsOf, variant } from "../orders/order.fixtures.ts";
+import { variant } from "../orders/order.fixtures.ts";
 import type { OrderingCustomer } from "../orders/order.ts";
 import {
-  abandonCart,
-  addCartItem,
-  applyCartCoupon,
   CART_STATUSES,
   type Cart,
   type CartDecision,
   type CartStatus,
-  checkoutCart,
   createCart,
-  isIdle,
-  mergeCarts,
+} from "./cart.ts";
+import { abandonCart, checkoutCart, isIdle } from "./cart-lifecycle.ts";
+import {
+  addCartItem,
+  applyCartCoupon,
   removeCartItem,
   updateCartItemQuantity,
-} from "./cart.ts";
+} from "./cart-lines.ts";
+import { mergeCarts } from "./cart-merge.ts";
 
 const t0 = new Date("2026-11-24T10:00:00.000Z");
 const later = (ms: number) => new Date(t0.getTime() + ms);

@@ -1,91 +1,78 @@
+import {
+  changeAggregate,
+  createAggregate,
+  type Decide,
+  nowOf,
+  recordEvents,
+  runTransaction,
+} from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
+import type { OrderingDeps } from "../context.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { assertKnownCoupon } from "../orders/coupons.ts";
-import type { CommandDeps } from "../orders/order-commands.deps.ts";
 import { knownCustomer } from "../orders/place-order.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
-import { findCart, insertCart, type StoredCart, saveCart } from "./cart.repository.ts";
-import * as domain from "./cart.ts";
-
-type Decide = (
-  cart: StoredCart,
-  now: Date,
-  tx: Prisma.TransactionClient,
-) => domain.CartDecision | Promise<domain.CartDecision>;
+import { cartStore, newCartStore } from "./cart.repository.ts";
+import { type Cart, createCart as decideNewCart } from "./cart.ts";
+import { abandonCart as decideAbandon } from "./cart-lifecycle.ts";
+import * as lines from "./cart-lines.ts";
+import { mergeCarts as decideMerge } from "./cart-merge.ts";
 
 /**
- * The one write path for an existing cart: load, decide (pure), save guarded by the loaded
- * version with its events in the outbox, in one transaction. CONFLICT when another change won.
+ * The commands on carts: a new cart is one `createAggregate`, a change of one cart one
+ * `changeAggregate` with the cart store (version-guarded save and outbox in one transaction;
+ * CONFLICT when another change committed first). docs/ordering.md lists what each one answers.
  */
-export async function changeCart(
-  deps: CommandDeps,
+
+/** One change of the cart `cartId` through the shared write path. */
+const changeCart = (
+  deps: OrderingDeps,
   cartId: string,
-  decide: Decide,
+  decide: Decide<Cart, Prisma.TransactionClient>,
   metadata: EventMetadata,
-): Promise<domain.Cart> {
-  const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction(async (tx) => {
-    const current = await findCart(tx, cartId);
-    if (!current) throw DomainError.notFound("Cart", cartId);
-    const { state, events } = await decide(current, now, tx);
-    if (events.length === 0) return current;
-    if (!(await saveCart(tx, current, state, now))) throw DomainError.conflict("Cart", cartId);
-    await appendToOutbox(
-      tx,
-      events.map((e) => toEnvelope(e, metadata, now)),
-    );
-    return state;
-  });
-}
+) => changeAggregate(deps, cartStore, assertUuid(cartId, "cartId"), decide, metadata);
 
 /** A new ACTIVE cart; a customer cart needs a customer ordering knows, a guest cart none. */
 export async function createCart(
-  deps: CommandDeps,
+  deps: OrderingDeps,
   input: { customerId?: string | null } | null | undefined,
   metadata: EventMetadata,
-): Promise<domain.Cart> {
+): Promise<Cart> {
   const customerId = input?.customerId ?? null;
   if (customerId !== null) {
     assertUuid(customerId, "customerId");
     await knownCustomer(deps.prisma, customerId, "customerId");
   }
-  const now = deps.now?.() ?? new Date();
-  const { state, events } = domain.createCart({ cartId: newId(), customerId }, now);
-  await deps.prisma.$transaction(async (tx) => {
-    await insertCart(tx, state, now);
-    await appendToOutbox(
-      tx,
-      events.map((e) => toEnvelope(e, metadata, now)),
-    );
-  });
-  return state;
+  return createAggregate(
+    deps,
+    newCartStore,
+    ({ now }) => decideNewCart({ cartId: newId(), customerId }, now),
+    metadata,
+  );
 }
 
 export const addCartItem = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   cartId: string,
   input: { variantId: string; quantity: number },
   metadata: EventMetadata,
 ) =>
   changeCart(
     deps,
-    assertUuid(cartId, "cartId"),
-    async (cart, now, tx) => {
+    cartId,
+    async (cart, { tx, now }) => {
       assertUuid(input.variantId, "variantId");
       const [variant] = await findVariantPrices(tx, [input.variantId]);
-      return domain.addCartItem(
-        cart,
-        { variant, variantId: input.variantId, quantity: input.quantity },
-        now,
-      );
+      const item = { variant, variantId: input.variantId, quantity: input.quantity };
+      return lines.addCartItem(cart, item, now);
     },
     metadata,
   );
 
 export const updateCartItemQuantity = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   cartId: string,
   variantId: string,
   quantity: number,
@@ -93,82 +80,78 @@ export const updateCartItemQuantity = (
 ) =>
   changeCart(
     deps,
-    assertUuid(cartId, "cartId"),
-    (cart, now) =>
-      domain.updateCartItemQuantity(cart, assertUuid(variantId, "variantId"), quantity, now),
+    cartId,
+    (cart, { now }) =>
+      lines.updateCartItemQuantity(cart, assertUuid(variantId, "variantId"), quantity, now),
     metadata,
   );
 
 export const removeCartItem = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   cartId: string,
   variantId: string,
   metadata: EventMetadata,
 ) =>
   changeCart(
     deps,
-    assertUuid(cartId, "cartId"),
-    (cart, now) => domain.removeCartItem(cart, assertUuid(variantId, "variantId"), now),
+    cartId,
+    (cart, { now }) => lines.removeCartItem(cart, assertUuid(variantId, "variantId"), now),
     metadata,
   );
 
 /** Applies a code from the fixed coupon table (coupons.ts); unknown codes fail on `code`. */
 export const applyCartCoupon = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   cartId: string,
   code: string,
   metadata: EventMetadata,
 ) =>
   changeCart(
     deps,
-    assertUuid(cartId, "cartId"),
-    (cart, now) => domain.applyCartCoupon(cart, assertKnownCoupon(code), now),
+    cartId,
+    (cart, { now }) => lines.applyCartCoupon(cart, assertKnownCoupon(code), now),
     metadata,
   );
 
-export const abandonCart = (deps: CommandDeps, cartId: string, metadata: EventMetadata) =>
-  changeCart(
-    deps,
-    assertUuid(cartId, "cartId"),
-    (cart, now) => domain.abandonCart(cart, "REQUESTED", now),
-    metadata,
-  );
+export const abandonCart = (deps: OrderingDeps, cartId: string, metadata: EventMetadata) =>
+  changeCart(deps, cartId, (cart, { now }) => decideAbandon(cart, "REQUESTED", now), metadata);
 
 /**
- * Merges a guest cart into a customer's cart: both saved with their version guards and both
- * events written in one transaction. Returns the customer's cart.
+ * Merges a guest cart into a customer's cart: one decision over both carts, both saved with
+ * their version guards and both events written, in one transaction. Returns the customer's cart.
  */
 export async function mergeCarts(
-  deps: CommandDeps,
+  deps: OrderingDeps,
   guestCartId: string,
   customerCartId: string,
   metadata: EventMetadata,
-): Promise<domain.Cart> {
+): Promise<Cart> {
   assertUuid(guestCartId, "guestCartId");
   assertUuid(customerCartId, "customerCartId");
-  const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction(async (tx) => {
-    const [guest, customerCart] = await Promise.all([
-      findCart(tx, guestCartId),
-      findCart(tx, customerCartId),
-    ]);
-    if (!guest) throw DomainError.notFound("Cart", guestCartId);
-    if (!customerCart) throw DomainError.notFound("Cart", customerCartId);
-    const decision = domain.mergeCarts(guest, customerCart, now);
-    // Lock in id order so two opposite merges cannot deadlock.
-    const saves = [
-      [guest, decision.guest.state],
-      [customerCart, decision.customerCart.state],
-    ] as const;
-    for (const [before, after] of [...saves].sort((a, b) => a[0].id.localeCompare(b[0].id))) {
-      if (!(await saveCart(tx, before, after, now))) throw DomainError.conflict("Cart", before.id);
-    }
-    await appendToOutbox(
-      tx,
-      [...decision.customerCart.events, ...decision.guest.events].map((e) =>
-        toEnvelope(e, metadata, now),
-      ),
-    );
-    return decision.customerCart.state;
-  });
+  const now = nowOf(deps);
+  return runTransaction(
+    deps.prisma,
+    async (tx) => {
+      const [guest, customerCart] = await Promise.all([
+        cartStore.load(tx, guestCartId),
+        cartStore.load(tx, customerCartId),
+      ]);
+      if (!guest) throw DomainError.notFound("Cart", guestCartId);
+      if (!customerCart) throw DomainError.notFound("Cart", customerCartId);
+      const decision = decideMerge(guest, customerCart, now);
+      // Lock in id order so two opposite merges cannot deadlock.
+      const saves = [
+        [guest, decision.guest.state],
+        [customerCart, decision.customerCart.state],
+      ] as const;
+      for (const [before, after] of [...saves].sort((a, b) => a[0].id.localeCompare(b[0].id))) {
+        if (!(await cartStore.save(tx, before, after, now)))
+          throw DomainError.conflict("Cart", before.id);
+      }
+      const events = [...decision.customerCart.events, ...decision.guest.events];
+      await recordEvents(tx, events, metadata, now);
+      return decision.customerCart.state;
+    },
+    { entity: "Cart", id: customerCartId },
+  );
 }

@@ -1,8 +1,8 @@
 import type { DomainEvent } from "@shopstream/outbox";
 import type { OrderingDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { type CheckoutState, checkoutState, isCheckoutStep } from "../orders/checkout-state.ts";
 import type { Order } from "../orders/order.ts";
+import { type CheckoutState, checkoutState, isCheckoutStep } from "./checkout-state.ts";
 
 /**
  * Stores the checkout saga's state (`checkout_saga`) after a change of the order whose events

@@ -1,6 +1,8 @@
+import { codeOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import { codeOf, inStatus } from "../orders/order.fixtures.ts";
-import { ORDER_STATUSES, type OrderDecision, type OrderStatus } from "../orders/order.ts";
+import { inStatus } from "../orders/order.fixtures.ts";
+import type { OrderDecision } from "../orders/order-events.ts";
+import { ORDER_STATUSES, type OrderStatus } from "../orders/order-status.ts";
 import {
   checkoutIdempotencyKey,
   checkoutPaymentId,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { type Order, type OrderDecision, unchanged } from "../orders/order.ts";
+import type { Order } from "../orders/order.ts";
+import { type OrderDecision, unchanged } from "../orders/order-events.ts";
 import {
   cancelOrder,
   markPaymentPending,
@@ -9,11 +10,11 @@ import {
 } from "../orders/order-lifecycle.ts";
 
 /**
- * The checkout saga's reactions on the order (DOMAIN.md, "Checkout saga"), pure: each takes the
- * order, what its history says about the saga so far, and the reported fact, and returns the
- * lifecycle decision — or the order unchanged when the fact was already applied, arrives late, or
- * is not about this order's checkout payment. Events may arrive twice or late; none of these
- * throws for a repeat.
+ * The checkout saga's reactions on the order (docs/ordering.md, "The checkout saga"), pure: each
+ * takes the order, what its history says about the saga so far, and the reported fact, and
+ * returns the lifecycle decision — or the order unchanged when the fact was already applied,
+ * arrives late, or is not about this order's checkout payment. Events may arrive twice or late;
+ * none of these throws for a repeat.
  */
 
 /** RFC 4122 URL namespace; any fixed namespace works, it only has to never change. */
@@ -128,8 +129,8 @@ export function onReservationReleased(order: Order, release: { reason: unknown }
 
 /**
  * A refund of the checkout payment completed (after the saga: the same consumer follows the
- * payment). DOMAIN.md: RETURNED or CANCELLED → REFUNDED "when the refund completes", i.e. when
- * the money the order took is back with the customer — payments reports the payment REFUNDED
+ * payment). RETURNED or CANCELLED → REFUNDED when the refund completes, i.e. when the money the
+ * order took is back with the customer — payments reports the payment REFUNDED
  * once its completed refunds add up to everything captured. A partial refund (a goodwill refund
  * on a delivered order, or the first of several), a refund of another payment, an order in any
  * other status, or a repeat changes nothing.

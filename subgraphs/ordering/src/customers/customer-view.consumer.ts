@@ -1,20 +1,21 @@
-import { defineConsumer, PermanentEventError } from "@shopstream/events";
-import type { DomainEvent } from "@shopstream/outbox";
+import { nowOf } from "@shopstream/commands";
+import { defineConsumer, type EventHandler } from "@shopstream/events";
 import type { OrderingPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { applyCustomerViewChange } from "./customer-view.repository.ts";
 import { CUSTOMER_VIEW_EVENTS, customerViewChange } from "./customer-view.ts";
 
-/** Keeps `customer_view` (status and tier of identity's customers) in step with identity. */
-export function createCustomerViewConsumer(prisma: OrderingPrisma) {
-  const handle = async (event: DomainEvent, tx: Prisma.TransactionClient) => {
-    let change: ReturnType<typeof customerViewChange>;
-    try {
-      change = customerViewChange(event);
-    } catch (error) {
-      throw new PermanentEventError(`${event.type} ${event.id}: ${(error as Error).message}`);
-    }
-    if (change) await applyCustomerViewChange(tx, change, new Date());
+/**
+ * Keeps `customer_view` (status and tier of identity's customers) in step with identity. A
+ * malformed payload is dead-lettered (customerViewChange parses it).
+ */
+export function createCustomerViewConsumer(
+  prisma: OrderingPrisma,
+  opts: { now?: () => Date } = {},
+) {
+  const handle: EventHandler<Prisma.TransactionClient> = async (event, tx) => {
+    const change = customerViewChange(event);
+    if (change) await applyCustomerViewChange(tx, change, nowOf(opts));
   };
   return defineConsumer<Prisma.TransactionClient>({
     name: "ordering.customer-view",

@@ -1,3 +1,4 @@
+import { PermanentEventError } from "@shopstream/events";
 import { newId } from "@shopstream/outbox";
 import { describe, expect, it } from "vitest";
 import { customerViewChange } from "./customer-view.ts";
@@ -50,10 +51,10 @@ describe("customerViewChange", () => {
 
   it("rejects malformed payloads", () => {
     expect(() => customerViewChange(ev("CustomerRegistered", 1, { tier: "GOLD" }))).toThrow(
-      TypeError,
+      PermanentEventError,
     );
     expect(() => customerViewChange(ev("CustomerTierUpgraded", 2, { tier: "DIAMOND" }))).toThrow(
-      TypeError,
+      PermanentEventError,
     );
   });
 });

@@ -1,4 +1,6 @@
+import { parsePayload } from "@shopstream/events";
 import type { DomainEvent } from "@shopstream/outbox";
+import { z } from "zod";
 import { TIERS, type Tier } from "../pricing/price-view.ts";
 
 /**
@@ -37,41 +39,26 @@ export const CUSTOMER_VIEW_EVENTS = [
   "CustomerTierUpgraded",
 ] as const;
 
-const asRecord = (v: unknown) =>
-  typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
-
-function status(value: unknown): CustomerViewStatus {
-  if (!CUSTOMER_STATUSES.includes(value as CustomerViewStatus)) {
-    throw new TypeError(`status ${String(value)} is not a customer status`);
-  }
-  return value as CustomerViewStatus;
-}
-
-function tier(value: unknown): Tier {
-  if (!TIERS.includes(value as Tier)) throw new TypeError(`tier ${String(value)} is not a tier`);
-  return value as Tier;
-}
+const withStatus = z.object({ status: z.enum(CUSTOMER_STATUSES) });
+const withTier = z.object({ tier: z.enum(TIERS) });
+const registered = withStatus.extend(withTier.shape);
 
 /**
- * The view change one Customer event makes, or null for events the view ignores. Throws a
- * TypeError for a malformed payload (the consumer turns it into a permanent failure).
+ * The view change one Customer event makes, or null for events the view ignores. A malformed
+ * payload is a PermanentEventError (the event can never apply; it is dead-lettered).
  */
 export function customerViewChange(event: DomainEvent): CustomerViewChange | null {
-  const p = asRecord(event.payload);
   const customerId = event.aggregateId;
   const version = event.aggregateVersion;
   switch (event.type) {
     case "CustomerRegistered":
-      return {
-        kind: "insert",
-        row: { customerId, status: status(p.status), tier: tier(p.tier), version },
-      };
+      return { kind: "insert", row: { customerId, ...parsePayload(registered, event), version } };
     case "CustomerSuspended":
     case "CustomerReactivated":
     case "CustomerClosed":
-      return { kind: "update", customerId, version, status: status(p.status) };
+      return { kind: "update", customerId, version, ...parsePayload(withStatus, event) };
     case "CustomerTierUpgraded":
-      return { kind: "update", customerId, version, tier: tier(p.tier) };
+      return { kind: "update", customerId, version, ...parsePayload(withTier, event) };
     default:
       return null;
   }

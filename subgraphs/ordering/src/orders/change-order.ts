@@ -1,64 +1,39 @@
+import { changeAggregate, type Decide } from "@shopstream/commands";
 import { DomainError, type FieldError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
-import { saveCheckoutSaga } from "../checkout/checkout-saga.repository.ts";
+import type { OrderingDeps } from "../context.ts";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
+import type { OrderingDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
 import { resolveCoupon } from "./coupons.ts";
-import { appendOrderHistory, findOrder, type StoredOrder, saveOrder } from "./order.repository.ts";
-import type { Order, OrderDecision, Shipment } from "./order.ts";
-import type { CommandDeps } from "./order-commands.deps.ts";
+import { orderStore } from "./order.repository.ts";
+import type { Order, Shipment } from "./order.ts";
+import type { OrderDecision } from "./order-events.ts";
 import * as lifecycle from "./order-lifecycle.ts";
 import * as editing from "./order-lines.ts";
-
-type Decide = (
-  order: StoredOrder,
-  tx: Prisma.TransactionClient,
-) => OrderDecision | Promise<OrderDecision>;
+import { recordOrderShipment as decideShipment } from "./order-shipments.ts";
 
 /**
- * The one write path for an existing order: in one transaction, load it, decide (pure), then save
- * the new state guarded by the loaded version, with its events in the outbox and in the order's
- * history. A concurrent change that committed first makes the guarded save match nothing:
- * CONFLICT, never a lost update. A decision without events writes nothing.
+ * The commands on an existing order, each one `changeAggregate` with the order store: load,
+ * decide (pure), save guarded by the loaded version with the events in the outbox, the order's
+ * history and the checkout saga's state, in one transaction; CONFLICT when another change
+ * committed first. docs/ordering.md lists what each one answers.
  */
-export async function changeOrder(
-  deps: CommandDeps,
-  orderId: string,
-  decide: Decide,
-  metadata: EventMetadata,
-): Promise<Order> {
-  const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction((tx) => changeOrderIn(tx, orderId, decide, metadata, now));
-}
 
-/**
- * The same write path inside a transaction the caller already holds (a consumer's, so the
- * reaction commits together with the consumer's inbox row and checkpoint).
- */
-export async function changeOrderIn(
-  tx: Prisma.TransactionClient,
+/** One change of an order through the shared write path; `idField` names the id's argument. */
+const changeOrder = (
+  deps: OrderingDeps,
   orderId: string,
-  decide: Decide,
+  decide: Decide<Order, Prisma.TransactionClient>,
   metadata: EventMetadata,
-  now: Date = new Date(),
-): Promise<Order> {
-  const current = await findOrder(tx, orderId);
-  if (!current) throw DomainError.notFound("Order", orderId);
-  const { state, events } = await decide(current, tx);
-  if (events.length === 0) return current;
-  if (!(await saveOrder(tx, current, state, now))) throw DomainError.conflict("Order", orderId);
-  const envelopes = events.map((e) => toEnvelope(e, metadata, now));
-  await appendToOutbox(tx, envelopes);
-  await appendOrderHistory(tx, envelopes);
-  await saveCheckoutSaga(tx, state, envelopes, now);
-  return state;
-}
+  idField = "orderId",
+) => changeAggregate(deps, orderStore, assertUuid(orderId, idField), decide, metadata);
 
 /** The tier to price a new line for: the customer's current tier, else the one at placement. */
-async function tierFor(order: StoredOrder, tx: Prisma.TransactionClient) {
-  return (await findCustomerView(tx, order.customerId))?.tier ?? order.customerTier;
+async function tierFor(order: Order, db: OrderingDb) {
+  return (await findCustomerView(db, order.customerId))?.tier ?? order.customerTier;
 }
 
 /** The domain names an added line's fields `line.*`; the mutation's input calls them `variantId`, `quantity`. */
@@ -71,23 +46,21 @@ function withInputFieldNames(error: unknown): unknown {
   return DomainError.validation(fields);
 }
 
-// ---- Commands (the resolvers' one-liners) ----
-
 export interface OrderItemInput {
   variantId: string;
   quantity: number;
 }
 
 export const addOrderItem = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   orderId: string,
   input: OrderItemInput,
   metadata: EventMetadata,
 ) =>
   changeOrder(
     deps,
-    assertUuid(orderId, "orderId"),
-    async (order, tx) => {
+    orderId,
+    async (order, { tx }) => {
       assertUuid(input.variantId, "variantId");
       const [variant] = await findVariantPrices(tx, [input.variantId]);
       const tier = await tierFor(order, tx);
@@ -106,20 +79,20 @@ export const addOrderItem = (
   );
 
 export const removeOrderItem = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   orderId: string,
   lineId: string,
   metadata: EventMetadata,
 ) =>
   changeOrder(
     deps,
-    assertUuid(orderId, "orderId"),
+    orderId,
     (order) => editing.removeOrderItem(order, assertUuid(lineId, "lineId")),
     metadata,
   );
 
 export const updateOrderItemQuantity = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   orderId: string,
   lineId: string,
   quantity: number,
@@ -127,51 +100,46 @@ export const updateOrderItemQuantity = (
 ) =>
   changeOrder(
     deps,
-    assertUuid(orderId, "orderId"),
+    orderId,
     (order) => editing.updateOrderItemQuantity(order, assertUuid(lineId, "lineId"), quantity),
     metadata,
   );
 
 /** Applies a coupon from the fixed table (coupons.ts), resolved against the current subtotal. */
 export const applyOrderCoupon = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   orderId: string,
   code: string,
   metadata: EventMetadata,
 ) =>
   changeOrder(
     deps,
-    assertUuid(orderId, "orderId"),
+    orderId,
     (order) => editing.applyOrderCoupon(order, resolveCoupon(code, order.totals.subtotal)),
     metadata,
   );
 
-const simple =
+/** A status move that takes nothing but the order (its argument is named `id`). */
+const move =
   (decide: (order: Order) => OrderDecision) =>
-  (deps: CommandDeps, id: string, metadata: EventMetadata) =>
-    changeOrder(deps, assertUuid(id), decide, metadata);
+  (deps: OrderingDeps, id: string, metadata: EventMetadata) =>
+    changeOrder(deps, id, (order) => decide(order), metadata, "id");
 
-export const confirmOrder = simple(lifecycle.confirmOrder);
-export const markOrderProcessing = simple(lifecycle.markOrderProcessing);
-export const recordOrderDelivery = simple(lifecycle.recordOrderDelivery);
-export const completeOrder = simple(lifecycle.completeOrder);
-export const approveOrderReturn = simple(lifecycle.approveOrderReturn);
-export const recordOrderReturn = simple(lifecycle.recordOrderReturn);
+export const confirmOrder = move(lifecycle.confirmOrder);
+export const markOrderProcessing = move(lifecycle.markOrderProcessing);
+export const recordOrderDelivery = move(lifecycle.recordOrderDelivery);
+export const completeOrder = move(lifecycle.completeOrder);
+export const approveOrderReturn = move(lifecycle.approveOrderReturn);
+export const recordOrderReturn = move(lifecycle.recordOrderReturn);
 
-export const requestOrderReturn = (
-  deps: CommandDeps,
-  id: string,
-  reason: string | null | undefined,
-  metadata: EventMetadata,
-) =>
-  changeOrder(deps, assertUuid(id), (o) => lifecycle.requestOrderReturn(o, { reason }), metadata);
+/** A status move with an optional free-text reason (at most 500 characters). */
+const moveWithReason =
+  (decide: (order: Order, request: { reason?: string | null }) => OrderDecision) =>
+  (deps: OrderingDeps, id: string, reason: string | null | undefined, metadata: EventMetadata) =>
+    changeOrder(deps, id, (order) => decide(order, { reason }), metadata, "id");
 
-export const cancelOrder = (
-  deps: CommandDeps,
-  id: string,
-  reason: string | null | undefined,
-  metadata: EventMetadata,
-) => changeOrder(deps, assertUuid(id), (o) => lifecycle.cancelOrder(o, { reason }), metadata);
+export const requestOrderReturn = moveWithReason(lifecycle.requestOrderReturn);
+export const cancelOrder = moveWithReason(lifecycle.cancelOrder);
 
 export interface RecordShipmentInput {
   /** Client-chosen shipment id (UUID); recording it again is harmless. Generated when absent. */
@@ -181,7 +149,7 @@ export interface RecordShipmentInput {
 }
 
 export const recordOrderShipment = (
-  deps: CommandDeps,
+  deps: OrderingDeps,
   orderId: string,
   input: RecordShipmentInput | null | undefined,
   metadata: EventMetadata,
@@ -190,9 +158,8 @@ export const recordOrderShipment = (
   assertUuid(shipmentId, "shipmentId");
   return changeOrder(
     deps,
-    assertUuid(orderId, "orderId"),
-    (order) =>
-      lifecycle.recordOrderShipment(order, { shipmentId, lines: input?.lines ?? undefined }),
+    orderId,
+    (order) => decideShipment(order, { shipmentId, lines: input?.lines ?? undefined }),
     metadata,
   );
 };

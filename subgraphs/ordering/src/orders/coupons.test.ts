@@ -1,16 +1,6 @@
+import { fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import { assertKnownCoupon, resolveCoupon } from "./coupons.ts";
-
-const fieldsOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { extensions: { fields: { field: string }[] } }).extensions.fields.map(
-      (f) => f.field,
-    );
-  }
-  return null;
-};
 
 describe("coupon table", () => {
   it.each([

@@ -1,8 +1,10 @@
 import { DomainError } from "@shopstream/errors";
-import { type Coupon, couponCodeProblem, normalizeCouponCode } from "./order.ts";
+import type { Coupon } from "./order.ts";
+import { couponCodeProblem, normalizeCouponCode } from "./order-rules.ts";
 
 /**
- * The coupon catalogue. DOMAIN.md names no coupon context, so ordering keeps a small fixed table:
+ * The coupon catalogue (docs/ordering.md, "Coupons"). No context owns coupons, so ordering keeps
+ * a small fixed table:
  *
  * | code       | worth                                   |
  * |------------|-----------------------------------------|

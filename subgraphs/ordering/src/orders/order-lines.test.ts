@@ -1,5 +1,7 @@
+import { codeOf, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import { codeOf, fieldsOf, placed, variant, variants } from "./order.fixtures.ts";
+import type { VariantPrice } from "../pricing/price-view.ts";
+import { placed, variant, variants } from "./order.fixtures.ts";
 import {
   addOrderItem,
   applyOrderCoupon,
@@ -35,43 +37,14 @@ describe("editing lines while CREATED", () => {
   });
 
   it("rejects a variant already on the order, a used line id, other currencies and bad quantities", () => {
-    expect(
-      fieldsOf(() =>
-        addOrderItem(
-          placed,
-          { lineId: "line-x", variantId: "v-a", quantity: 1 },
-          variants[0],
-          "STANDARD",
-        ),
-      ),
-    ).toEqual(["line.variantId"]);
-    expect(
-      fieldsOf(() =>
-        addOrderItem(placed, { lineId: "line-a", variantId: "v-d", quantity: 1 }, vD, "STANDARD"),
-      ),
-    ).toEqual(["line.lineId"]);
-    const usd = variants[3];
-    expect(
-      fieldsOf(() =>
-        addOrderItem(
-          placed,
-          { lineId: "line-x", variantId: "v-usd", quantity: 1 },
-          usd,
-          "STANDARD",
-        ),
-      ),
-    ).toEqual(["line.variantId"]);
+    /** The fields adding one unit of `variant` (under `variantId`) as `lineId` is refused on. */
+    const refused = (variantId: string, variant: VariantPrice | undefined, lineId = "line-x") =>
+      fieldsOf(() => addOrderItem(placed, { lineId, variantId, quantity: 1 }, variant, "STANDARD"));
+    expect(refused("v-a", variants[0])).toEqual(["line.variantId"]);
+    expect(refused("v-d", vD, "line-a")).toEqual(["line.lineId"]);
+    expect(refused("v-usd", variants[3])).toEqual(["line.variantId"]);
     expect(fieldsOf(() => addD(1_000))).toEqual(["line.quantity"]);
-    expect(
-      fieldsOf(() =>
-        addOrderItem(
-          placed,
-          { lineId: "line-x", variantId: "v-gone", quantity: 1 },
-          undefined,
-          "STANDARD",
-        ),
-      ),
-    ).toEqual(["line.variantId"]);
+    expect(refused("v-gone", undefined)).toEqual(["line.variantId"]);
   });
 
   it("removes a line and recomputes totals; the last line cannot go", () => {

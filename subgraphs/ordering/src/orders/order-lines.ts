@@ -1,29 +1,17 @@
 import { DomainError } from "@shopstream/errors";
 import type { Tier, VariantPrice } from "../pricing/price-view.ts";
-import {
-  type Coupon,
-  changed,
-  couponProblems,
-  type LineRequest,
-  normalizeCouponCode,
-  type Order,
-  type OrderDecision,
-  type OrderLine,
-  priceLine,
-  quantityProblem,
-} from "./order.ts";
+import type { Coupon, Order, OrderLine } from "./order.ts";
+import { changed, type OrderDecision, unchanged } from "./order-events.ts";
+import { type LineRequest, priceLine } from "./order-pricing.ts";
+import { couponProblems, normalizeCouponCode, quantityProblem } from "./order-rules.ts";
+import { assertStatus } from "./order-status.ts";
 
 /**
- * Editing an order's lines and coupon (DOMAIN.md, "editing"): only while CREATED. A line's price
- * comes from the price view at the moment it is added; other lines keep the price they were
- * placed with. Each event carries the previous and new line values and the totals before and
- * after.
+ * Editing an order's lines and coupon (docs/ordering.md, "Editing an order"): only while
+ * CREATED. A line's price comes from the price view at the moment it is added; other lines keep
+ * the price they were placed with. Each event carries the previous and new line values and the
+ * totals before and after.
  */
-
-function assertEditable(order: Order, action: string): void {
-  if (order.status !== "CREATED")
-    throw DomainError.invalidTransition("Order", order.status, action);
-}
 
 function findLine(order: Order, lineId: string): OrderLine {
   const line = order.lines.find((l) => l.id === lineId);
@@ -38,7 +26,7 @@ export function addOrderItem(
   variant: VariantPrice | undefined,
   tier: Tier,
 ): OrderDecision {
-  assertEditable(order, "add an item to");
+  assertStatus(order, ["CREATED"], "add an item to");
   const priced = priceLine(request, variant, tier, order.currency, "line");
   const existing = order.lines.find((l) => l.variantId === request.variantId);
   if (existing) {
@@ -61,7 +49,7 @@ export function addOrderItem(
 
 /** Removes a line. The last line cannot go: an order has at least one (cancel it instead). */
 export function removeOrderItem(order: Order, lineId: string): OrderDecision {
-  assertEditable(order, "remove an item from");
+  assertStatus(order, ["CREATED"], "remove an item from");
   const line = findLine(order, lineId);
   if (order.lines.length === 1) {
     throw DomainError.validation([
@@ -82,7 +70,7 @@ export function updateOrderItemQuantity(
   lineId: string,
   quantity: number,
 ): OrderDecision {
-  assertEditable(order, "change an item of");
+  assertStatus(order, ["CREATED"], "change an item of");
   const line = findLine(order, lineId);
   const problem =
     quantityProblem(quantity) ??
@@ -90,7 +78,7 @@ export function updateOrderItemQuantity(
       ? `leaves the line discount (${line.discount}) above the line amount`
       : null);
   if (problem) throw DomainError.validation([{ field: "quantity", message: problem }]);
-  if (quantity === line.quantity) return { state: order, events: [] };
+  if (quantity === line.quantity) return unchanged(order);
   const next = { ...line, quantity };
   return changed(
     order,
@@ -112,11 +100,8 @@ export function updateOrderItemQuantity(
  * code while one is applied (the same code included) is VALIDATION_FAILED on `code`.
  */
 export function applyOrderCoupon(order: Order, coupon: Coupon): OrderDecision {
-  assertEditable(order, "apply a coupon to");
-  const problems = couponProblems(coupon, "coupon").map((p) => ({
-    ...p,
-    field: p.field.replace("coupon.", ""),
-  }));
+  assertStatus(order, ["CREATED"], "apply a coupon to");
+  const problems = couponProblems(coupon, "");
   if (problems.length > 0) throw DomainError.validation(problems);
   const code = normalizeCouponCode(coupon.code);
   if (order.coupon) {

@@ -1,64 +1,43 @@
-import { DomainError, type FieldError } from "@shopstream/errors";
-import { isUuid } from "@shopstream/rules";
-import { ORDER_STATUSES, type OrderStatus } from "./order.ts";
+import { type Page, type PageArgs, parsePage, timeIdCursor } from "@shopstream/connection";
+import { collect, uuidProblem } from "@shopstream/rules";
+import { ORDER_STATUSES, type OrderStatus } from "./order-status.ts";
 
 /**
- * `orders` and `Customer.orders`, pure part: argument checks and opaque cursors. Orders are listed
- * newest first (createdAt desc, id desc); a cursor encodes the key of its edge.
+ * `orders` and `Customer.orders`, pure part: argument checks and cursors. Orders are listed
+ * newest first (createdAt desc, id desc); a cursor holds the key of its edge.
  */
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-export interface OrdersArgs {
+export interface OrdersArgs extends PageArgs {
   filter?: { customerId?: string | null; status?: OrderStatus | null } | null;
-  first?: number | null;
-  after?: string | null;
 }
 
-export interface OrderCursor {
-  createdAt: string;
-  id: string;
-}
+/** Cursors of the orders list: an order's creation time and id. */
+export const ORDER_CURSORS = timeIdCursor("orders");
 
-export interface OrdersQuery {
+export type OrderKey = NonNullable<ReturnType<typeof ORDER_CURSORS.decode>>;
+
+export interface OrdersQuery extends Page<OrderKey> {
   customerId: string | null;
   status: OrderStatus | null;
-  first: number;
-  after: OrderCursor | null;
 }
 
-export const encodeCursor = (key: OrderCursor): string =>
-  Buffer.from(`${key.createdAt}|${key.id}`, "utf8").toString("base64url");
-
-export function decodeCursor(cursor: string): OrderCursor | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
-  const parts = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  if (parts.length !== 2) return null;
-  const [createdAt = "", id = ""] = parts;
-  if (Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) return null;
-  return { createdAt, id };
-}
+/** The cursor of an order row: its key in the list's order. */
+export const orderCursor = (row: { createdAt: Date; id: string }) =>
+  ORDER_CURSORS.encode({ at: row.createdAt.toISOString(), id: row.id });
 
 /** Validates every argument at once (VALIDATION_FAILED names `first`, `after`, `filter.*`). */
 export function parseOrdersArgs(args: OrdersArgs): OrdersQuery {
-  const problems: FieldError[] = [];
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    problems.push({ field: "first", message: `must be between 0 and ${MAX_PAGE_SIZE}` });
-  }
-  const after = args.after == null ? null : decodeCursor(args.after);
-  if (args.after != null && after === null) {
-    problems.push({ field: "after", message: "is not a cursor of this list" });
-  }
   const customerId = args.filter?.customerId ?? null;
-  if (customerId !== null && !isUuid(customerId)) {
-    problems.push({ field: "filter.customerId", message: "must be a UUID" });
-  }
   const status = args.filter?.status ?? null;
-  if (status !== null && !ORDER_STATUSES.includes(status)) {
-    problems.push({ field: "filter.status", message: "is not an order status" });
-  }
-  if (problems.length > 0) throw DomainError.validation(problems);
-  return { customerId, status, first, after };
+  const filterProblems = collect(
+    [
+      ["customerId", uuidProblem(customerId)],
+      [
+        "status",
+        status === null || ORDER_STATUSES.includes(status) ? null : "is not an order status",
+      ],
+    ],
+    "filter",
+  );
+  return { customerId, status, ...parsePage(args, ORDER_CURSORS, filterProblems) };
 }

@@ -1,12 +1,7 @@
-import { DomainError } from "@shopstream/errors";
 import type { VariantPrice } from "../pricing/price-view.ts";
-import {
-  type Order,
-  type OrderingCustomer,
-  type OrderStatus,
-  type PlaceOrderCommand,
-  placeOrder,
-} from "./order.ts";
+import type { Order, OrderingCustomer } from "./order.ts";
+import { type PlaceOrderCommand, placeOrder } from "./order-placement.ts";
+import type { OrderStatus } from "./order-status.ts";
 
 /** Test data for the Order aggregate's unit tests; no I/O. */
 
@@ -51,7 +46,11 @@ export const command = (extra: Partial<PlaceOrderCommand> = {}): PlaceOrderComma
 /** A freshly placed order: 2 × 1000 + 1 × 250, shipping 500, tax 200, version 1. */
 export const placed = placeOrder(command()).state;
 
-const PAID_OR_LATER: OrderStatus[] = [
+/**
+ * The statuses after the payment was captured, written out here (not taken from the code) so the
+ * tests state the table independently.
+ */
+export const AFTER_PAYMENT: OrderStatus[] = [
   "PAID",
   "PROCESSING",
   "PARTIALLY_SHIPPED",
@@ -63,7 +62,7 @@ const PAID_OR_LATER: OrderStatus[] = [
   "RETURNED",
   "REFUNDED",
 ];
-const SHIPPED_OR_LATER: OrderStatus[] = PAID_OR_LATER.slice(3, 9);
+const SHIPPED_OR_LATER: OrderStatus[] = AFTER_PAYMENT.slice(3, 9);
 
 /**
  * The placed order as if it had reached `status`: a PARTIALLY_SHIPPED order has shipped one unit
@@ -88,32 +87,8 @@ export function inStatus(status: OrderStatus, extra: Partial<Order> = {}): Order
     ...placed,
     status,
     shipments,
-    paymentCaptured: PAID_OR_LATER.includes(status),
+    paymentCaptured: AFTER_PAYMENT.includes(status),
     version: 5,
     ...extra,
   };
-}
-
-/** The error code `fn` throws, or null when it returns. */
-export function codeOf(fn: () => unknown): string | null {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
-}
-
-/** The `extensions.fields` of the VALIDATION_FAILED error `fn` throws. */
-export function fieldsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError && error.code === "VALIDATION_FAILED") {
-      return (error.extensions.fields as { field: string }[]).map((f) => f.field);
-    }
-    throw error;
-  }
-  throw new Error("expected VALIDATION_FAILED, but the call succeeded");
 }

@@ -1,14 +1,15 @@
+import { type Connection, toConnection } from "@shopstream/connection";
 import { byIdLoader } from "@shopstream/service";
 import DataLoader from "dataloader";
 import type { OrderingDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import type { OrderStatus } from "./order.ts";
 import {
-  encodeCursor,
   type OrdersArgs,
   type OrdersQuery,
+  orderCursor,
   parseOrdersArgs,
 } from "./order-listing.ts";
+import type { OrderStatus } from "./order-status.ts";
 
 /** Per-request loaders: every nested look-up of one request becomes one query per kind. */
 export function createOrderingLoaders(db: OrderingDb) {
@@ -47,45 +48,20 @@ export type OrderingLoaders = ReturnType<typeof createOrderingLoaders>;
 
 type OrderRow = Awaited<ReturnType<OrderingDb["order"]["findMany"]>>[number];
 
-/** A page of `rows` (fetched with one extra row to learn whether another page follows). */
-function connection(rows: OrderRow[], q: OrdersQuery, totalCount: number) {
-  const nodes = rows.slice(0, q.first);
-  const edges = nodes.map((node) => ({
-    cursor: encodeCursor({ createdAt: node.createdAt.toISOString(), id: node.id }),
-    node,
-  }));
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > q.first,
-      hasPreviousPage: q.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-    totalCount,
-  };
-}
-
 /**
  * Batches first pages of `Customer.orders`: one window-function query finds the first `first + 1`
  * order ids and the total of every asked customer (per status filter and page size), one more
  * loads those rows. A page after a cursor is rare in a nested list and is read on its own.
  */
 function createCustomerOrdersLoader(db: OrderingDb) {
-  type Conn = ReturnType<typeof connection>;
+  type Conn = Connection<OrderRow>;
   return new DataLoader<OrdersQuery & { customerId: string }, Conn, string>(
     async (queries) => {
       const results = new Map<string, Conn>();
       const groups = new Map<string, (OrdersQuery & { customerId: string })[]>();
       for (const q of queries) {
         if (q.after !== null) {
-          const filter = { customerId: q.customerId, status: q.status };
-          const page = await listOrders(db, {
-            filter,
-            first: q.first,
-            after: encodeCursor(q.after),
-          });
-          results.set(JSON.stringify(q), page);
+          results.set(JSON.stringify(q), await ordersPage(db, q));
           continue;
         }
         const key = `${q.status ?? ""}|${q.first}`;
@@ -112,7 +88,7 @@ function createCustomerOrdersLoader(db: OrderingDb) {
         for (const q of group) {
           const mine = rows.filter((r) => r.customerId === q.customerId);
           const total = Number(ranked.find((r) => r.customer_id === q.customerId)?.total ?? 0);
-          results.set(JSON.stringify(q), connection(mine, q, total));
+          results.set(JSON.stringify(q), toConnection(mine, q, orderCursor, total));
         }
       }
       return queries.map((q) => results.get(JSON.stringify(q))!);
@@ -136,20 +112,23 @@ export function customerOrders(
 }
 
 /** `orders(filter, first, after)`: newest first, keyset-paged, with the filtered total. */
-export async function listOrders(db: OrderingDb, args: OrdersArgs) {
-  const q = parseOrdersArgs(args);
+export const listOrders = (db: OrderingDb, args: OrdersArgs) =>
+  ordersPage(db, parseOrdersArgs(args));
+
+async function ordersPage(db: OrderingDb, q: OrdersQuery): Promise<Connection<OrderRow>> {
   const where: Prisma.OrderWhereInput = {
     ...(q.customerId ? { customerId: q.customerId } : {}),
     ...(q.status ? { status: q.status } : {}),
   };
-  const page: Prisma.OrderWhereInput = q.after
+  const after = q.after && { createdAt: new Date(q.after.at), id: q.after.id };
+  const page: Prisma.OrderWhereInput = after
     ? {
         AND: [
           where,
           {
             OR: [
-              { createdAt: { lt: new Date(q.after.createdAt) } },
-              { createdAt: new Date(q.after.createdAt), id: { lt: q.after.id } },
+              { createdAt: { lt: after.createdAt } },
+              { createdAt: after.createdAt, id: { lt: after.id } },
             ],
           },
         ],
@@ -163,5 +142,6 @@ export async function listOrders(db: OrderingDb, args: OrdersArgs) {
     }),
     db.order.count({ where }),
   ]);
-  return connection(rows, q, totalCount);
+  // One row more than the page: it only says that a next page exists.
+  return toConnection(rows, q, orderCursor, totalCount);
 }

@@ -1,23 +1,23 @@
+import type { AggregateStore, NewAggregateStore } from "@shopstream/commands";
 import type { DomainEvent } from "@shopstream/outbox";
+import { saveCheckoutSaga } from "../checkout/checkout-saga.repository.ts";
 import type { OrderingDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Tier } from "../pricing/price-view.ts";
 import type { Order, Shipment } from "./order.ts";
 
-/** The order as stored: the domain state plus what persistence alone needs. */
-export interface StoredOrder extends Order {
-  customerTier: Tier;
-  cartId: string | null;
-}
+type Tx = Prisma.TransactionClient;
 
 const withLines = { lines: { orderBy: { position: "asc" } } } as const;
 
 type OrderRow = Prisma.OrderGetPayload<{ include: typeof withLines }>;
 
-function toDomain(row: OrderRow): StoredOrder {
+function toDomain(row: OrderRow): Order {
   return {
     id: row.id,
     customerId: row.customerId,
+    customerTier: row.customerTier as Tier,
+    cartId: row.cartId,
     status: row.status,
     currency: row.currency,
     lines: row.lines.map((l) => ({
@@ -41,23 +41,19 @@ function toDomain(row: OrderRow): StoredOrder {
     shipments: row.shipments as unknown as Shipment[],
     paymentCaptured: row.paymentCaptured,
     version: row.version,
-    customerTier: row.customerTier as Tier,
-    cartId: row.cartId,
   };
 }
 
-export async function findOrder(db: OrderingDb, id: string): Promise<StoredOrder | null> {
-  const row = await db.order.findUnique({ where: { id }, include: withLines });
+async function findOrderBy(db: OrderingDb, where: Prisma.OrderWhereUniqueInput) {
+  const row = await db.order.findUnique({ where, include: withLines });
   return row ? toDomain(row) : null;
 }
 
-export async function findOrderByIdempotencyKey(
-  db: OrderingDb,
-  key: string,
-): Promise<StoredOrder | null> {
-  const row = await db.order.findUnique({ where: { idempotencyKey: key }, include: withLines });
-  return row ? toDomain(row) : null;
-}
+export const findOrder = (db: OrderingDb, id: string) => findOrderBy(db, { id });
+
+/** The order a `placeOrder` with this idempotency key placed, if any. */
+export const findOrderByIdempotencyKey = (db: OrderingDb, key: string) =>
+  findOrderBy(db, { idempotencyKey: key });
 
 const stateColumns = (order: Order) => ({
   status: order.status,
@@ -86,20 +82,15 @@ const lineRows = (order: Order) =>
   }));
 
 /** Inserts a new order and its lines (a unique idempotency key or cart id may reject it). */
-export async function insertOrder(
-  tx: Prisma.TransactionClient,
-  order: Order,
-  extra: { customerTier: Tier; cartId: string | null },
-  now: Date,
-): Promise<void> {
+async function insertOrder(tx: Tx, order: Order, now: Date): Promise<void> {
   await tx.order.create({
     data: {
       id: order.id,
       customerId: order.customerId,
       idempotencyKey: order.idempotencyKey,
       placementFingerprint: order.placementFingerprint,
-      customerTier: extra.customerTier,
-      cartId: extra.cartId,
+      customerTier: order.customerTier,
+      cartId: order.cartId,
       createdAt: now,
       updatedAt: now,
       ...stateColumns(order),
@@ -113,12 +104,7 @@ export async function insertOrder(
  * so a concurrent command that loaded the same version blocks on it, then matches nothing and
  * never touches the lines. False (nothing written) means the caller reports CONFLICT.
  */
-export async function saveOrder(
-  tx: Prisma.TransactionClient,
-  before: Order,
-  after: Order,
-  now: Date,
-): Promise<boolean> {
+async function saveOrder(tx: Tx, before: Order, after: Order, now: Date): Promise<boolean> {
   const updated = await tx.order.updateMany({
     where: { id: before.id, version: before.version },
     data: { ...stateColumns(after), updatedAt: now },
@@ -131,10 +117,16 @@ export async function saveOrder(
   return true;
 }
 
-/** Appends order events to the order's history (`Order.timeline`), same transaction as the outbox. */
-export async function appendOrderHistory(
-  tx: Prisma.TransactionClient,
+/**
+ * What the order's events write beside the outbox, in the same transaction: its history
+ * (`order_event`, read by `Order.timeline` and the saga) and, when an event is a step of the
+ * checkout saga, the saga's state (`checkout_saga`), recomputed from that history.
+ */
+async function recordOrderEvents(
+  tx: Tx,
+  order: Order,
   events: DomainEvent[],
+  now: Date,
 ): Promise<void> {
   const rows = events.filter((e) => e.aggregateType === "Order");
   if (rows.length === 0) return;
@@ -149,4 +141,20 @@ export async function appendOrderHistory(
       actor: e.metadata.actor,
     })),
   });
+  await saveCheckoutSaga(tx, order, rows, now);
 }
+
+/** The one way an existing order is changed (`changeAggregate` with this store). */
+export const orderStore: AggregateStore<Order, Tx> = {
+  entity: "Order",
+  load: findOrder,
+  save: saveOrder,
+  record: recordOrderEvents,
+};
+
+/** How a new order is written (`createAggregate` with this store). */
+export const newOrderStore: NewAggregateStore<Order, Tx> = {
+  entity: "Order",
+  insert: insertOrder,
+  record: recordOrderEvents,
+};

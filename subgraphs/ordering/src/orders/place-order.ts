@@ -1,22 +1,23 @@
+import { createAggregate } from "@shopstream/commands";
 import { uniqueViolationFields } from "@shopstream/db";
-import { DomainError, type FieldError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { isUuid } from "@shopstream/rules";
+import { DomainError } from "@shopstream/errors";
+import { type EventMetadata, newId } from "@shopstream/outbox";
+import { assertUuids } from "@shopstream/rules";
+import type { OrderingDeps } from "../context.ts";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
 import type { CustomerView } from "../customers/customer-view.ts";
 import type { OrderingDb } from "../db.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
 import { resolveCoupon } from "./coupons.ts";
-import { appendOrderHistory, findOrderByIdempotencyKey, insertOrder } from "./order.repository.ts";
+import { findOrderByIdempotencyKey, newOrderStore } from "./order.repository.ts";
+import type { Order } from "./order.ts";
+import type { OrderDecision } from "./order-events.ts";
 import {
   placeOrder as decide,
-  type LineRequest,
-  type Order,
-  type OrderDecision,
   type PlaceOrderCommand,
   repeatPlacement,
-} from "./order.ts";
-import type { CommandDeps } from "./order-commands.deps.ts";
+} from "./order-placement.ts";
+import type { LineRequest } from "./order-pricing.ts";
 
 export interface PlaceOrderInput {
   customerId: string;
@@ -46,9 +47,14 @@ export async function knownCustomer(
 export async function decidePlacement(
   db: OrderingDb,
   customer: CustomerView,
-  request: { orderId: string; lines: LineRequest[]; couponCode: string | null },
+  request: {
+    orderId: string;
+    lines: LineRequest[];
+    couponCode: string | null;
+    cartId?: string | null;
+  },
   idempotencyKey: string | null,
-): Promise<{ command: PlaceOrderCommand; decision: OrderDecision }> {
+): Promise<OrderDecision> {
   const variants = await findVariantPrices(db, [...new Set(request.lines.map((l) => l.variantId))]);
   const base: PlaceOrderCommand = {
     orderId: request.orderId,
@@ -56,27 +62,33 @@ export async function decidePlacement(
     lines: request.lines,
     variants,
     idempotencyKey,
+    cartId: request.cartId ?? null,
   };
-  let command = base;
-  let decision = decide(base);
-  if (request.couponCode) {
-    command = {
-      ...base,
-      coupon: resolveCoupon(request.couponCode, decision.state.totals.subtotal, "couponCode"),
-    };
-    decision = decide(command);
-  }
-  return { command, decision };
+  const decision = decide(base);
+  if (!request.couponCode) return decision;
+  const coupon = resolveCoupon(request.couponCode, decision.state.totals.subtotal, "couponCode");
+  return decide({ ...base, coupon });
 }
 
-function assertInputIds(input: PlaceOrderInput): void {
-  const problems: FieldError[] = [];
-  if (!isUuid(input.customerId)) problems.push({ field: "customerId", message: "must be a UUID" });
-  input.lines.forEach((l, i) => {
-    if (!isUuid(l.variantId))
-      problems.push({ field: `lines.${i}.variantId`, message: "must be a UUID" });
-  });
-  if (problems.length > 0) throw DomainError.validation(problems);
+/**
+ * Places at most once per idempotency key: the order an earlier request with the key placed
+ * (`repeat`), else a new one (`place`). A placement that lost the race with a concurrent request
+ * of the same key (`lostRace` recognises its error) returns the winner's order.
+ */
+export async function placeOnce(
+  repeat: () => Promise<Order | null>,
+  place: () => Promise<Order>,
+  lostRace: (error: unknown) => boolean,
+): Promise<Order> {
+  const first = await repeat();
+  if (first) return first;
+  try {
+    return await place();
+  } catch (error) {
+    const winner = lostRace(error) ? await repeat() : null;
+    if (winner) return winner;
+    throw error;
+  }
 }
 
 /** A fingerprint-only command, for comparing a repeat against the order a key already placed. */
@@ -94,45 +106,35 @@ const repeatCommand = (input: PlaceOrderInput): PlaceOrderCommand => ({
  * on `order.idempotency_key` and every loser returns the winner's order.
  */
 export async function placeOrder(
-  deps: CommandDeps,
+  deps: OrderingDeps,
   input: PlaceOrderInput,
   metadata: EventMetadata,
 ): Promise<Order> {
-  assertInputIds(input);
+  assertUuids({
+    customerId: input.customerId,
+    ...Object.fromEntries(input.lines.map((l, i) => [`lines.${i}.variantId`, l.variantId])),
+  });
   const key = input.idempotencyKey ?? null;
   const repeat = async () => {
     const existing = key === null ? null : await findOrderByIdempotencyKey(deps.prisma, key);
     return existing ? repeatPlacement(existing, repeatCommand(input)) : null;
   };
-  const first = await repeat();
-  if (first) return first;
-
-  const now = deps.now?.() ?? new Date();
-  const customer = await knownCustomer(deps.prisma, input.customerId);
-  const { decision } = await decidePlacement(
-    deps.prisma,
-    customer,
-    {
-      orderId: newId(),
-      lines: input.lines.map((l) => ({ lineId: newId(), ...l })),
-      couponCode: input.couponCode ?? null,
-    },
-    key,
+  const lostRace = (error: unknown) =>
+    uniqueViolationFields(error)?.some((f) => f.includes("idempotency")) ?? false;
+  return placeOnce(
+    repeat,
+    () =>
+      createAggregate(
+        deps,
+        newOrderStore,
+        async ({ tx }) => {
+          const customer = await knownCustomer(tx, input.customerId);
+          const lines = input.lines.map((l) => ({ lineId: newId(), ...l }));
+          const couponCode = input.couponCode ?? null;
+          return decidePlacement(tx, customer, { orderId: newId(), lines, couponCode }, key);
+        },
+        metadata,
+      ),
+    lostRace,
   );
-  try {
-    await deps.prisma.$transaction(async (tx) => {
-      await insertOrder(tx, decision.state, { customerTier: customer.tier, cartId: null }, now);
-      const envelopes = decision.events.map((e) => toEnvelope(e, metadata, now));
-      await appendToOutbox(tx, envelopes);
-      await appendOrderHistory(tx, envelopes);
-    });
-  } catch (error) {
-    const fields = uniqueViolationFields(error);
-    if (fields?.some((f) => f.includes("idempotency"))) {
-      const winner = await repeat();
-      if (winner) return winner;
-    }
-    throw error;
-  }
-  return decision.state;
 }

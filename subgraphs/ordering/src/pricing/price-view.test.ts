@@ -29,14 +29,14 @@ const variant: VariantPrice = {
 
 describe("priceViewChange", () => {
   it("turns ProductVariantAdded into an upsert with sorted tier prices", () => {
+    const { productStatus: _, ...added } = variant;
     const change = priceViewChange(
       event("ProductVariantAdded", {
-        variantId: "v",
-        productId: "p",
-        variantSku: "SKU-1",
-        price: { amount: 1000, currency: "EUR" },
+        ...added,
+        // Out of tier order, with a tier ordering does not know.
         tierPrices: [
           { tier: "GOLD", amount: 900 },
+          { tier: "DIAMOND", amount: 1 },
           { tier: "SILVER", amount: 950 },
         ],
         productStatus: "DRAFT",

@@ -1,17 +1,15 @@
+import { parsePayload } from "@shopstream/events";
+import type { Money } from "@shopstream/money";
 import type { DomainEvent } from "@shopstream/outbox";
+import { z } from "zod";
 
 /**
  * Ordering's price view, pure part: how catalogue events change it, and which price an order
- * line gets. Prices always come from here, never from the client (DOMAIN.md, "prices").
+ * line gets. Prices always come from here, never from the client (docs/ordering.md, "Prices").
  */
 
 export const TIERS = ["STANDARD", "SILVER", "GOLD", "PLATINUM"] as const;
 export type Tier = (typeof TIERS)[number];
-
-export interface Money {
-  amount: number;
-  currency: string;
-}
 
 export interface TierPrice {
   tier: Tier;
@@ -50,57 +48,71 @@ export type PriceViewChange =
     }
   | { kind: "product-status"; productId: string; version: number; status: string };
 
-const asRecord = (v: unknown) =>
-  typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+/** The catalogue events the view follows; every other one leaves it alone. */
+export const PRICE_VIEW_EVENTS = [
+  "ProductVariantAdded",
+  "VariantPriceChanged",
+  "VariantTierPriceSet",
+  "ProductCreated",
+  "ProductActivated",
+  "ProductDiscontinued",
+  "ProductArchived",
+] as const;
 
-function money(value: unknown, field: string): Money {
-  const m = asRecord(value);
-  if (!Number.isInteger(m.amount) || typeof m.currency !== "string") {
-    throw new TypeError(`${field} is not { amount, currency }`);
-  }
-  return { amount: m.amount as number, currency: m.currency };
-}
+const money = z.object({ amount: z.number().int(), currency: z.string() });
 
-function tierPrices(value: unknown): TierPrice[] {
-  if (!Array.isArray(value)) throw new TypeError("tierPrices is not a list");
-  return value
-    .map((t) => ({ tier: asRecord(t).tier as Tier, amount: asRecord(t).amount as number }))
-    .filter((t) => TIERS.includes(t.tier) && Number.isInteger(t.amount))
-    .sort((a, b) => TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier));
-}
+/** Tier prices in tier order; a tier ordering does not know (yet) is left out. */
+const tierPrices = z
+  .array(z.object({ tier: z.string(), amount: z.number() }))
+  .nullish()
+  .transform((list) =>
+    (list ?? [])
+      .filter((t): t is TierPrice => TIERS.includes(t.tier as Tier) && Number.isInteger(t.amount))
+      .sort((a, b) => TIERS.indexOf(a.tier) - TIERS.indexOf(b.tier)),
+  );
 
-/** The change a catalogue event makes to the view; null for events that do not affect prices. */
+const variantAdded = z.object({
+  productId: z.string(),
+  variantSku: z.string(),
+  price: money,
+  tierPrices,
+  productStatus: z
+    .string()
+    .nullish()
+    .transform((s) => s ?? "DRAFT"),
+});
+const priceChanged = z.object({ price: money, tierPrices });
+const tierPriceSet = z.object({ tierPrices });
+const productStatus = z.object({ status: z.string() });
+
+/**
+ * The change a catalogue event makes to the view; null for events that do not affect prices. A
+ * malformed payload is a PermanentEventError (the event can never apply; it is dead-lettered).
+ */
 export function priceViewChange(event: DomainEvent): PriceViewChange | null {
-  const p = asRecord(event.payload);
+  const variantId = event.aggregateId;
+  const version = event.aggregateVersion;
   switch (event.type) {
-    case "ProductVariantAdded":
+    case "ProductVariantAdded": {
+      const p = parsePayload(variantAdded, event);
+      const { productId, variantSku, price } = p;
       return {
         kind: "variant-upsert",
-        variantId: event.aggregateId,
-        version: event.aggregateVersion,
+        variantId,
+        version,
         fields: {
-          productId: String(p.productId),
-          variantSku: String(p.variantSku),
-          price: money(p.price, "price"),
-          tierPrices: tierPrices(p.tierPrices ?? []),
-          initialProductStatus: String(p.productStatus ?? "DRAFT"),
+          productId,
+          variantSku,
+          price,
+          tierPrices: p.tierPrices,
+          initialProductStatus: p.productStatus,
         },
       };
+    }
     case "VariantPriceChanged":
-      return {
-        kind: "variant-price",
-        variantId: event.aggregateId,
-        version: event.aggregateVersion,
-        price: money(p.price, "price"),
-        tierPrices: tierPrices(p.tierPrices ?? []),
-      };
+      return { kind: "variant-price", variantId, version, ...parsePayload(priceChanged, event) };
     case "VariantTierPriceSet":
-      return {
-        kind: "variant-price",
-        variantId: event.aggregateId,
-        version: event.aggregateVersion,
-        tierPrices: tierPrices(p.tierPrices ?? []),
-      };
+      return { kind: "variant-price", variantId, version, ...parsePayload(tierPriceSet, event) };
     case "ProductCreated":
     case "ProductActivated":
     case "ProductDiscontinued":
@@ -108,8 +120,8 @@ export function priceViewChange(event: DomainEvent): PriceViewChange | null {
       return {
         kind: "product-status",
         productId: event.aggregateId,
-        version: event.aggregateVersion,
-        status: String(p.status),
+        version,
+        ...parsePayload(productStatus, event),
       };
     default:
       return null;
@@ -129,5 +141,5 @@ export function unitPriceFor(variant: VariantPrice, tier: Tier): Money {
   return { amount, currency: variant.price.currency };
 }
 
-/** Only ACTIVE products' variants can be ordered (DOMAIN.md). */
+/** Only ACTIVE products' variants can be ordered (docs/ordering.md, "Prices"). */
 export const isOrderable = (variant: VariantPrice) => variant.productStatus === "ACTIVE";

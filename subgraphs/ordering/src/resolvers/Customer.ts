@@ -1,6 +1,6 @@
 import type { OrderingContext } from "../context.ts";
 import { customerOrders } from "../orders/order.queries.ts";
-import type { OrderStatus } from "../orders/order.ts";
+import type { OrderStatus } from "../orders/order-status.ts";
 
 export const Customer = {
   __resolveReference: (ref: { id: string }) => ({ id: ref.id }),

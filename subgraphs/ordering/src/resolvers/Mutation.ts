@@ -1,6 +1,7 @@
+import type { EventMetadata } from "@shopstream/outbox";
 import * as carts from "../carts/change-cart.ts";
 import { checkoutCart } from "../carts/checkout-cart.ts";
-import { metadataOf, type OrderingContext } from "../context.ts";
+import { metadataOf, type OrderingContext, type OrderingDeps } from "../context.ts";
 import * as orders from "../orders/change-order.ts";
 import { type PlaceOrderInput, placeOrder } from "../orders/place-order.ts";
 
@@ -12,6 +13,25 @@ type Item = { variantId: string; quantity: number };
 /** The committed row behind a command's result, read fresh (fields such as createdAt). */
 const order = (ctx: Ctx) => (o: { id: string }) => ctx.loaders.order.clear(o.id).load(o.id);
 const cart = (ctx: Ctx) => (c: { id: string }) => ctx.loaders.cart.clear(c.id).load(c.id);
+
+/** A mutation that takes only the order's `id`. */
+const orderById =
+  (command: (deps: OrderingDeps, id: string, metadata: EventMetadata) => Promise<Id>) =>
+  (_: unknown, a: Id, ctx: Ctx) =>
+    command(ctx.deps, a.id, metadataOf(ctx)).then(order(ctx));
+
+/** A mutation that takes the order's `id` and an optional `reason`. */
+const orderByIdWithReason =
+  (
+    command: (
+      deps: OrderingDeps,
+      id: string,
+      reason: string | null | undefined,
+      metadata: EventMetadata,
+    ) => Promise<Id>,
+  ) =>
+  (_: unknown, a: Reason, ctx: Ctx) =>
+    command(ctx.deps, a.id, a.reason, metadataOf(ctx)).then(order(ctx));
 
 export const Mutation = {
   createCart: (_: unknown, a: { input?: { customerId?: string | null } | null }, ctx: Ctx) =>
@@ -58,25 +78,17 @@ export const Mutation = {
       .then(order(ctx)),
   applyOrderCoupon: (_: unknown, a: { orderId: string; code: string }, ctx: Ctx) =>
     orders.applyOrderCoupon(ctx.deps, a.orderId, a.code, metadataOf(ctx)).then(order(ctx)),
-  confirmOrder: (_: unknown, a: Id, ctx: Ctx) =>
-    orders.confirmOrder(ctx.deps, a.id, metadataOf(ctx)).then(order(ctx)),
-  markOrderProcessing: (_: unknown, a: Id, ctx: Ctx) =>
-    orders.markOrderProcessing(ctx.deps, a.id, metadataOf(ctx)).then(order(ctx)),
   recordOrderShipment: (
     _: unknown,
     a: { orderId: string; input?: orders.RecordShipmentInput | null },
     ctx: Ctx,
   ) => orders.recordOrderShipment(ctx.deps, a.orderId, a.input, metadataOf(ctx)).then(order(ctx)),
-  recordOrderDelivery: (_: unknown, a: Id, ctx: Ctx) =>
-    orders.recordOrderDelivery(ctx.deps, a.id, metadataOf(ctx)).then(order(ctx)),
-  completeOrder: (_: unknown, a: Id, ctx: Ctx) =>
-    orders.completeOrder(ctx.deps, a.id, metadataOf(ctx)).then(order(ctx)),
-  requestOrderReturn: (_: unknown, a: Reason, ctx: Ctx) =>
-    orders.requestOrderReturn(ctx.deps, a.id, a.reason, metadataOf(ctx)).then(order(ctx)),
-  approveOrderReturn: (_: unknown, a: Id, ctx: Ctx) =>
-    orders.approveOrderReturn(ctx.deps, a.id, metadataOf(ctx)).then(order(ctx)),
-  recordOrderReturn: (_: unknown, a: Id, ctx: Ctx) =>
-    orders.recordOrderReturn(ctx.deps, a.id, metadataOf(ctx)).then(order(ctx)),
-  cancelOrder: (_: unknown, a: Reason, ctx: Ctx) =>
-    orders.cancelOrder(ctx.deps, a.id, a.reason, metadataOf(ctx)).then(order(ctx)),
+  confirmOrder: orderById(orders.confirmOrder),
+  markOrderProcessing: orderById(orders.markOrderProcessing),
+  recordOrderDelivery: orderById(orders.recordOrderDelivery),
+  completeOrder: orderById(orders.completeOrder),
+  approveOrderReturn: orderById(orders.approveOrderReturn),
+  recordOrderReturn: orderById(orders.recordOrderReturn),
+  requestOrderReturn: orderByIdWithReason(orders.requestOrderReturn),
+  cancelOrder: orderByIdWithReason(orders.cancelOrder),
 };

@@ -1,7 +1,7 @@
 import { toCheckoutState } from "../checkout/checkout-saga.repository.ts";
+import { checkoutState } from "../checkout/checkout-state.ts";
 import type { OrderingContext } from "../context.ts";
-import { checkoutState } from "../orders/checkout-state.ts";
-import type { OrderStatus } from "../orders/order.ts";
+import type { OrderStatus } from "../orders/order-status.ts";
 
 interface OrderRow {
   id: string;

@@ -1,24 +1,8 @@
+import { codeOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
-import {
-  codeOf,
-  command,
-  customer,
-  fieldsOf,
-  inStatus,
-  variant,
-  variants,
-} from "./order.fixtures.ts";
-import {
-  ORDER_EVENT_TYPES,
-  ORDER_STATUSES,
-  type Order,
-  type OrderDecision,
-  type OrderEventType,
-  type OrderStatus,
-  orderTotals,
-  placeOrder,
-  repeatPlacement,
-} from "./order.ts";
+import { AFTER_PAYMENT, inStatus, variants } from "./order.fixtures.ts";
+import type { Order } from "./order.ts";
+import type { OrderDecision, OrderEventType } from "./order-events.ts";
 import {
   approveOrderReturn,
   cancelOrder,
@@ -28,7 +12,6 @@ import {
   markPaymentPending,
   recordOrderDelivery,
   recordOrderReturn,
-  recordOrderShipment,
   recordPaymentFailed,
   recordPaymentSucceeded,
   recordRefunded,
@@ -40,11 +23,13 @@ import {
   removeOrderItem,
   updateOrderItemQuantity,
 } from "./order-lines.ts";
+import { recordOrderShipment } from "./order-shipments.ts";
+import { ORDER_STATUSES, type OrderStatus } from "./order-status.ts";
 
 /**
  * Every (status, action) pair of the Order state machine. The expectations are written out here
- * from DOMAIN.md's table, independently of the code's own table: a pair not listed must be
- * INVALID_STATE_TRANSITION.
+ * from the table in docs/ordering.md, independently of the code's own table: a pair not listed
+ * must be INVALID_STATE_TRANSITION.
  */
 
 const variantD = { ...variants[2]!, variantId: "v-d" };
@@ -79,18 +64,6 @@ const actions = {
 } satisfies Record<string, (o: Order) => OrderDecision>;
 type Action = keyof typeof actions;
 
-const AFTER_PAYMENT: OrderStatus[] = [
-  "PAID",
-  "PROCESSING",
-  "PARTIALLY_SHIPPED",
-  "SHIPPED",
-  "DELIVERED",
-  "COMPLETED",
-  "RETURN_REQUESTED",
-  "RETURN_APPROVED",
-  "RETURNED",
-  "REFUNDED",
-];
 const harmless = (statuses: OrderStatus[]) =>
   Object.fromEntries(statuses.map((s) => [s, "unchanged"])) as Record<OrderStatus, "unchanged">;
 
@@ -306,249 +279,5 @@ describe("the checkout saga's steps", () => {
         }),
       ),
     ).toBe("VALIDATION_FAILED");
-  });
-});
-
-describe("placeOrder", () => {
-  it("prices lines from the price view and computes integer totals", () => {
-    const decision = placeOrder(
-      command({
-        lines: [
-          { lineId: "l1", variantId: "v-a", quantity: 3, discount: 200 },
-          { lineId: "l2", variantId: "v-b", quantity: 2 },
-          { lineId: "l3", variantId: "v-c", quantity: 1, discount: 1 },
-        ],
-        coupon: { code: " save5 ", amount: 500 },
-        shipping: 499,
-        tax: 661,
-      }),
-    );
-    // 3 × 1000 − 200 + 2 × 250 + 4999 − 1 = 8298; 8298 + 499 + 661 − 500 = 8958
-    expect(decision.state.totals).toEqual({
-      subtotal: 8_298,
-      shipping: 499,
-      tax: 661,
-      discount: 500,
-      grandTotal: 8_958,
-    });
-    expect(decision.state.lines.map((l) => l.unitPrice)).toEqual([1_000, 250, 4_999]);
-    expect(decision.state).toMatchObject({
-      status: "CREATED",
-      currency: "EUR",
-      coupon: { code: "SAVE5", amount: 500 },
-      version: 1,
-      idempotencyKey: "key-1",
-    });
-    expect(decision.events).toEqual([
-      {
-        type: "OrderPlaced",
-        aggregateType: "Order",
-        aggregateId: "order-1",
-        aggregateVersion: 1,
-        payload: expect.objectContaining({
-          orderId: "order-1",
-          customerId: "customer-1",
-          status: "CREATED",
-          currency: "EUR",
-          totals: decision.state.totals,
-          lines: decision.state.lines,
-        }),
-      },
-    ]);
-  });
-
-  it("gives the customer's tier price", () => {
-    const gold = placeOrder(command({ customer: { ...customer, tier: "PLATINUM" } }));
-    expect(gold.state.lines[0]?.unitPrice).toBe(900);
-  });
-
-  it("caps the coupon at the subtotal, so the grand total is never negative", () => {
-    const state = placeOrder(command({ coupon: { code: "BIG", amount: 1_000_000 } })).state;
-    expect(state.totals).toMatchObject({ subtotal: 2_250, discount: 2_250, grandTotal: 700 });
-  });
-
-  it.each(["SUSPENDED", "CLOSED"] as const)("refuses a %s customer", (status) => {
-    expect(codeOf(() => placeOrder(command({ customer: { ...customer, status } })))).toBe(
-      "INVALID_STATE_TRANSITION",
-    );
-  });
-
-  it("keeps one currency per order", () => {
-    const lines = [
-      { lineId: "l1", variantId: "v-a", quantity: 1 },
-      { lineId: "l2", variantId: "v-usd", quantity: 1 },
-    ];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual(["lines.1.variantId"]);
-  });
-
-  it("takes the currency from the first known variant when the first line's is unknown", () => {
-    const lines = [
-      { lineId: "l0", variantId: "v-missing", quantity: 1 },
-      { lineId: "l1", variantId: "v-usd", quantity: 1 },
-      { lineId: "l2", variantId: "v-a", quantity: 1 },
-    ];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual([
-      "lines.0.variantId",
-      "lines.2.variantId",
-    ]);
-  });
-
-  it.each([0, 1_000, 1.5, -1])("rejects quantity %s", (quantity) => {
-    const lines = [{ lineId: "l1", variantId: "v-a", quantity }];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual(["lines.0.quantity"]);
-  });
-
-  it.each([1, 999])("accepts quantity %s", (quantity) => {
-    const lines = [{ lineId: "l1", variantId: "v-a", quantity }];
-    expect(placeOrder(command({ lines })).state.totals.subtotal).toBe(quantity * 1_000);
-  });
-
-  it("names every offending field at once", () => {
-    const fields = fieldsOf(() =>
-      placeOrder(
-        command({
-          lines: [
-            { lineId: "l1", variantId: "v-draft", quantity: 1 },
-            { lineId: "l2", variantId: "v-missing", quantity: 1 },
-            { lineId: "l3", variantId: "v-a", quantity: 1, discount: 1_001 },
-            { lineId: "l4", variantId: "v-a", quantity: 1 },
-          ],
-          shipping: -1,
-          tax: 0.5,
-          coupon: { code: "no spaces", amount: 0 },
-          idempotencyKey: " ",
-        }),
-      ),
-    );
-    expect(fields).toEqual([
-      "idempotencyKey",
-      "shipping",
-      "tax",
-      "coupon.code",
-      "coupon.amount",
-      "lines.0.variantId",
-      "lines.1.variantId",
-      "lines.2.discount",
-      "lines.3.variantId",
-    ]);
-  });
-
-  it("rejects a line id used twice", () => {
-    const lines = [
-      { lineId: "l1", variantId: "v-a", quantity: 1 },
-      { lineId: "l1", variantId: "v-b", quantity: 1 },
-    ];
-    expect(fieldsOf(() => placeOrder(command({ lines })))).toEqual(["lines.1.lineId"]);
-  });
-
-  it("rejects an order without lines", () => {
-    expect(fieldsOf(() => placeOrder(command({ lines: [] })))).toEqual(["lines"]);
-  });
-
-  it("rejects totals beyond the safe integer range", () => {
-    const huge = variant("v-huge", Number.MAX_SAFE_INTEGER);
-    const lines = [{ lineId: "l1", variantId: "v-huge", quantity: 2 }];
-    expect(fieldsOf(() => placeOrder(command({ lines, variants: [huge] })))).toEqual(["lines"]);
-  });
-
-  it("returns the first order for a repeated key with the same request, DUPLICATE otherwise", () => {
-    const first = placeOrder(command()).state;
-    // New ids, same request: the same order.
-    const again = command({ orderId: "order-2" });
-    expect(repeatPlacement(first, again)).toBe(first);
-    const other = command({ lines: [{ lineId: "line-a", variantId: "v-a", quantity: 3 }] });
-    expect(codeOf(() => repeatPlacement(first, other))).toBe("DUPLICATE");
-  });
-});
-
-describe("orderTotals", () => {
-  it("is Σ unit price × qty − line discounts, plus shipping and tax, minus the discount", () => {
-    const lines = [
-      { id: "a", variantId: "a", quantity: 7, unitPrice: 333, discount: 31 },
-      { id: "b", variantId: "b", quantity: 999, unitPrice: 1, discount: 0 },
-    ];
-    expect(orderTotals(lines, { code: "X", amount: 100 }, 0, 17)).toEqual({
-      subtotal: 7 * 333 - 31 + 999,
-      shipping: 0,
-      tax: 17,
-      discount: 100,
-      grandTotal: 7 * 333 - 31 + 999 + 17 - 100,
-    });
-    expect(orderTotals([], null, 0, 0).grandTotal).toBe(0);
-  });
-});
-
-it("declares exactly the 18 order event types", () => {
-  expect(ORDER_EVENT_TYPES).toHaveLength(18);
-});
-
-describe("shipments", () => {
-  const processing = inStatus("PROCESSING");
-
-  it("ships some lines, then the rest, reporting what is still unshipped", () => {
-    const first = recordOrderShipment(processing, {
-      shipmentId: "s1",
-      lines: [
-        { lineId: "line-a", quantity: 1 },
-        { lineId: "line-b", quantity: 1 },
-      ],
-    });
-    expect(first.state.status).toBe("PARTIALLY_SHIPPED");
-    expect(first.events[0]?.payload).toMatchObject({
-      shipmentId: "s1",
-      unshipped: [
-        { lineId: "line-a", quantity: 1 },
-        { lineId: "line-b", quantity: 0 },
-      ],
-    });
-    const rest = recordOrderShipment(first.state, { shipmentId: "s2" });
-    expect(rest.state.status).toBe("SHIPPED");
-    expect(rest.state.shipments).toEqual([
-      first.state.shipments[0],
-      { id: "s2", lines: [{ lineId: "line-a", quantity: 1 }] },
-    ]);
-  });
-
-  it("ships everything from PAID in one go, but not part of it (PAID → PARTIALLY_SHIPPED is not a move)", () => {
-    expect(recordOrderShipment(inStatus("PAID"), { shipmentId: "s1" }).state.status).toBe(
-      "SHIPPED",
-    );
-    const some = () =>
-      recordOrderShipment(inStatus("PAID"), {
-        shipmentId: "s1",
-        lines: [{ lineId: "line-b", quantity: 1 }],
-      });
-    expect(codeOf(some)).toBe("INVALID_STATE_TRANSITION");
-  });
-
-  it("rejects unknown lines, repeated lines, and more units than remain", () => {
-    const partial = inStatus("PARTIALLY_SHIPPED");
-    const fields = fieldsOf(() =>
-      recordOrderShipment(partial, {
-        shipmentId: "s1",
-        lines: [
-          { lineId: "line-x", quantity: 1 },
-          { lineId: "line-a", quantity: 2 },
-          { lineId: "line-b", quantity: 1 },
-          { lineId: "line-b", quantity: 1 },
-        ],
-      }),
-    );
-    expect(fields).toEqual(["lines.0.lineId", "lines.1.quantity", "lines.3.lineId"]);
-    expect(fieldsOf(() => recordOrderShipment(partial, { shipmentId: "s1", lines: [] }))).toEqual([
-      "lines",
-    ]);
-  });
-
-  it("treats the same shipment recorded twice as harmless; other lines under its id are DUPLICATE", () => {
-    const lines = [{ lineId: "line-a", quantity: 1 }];
-    const once = recordOrderShipment(processing, { shipmentId: "s1", lines }).state;
-    expect(recordOrderShipment(once, { shipmentId: "s1", lines })).toEqual({
-      state: once,
-      events: [],
-    });
-    const other = () =>
-      recordOrderShipment(once, { shipmentId: "s1", lines: [{ lineId: "line-b", quantity: 1 }] });
-    expect(codeOf(other)).toBe("DUPLICATE");
   });
 });

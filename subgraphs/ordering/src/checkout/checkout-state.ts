@@ -1,8 +1,8 @@
-import type { OrderStatus } from "./order.ts";
+import { type OrderStatus, PAID_OR_LATER } from "../orders/order-status.ts";
 
 /**
  * `Order.checkout` from the order's status and history. The write path stores the result in
- * `checkout_saga` whenever an order event is a saga step (src/checkout/checkout-saga.repository.ts);
+ * `checkout_saga` whenever an order event is a saga step (checkout-saga.repository.ts);
  * `Order.checkout` reads that row and falls back to deriving it for orders without one.
  */
 
@@ -43,19 +43,7 @@ const STEP_OF: Record<string, string> = {
 /** Whether an order event is a step of the checkout saga (it changes `Order.checkout`). */
 export const isCheckoutStep = (type: string) => Object.hasOwn(STEP_OF, type);
 
-const PAID_OR_LATER: readonly OrderStatus[] = [
-  "PAID",
-  "PROCESSING",
-  "PARTIALLY_SHIPPED",
-  "SHIPPED",
-  "DELIVERED",
-  "COMPLETED",
-  "RETURN_REQUESTED",
-  "RETURN_APPROVED",
-  "RETURNED",
-];
-
-/** Cancellation reasons the checkout saga writes when it fails (see src/checkout/checkout-saga.ts). */
+/** Cancellation reasons the checkout saga writes when it fails (see checkout-saga.ts). */
 const SAGA_FAILURES = ["payment failed", "insufficient stock", "reservation expired"];
 
 /** The checkout's status and steps, from the order's status and its history (oldest first). */
