@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { expectDomainError } from "@shopstream/testing/kit";
+import { describe, expect, it } from "vitest";
 import { moveStock } from "../src/stock/move-stock.ts";
 import {
   applyPlan,
@@ -7,17 +8,7 @@ import {
   type Movement,
   planMovement,
 } from "../src/stock/stock-levels.ts";
-import {
-  deps,
-  eventsOf,
-  expectDomainError,
-  expectGapFree,
-  meta,
-  newStockItem,
-  prisma,
-} from "./helpers.ts";
-
-afterAll(() => prisma.$disconnect());
+import { deps, eventsOf, expectGapFree, meta, newStockItem, prisma, stockOf } from "./helpers.ts";
 
 describe("stock movements (guarded updates, real PostgreSQL)", () => {
   it("books each movement with its event, levels before and after, and gap-free versions", async () => {
@@ -32,7 +23,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
     ];
     for (const [movement] of steps) await moveStock(deps, item.id, movement, meta());
 
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({
       onHand: 15,
       reserved: 0,
@@ -77,7 +68,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
       moveStock(deps, item.id, { kind: "markDamaged", quantity: 6 }, meta()),
       "INSUFFICIENT_STOCK",
     );
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({ onHand: 5, damaged: 0, version: 2 });
     expect(await eventsOf(item.id)).toHaveLength(2);
   });
@@ -122,7 +113,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
       causedBy: "StockAdjusted",
       current: { available: 4 },
     });
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({ lowStock: true, version: 9, onHand: 2 });
   });
 
@@ -163,7 +154,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
         },
       );
     }
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expectGapFree(await eventsOf(item.id), stored.version);
   });
 
@@ -178,7 +169,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
       ),
     ];
     await Promise.all(movements.map((m) => moveStock(deps, item.id, m, meta())));
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({ onHand: 100 + 40 - 60 - 10, damaged: 60, version: 2 + 50 });
     expectGapFree(await eventsOf(item.id), 52);
   });
@@ -199,7 +190,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
     for (const r of results.filter((r) => r.status === "rejected")) {
       expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "INSUFFICIENT_STOCK" });
     }
-    expect(await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+    expect(await stockOf(item.id)).toMatchObject({
       onHand: 0,
     });
   });
@@ -216,7 +207,7 @@ describe("CHECK constraints", () => {
     await expect(
       prisma.$executeRawUnsafe(`UPDATE stock_item SET ${assignment} WHERE id = $1::uuid`, item.id),
     ).rejects.toThrow(constraint);
-    expect(await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+    expect(await stockOf(item.id)).toMatchObject({
       onHand: 3,
       reserved: 0,
       damaged: 0,

@@ -1,5 +1,6 @@
+import type { AggregateStore } from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
-import type { InventoryDb } from "../db.ts";
+import type { InventoryDb, InventoryTx } from "../db.ts";
 import type { StockItem } from "./stock-item.ts";
 import { insufficientStock, levels, type StockChange, type StockPlan } from "./stock-levels.ts";
 
@@ -115,10 +116,8 @@ async function whyUnchanged(
   );
 }
 
-export async function loadStockItem(db: InventoryDb, id: string): Promise<StockItem> {
-  const item = await db.stockItem.findUnique({ where: { id } });
-  if (!item) throw DomainError.notFound("stock item", id);
-  return item;
+export function findStockItem(db: InventoryDb, id: string): Promise<StockItem | null> {
+  return db.stockItem.findUnique({ where: { id } });
 }
 
 export async function insertStockItem(db: InventoryDb, item: StockItem): Promise<void> {
@@ -147,3 +146,31 @@ function toRow(item: StockItem) {
     updatedAt: item.updatedAt,
   };
 }
+
+/**
+ * Saves what a decision may change besides the quantities (the reorder settings) if the stored
+ * version is still `loaded`'s. Quantities and the low-stock flag change only through
+ * `applyStockPlan`, whose guarded statement is what keeps stock from being oversold.
+ */
+export async function saveStockItem(
+  db: InventoryDb,
+  loaded: StockItem,
+  next: StockItem,
+): Promise<boolean> {
+  const updated = await db.stockItem.updateMany({
+    where: { id: loaded.id, version: loaded.version },
+    data: {
+      reorderPoint: next.reorderPoint,
+      reorderQuantity: next.reorderQuantity,
+      version: next.version,
+      updatedAt: next.updatedAt,
+    },
+  });
+  return updated.count > 0;
+}
+
+export const stockItemStore: AggregateStore<StockItem, InventoryTx> = {
+  entity: "stock item",
+  load: findStockItem,
+  save: saveStockItem,
+};
