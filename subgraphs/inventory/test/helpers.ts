@@ -47,11 +47,23 @@ export async function eventsOf(aggregateId: string) {
   return prisma.outbox.findMany({ where: { aggregateId }, orderBy: { aggregateVersion: "asc" } });
 }
 
-/** Versions 1..n, each exactly once: the gap-free rule consumers rely on. */
-export function expectGapFree(events: { aggregateVersion: number }[], version: number) {
+/**
+ * The aggregate's events have versions 1..`version`, each exactly once (the gap-free rule
+ * consumers rely on); returns them.
+ */
+export async function expectGapFree(aggregateId: string, version: number) {
+  const events = await eventsOf(aggregateId);
   expect(events.map((e) => e.aggregateVersion)).toEqual(
     Array.from({ length: version }, (_, i) => i + 1),
   );
+  return events;
+}
+
+/** The aggregate's events are exactly `types`, at versions 1..n; returns them. */
+export async function expectHistory(aggregateId: string, types: string[]) {
+  const events = await expectGapFree(aggregateId, types.length);
+  expect(events.map((e) => e.eventType)).toEqual(types);
+  return events;
 }
 
 /**

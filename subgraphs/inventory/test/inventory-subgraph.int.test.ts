@@ -13,8 +13,8 @@ import {
   address,
   DEFAULT_WAREHOUSE_ID,
   deps,
-  eventsOf,
   expectGapFree,
+  expectHistory,
   inProcessSubgraph,
   meta,
   newStockItem,
@@ -66,9 +66,7 @@ describe("warehouses (executeOperation)", () => {
       c: { zones: ["COLD"], version: 4 },
       d: { active: false, version: 5 },
     });
-    const events = await eventsOf(w.id);
-    expectGapFree(events, 5);
-    expect(events.map((e) => e.eventType)).toEqual([
+    await expectHistory(w.id, [
       "WarehouseCreated",
       "WarehouseUpdated",
       "WarehouseZoneAdded",
@@ -119,7 +117,7 @@ describe("warehouses (executeOperation)", () => {
         expect(["CONFLICT", "DUPLICATE"]).toContain(code);
         codes.push(code);
       }
-      expectGapFree(await eventsOf(w.id), stored.version);
+      await expectGapFree(w.id, stored.version);
     }
     expect(codes).toContain("CONFLICT");
   });

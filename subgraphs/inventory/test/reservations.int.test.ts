@@ -3,9 +3,21 @@ import { expectDomainError } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import { changeReservation } from "../src/reservations/change-reservation.ts";
 import { releaseExpiredReservations } from "../src/reservations/release-expired-reservations.ts";
+import type { ReserveStockCommand } from "../src/reservations/reservation.ts";
 import { reserveStock } from "../src/reservations/reserve-stock.ts";
-import { deps, eventsOf, expectGapFree, meta, newStockItem, prisma, stockOf } from "./helpers.ts";
+import {
+  deps,
+  eventsOf,
+  expectGapFree,
+  expectHistory,
+  meta,
+  newStockItem,
+  prisma,
+  stockOf,
+} from "./helpers.ts";
 
+const reserve = (stockItemId: string, quantity: number, more: Partial<ReserveStockCommand> = {}) =>
+  reserveStock(deps, { stockItemId, quantity, ...more }, meta());
 const confirm = (id: string, d = deps) => changeReservation(d, id, { kind: "confirm" }, meta());
 const commit = (id: string) => changeReservation(deps, id, { kind: "commit" }, meta());
 const release = (id: string, reason?: string) =>
@@ -25,9 +37,7 @@ describe("flash sale: 50 concurrent buyers, 10 units", () => {
       }
     })();
     const results = await Promise.allSettled(
-      quantities.map((quantity) =>
-        reserveStock(deps, { stockItemId: item.id, quantity, orderId: newId() }, meta()),
-      ),
+      quantities.map((quantity) => reserve(item.id, quantity, { orderId: newId() })),
     );
     watching = false;
     await watcher;
@@ -59,7 +69,7 @@ describe("flash sale: 50 concurrent buyers, 10 units", () => {
         _sum: { quantity: true },
       }),
     ).toMatchObject({ _sum: { quantity: reservedUnits } });
-    expectGapFree(await eventsOf(item.id), stored.version);
+    await expectGapFree(item.id, stored.version);
   });
 });
 
@@ -67,7 +77,7 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
   it("reserve → confirm → commit: onHand and reserved both drop; events on both aggregates", async () => {
     const item = await newStockItem({ onHand: 10 });
     const orderId = newId();
-    const r = await reserveStock(deps, { stockItemId: item.id, quantity: 3, orderId }, meta());
+    const r = await reserve(item.id, 3, { orderId });
     expect(r).toMatchObject({ status: "ACTIVE", quantity: 3, orderId, version: 1 });
     expect(r.expiresAt.getTime() - r.createdAt.getTime()).toBe(15 * 60 * 1000);
     expect(await stockOf(item.id)).toMatchObject({ onHand: 10, reserved: 3 });
@@ -77,9 +87,7 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
     expect(committed).toMatchObject({ status: "COMMITTED", version: 3 });
     expect(await stockOf(item.id)).toMatchObject({ onHand: 7, reserved: 0 });
 
-    const reservationEvents = await eventsOf(r.id);
-    expectGapFree(reservationEvents, 3);
-    expect(reservationEvents.map((e) => e.eventType)).toEqual([
+    const reservationEvents = await expectHistory(r.id, [
       "ReservationCreated",
       "ReservationConfirmed",
       "ReservationCommitted",
@@ -93,8 +101,7 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
       previous: { onHand: 10, reserved: 3, available: 7 },
       current: { onHand: 7, reserved: 0, available: 7 },
     });
-    const stockEvents = await eventsOf(item.id);
-    expect(stockEvents.map((e) => e.eventType)).toEqual([
+    const stockEvents = await expectHistory(item.id, [
       "StockInitialized",
       "StockReceived",
       "StockReserved",
@@ -105,8 +112,8 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
 
   it("releases ACTIVE and CONFIRMED reservations; reserved drops", async () => {
     const item = await newStockItem({ onHand: 10 });
-    const a = await reserveStock(deps, { stockItemId: item.id, quantity: 2 }, meta());
-    const b = await reserveStock(deps, { stockItemId: item.id, quantity: 3 }, meta());
+    const a = await reserve(item.id, 2);
+    const b = await reserve(item.id, 3);
     await confirm(b.id);
     expect(await release(a.id)).toMatchObject({
       status: "RELEASED",
@@ -130,7 +137,7 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
     ["confirm a RELEASED one", "RELEASED", "confirm"],
   ])("refuses to %s with INVALID_STATE_TRANSITION", async (_, state, action) => {
     const item = await newStockItem({ onHand: 5 });
-    const r = await reserveStock(deps, { stockItemId: item.id, quantity: 1 }, meta());
+    const r = await reserve(item.id, 1);
     if (state === "COMMITTED") {
       await confirm(r.id);
       await commit(r.id);
@@ -144,11 +151,7 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
 
   it("refuses to confirm an expired reservation", async () => {
     const item = await newStockItem({ onHand: 5 });
-    const r = await reserveStock(
-      deps,
-      { stockItemId: item.id, quantity: 1, ttlSeconds: 1 },
-      meta(),
-    );
+    const r = await reserve(item.id, 1, { ttlSeconds: 1 });
     const later = { prisma, now: () => new Date(r.expiresAt.getTime() + 1) };
     const error = await expectDomainError(confirm(r.id, later), "INVALID_STATE_TRANSITION");
     expect(error.extensions).toMatchObject({ from: "EXPIRED" });
@@ -160,7 +163,7 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
     // either saved) has happened; confirm-then-release or release-then-confirm may come first.
     const outcomes: string[] = [];
     for (let round = 0; round < 10 && !outcomes.includes("CONFLICT"); round++) {
-      const r = await reserveStock(deps, { stockItemId: item.id, quantity: 1 }, meta());
+      const r = await reserve(item.id, 1);
       const results = await Promise.allSettled([confirm(r.id), release(r.id)]);
       const failed = results.filter((x) => x.status === "rejected") as PromiseRejectedResult[];
       expect(failed.length).toBeLessThanOrEqual(1);
@@ -168,8 +171,8 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
         expect(["CONFLICT", "INVALID_STATE_TRANSITION"]).toContain(f.reason.code);
       }
       outcomes.push(failed[0]?.reason.code ?? "both applied");
-      expectGapFree(
-        await eventsOf(r.id),
+      await expectGapFree(
+        r.id,
         (await prisma.reservation.findUniqueOrThrow({ where: { id: r.id } })).version,
       );
     }
@@ -184,32 +187,18 @@ describe("reservation lifecycle (commands, real PostgreSQL)", () => {
   });
 
   it("refuses a malformed request and an unknown stock item", async () => {
-    await expectDomainError(
-      reserveStock(deps, { stockItemId: "x", quantity: 0 }, meta()),
-      "VALIDATION_FAILED",
-    );
-    await expectDomainError(
-      reserveStock(deps, { stockItemId: newId(), quantity: 1 }, meta()),
-      "NOT_FOUND",
-    );
+    await expectDomainError(reserve("x", 0), "VALIDATION_FAILED");
+    await expectDomainError(reserve(newId(), 1), "NOT_FOUND");
   });
 });
 
 describe("releaseExpiredReservations", () => {
   it("releases an expired reservation exactly once, even when run twice concurrently", async () => {
     const item = await newStockItem({ onHand: 10 });
-    const expired = await reserveStock(
-      deps,
-      { stockItemId: item.id, quantity: 2, ttlSeconds: 1 },
-      meta(),
-    );
-    const confirmed = await reserveStock(
-      deps,
-      { stockItemId: item.id, quantity: 3, ttlSeconds: 1 },
-      meta(),
-    );
+    const expired = await reserve(item.id, 2, { ttlSeconds: 1 });
+    const confirmed = await reserve(item.id, 3, { ttlSeconds: 1 });
     await confirm(confirmed.id);
-    const fresh = await reserveStock(deps, { stockItemId: item.id, quantity: 1 }, meta());
+    const fresh = await reserve(item.id, 1);
     const now = new Date(expired.expiresAt.getTime() + 1000);
 
     const [a, b] = await Promise.all([

@@ -23,14 +23,6 @@ const variantAdded = (variantId: string, payload: Record<string, unknown> = {}) 
 const deliver = (event: ReturnType<typeof variantAdded>) => deliverEvent(consumer!, event);
 
 describe("inventory.variant-stock consumer", () => {
-  it("declares what the workers need", () => {
-    expect(consumer).toMatchObject({
-      name: "inventory.variant-stock",
-      source: "catalogue",
-      aggregateTypes: ["ProductVariant"],
-    });
-  });
-
   it("gives a new variant one stock item at 0 in the default warehouse, even when delivered twice, concurrently or replayed", async () => {
     const variantId = newId();
     const event = variantAdded(variantId);
