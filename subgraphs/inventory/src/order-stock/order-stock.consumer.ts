@@ -30,10 +30,11 @@ const orderCancelled = z.object({ orderId: z.uuid(), reason: z.string().nullish(
 
 /**
  * The ordering context's Order events drive the order's stock (see order-stock.ts and
- * docs/inventory.md, "Reactions"): OrderConfirmed reserves every line (all or nothing →
- * OrderStockReserved or OrderStockShortage), OrderPaid confirms, OrderShipmentRecorded commits
- * the shipped lines, OrderCancelled releases whatever is still held, once. Each handler works in
- * the runner's one transaction, so a failure rolls back every stock change with the inbox row.
+ * docs/inventory.md, "Reactions to other contexts' events"): OrderConfirmed reserves every line
+ * (all or nothing → OrderStockReserved or OrderStockShortage), OrderPaid confirms,
+ * OrderShipmentRecorded commits the shipped lines, OrderCancelled releases whatever is still
+ * held, once. Each handler works in the runner's one transaction, so a failure rolls back every
+ * stock change with the inbox row.
  */
 export function createOrderStockConsumer(prisma: InventoryPrisma, opts: { now?: () => Date } = {}) {
   const reaction = (event: DomainEvent, tx: InventoryTx): Reaction => ({

@@ -12,7 +12,7 @@ import type { Reservation, ReservationStatus } from "../reservations/reservation
  *
  * Any other order event for a state is a no-op (no event): events are at-least-once and a late
  * or repeated one must change nothing. SHORTAGE, COMMITTED and RELEASED are terminal. See
- * docs/inventory.md, "Reactions".
+ * docs/inventory.md, "Reactions to other contexts' events".
  */
 
 export const ORDER_STOCK_STATUSES = [
@@ -192,6 +192,12 @@ export function confirmed(
   });
 }
 
+/** What a recorded shipment says: the lines it shipped, and the units of each line left to ship. */
+export interface ShipmentProgress {
+  lines: { lineId: string }[];
+  unshipped: { lineId: string; quantity: number }[];
+}
+
 const SHIPPABLE: readonly OrderStockStatus[] = ["RESERVED", "CONFIRMED", "PARTIALLY_COMMITTED"];
 
 /**
@@ -199,10 +205,7 @@ const SHIPPABLE: readonly OrderStockStatus[] = ["RESERVED", "CONFIRMED", "PARTIA
  * shipment's `unshipped`, or, when a line is missing there, shipped by this shipment). A
  * reservation is committed whole, so a partly shipped line commits when its last unit ships.
  */
-export function linesToCommit(
-  os: OrderStock | null,
-  shipment: { lines: { lineId: string }[]; unshipped: { lineId: string; quantity: number }[] },
-): OrderStockLine[] {
+export function linesToCommit(os: OrderStock | null, shipment: ShipmentProgress): OrderStockLine[] {
   if (!os || !SHIPPABLE.includes(os.status)) return [];
   const left = new Map(shipment.unshipped.map((u) => [u.lineId, u.quantity]));
   const shipped = new Set(shipment.lines.map((l) => l.lineId));

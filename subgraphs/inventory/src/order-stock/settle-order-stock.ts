@@ -21,6 +21,7 @@ import {
   type OrderStockDecision,
   type OrderStockLine,
   released,
+  type ShipmentProgress,
 } from "./order-stock.ts";
 
 /**
@@ -117,7 +118,7 @@ export const confirmOrderStock = (reaction: Reaction, orderId: string) =>
 export const commitOrderStock = (
   reaction: Reaction,
   orderId: string,
-  shipment: Parameters<typeof linesToCommit>[1] & { shipmentId: string },
+  shipment: ShipmentProgress & { shipmentId: string },
 ) =>
   settle(reaction, orderId, async (os) => {
     const lines = linesToCommit(os, shipment);

@@ -2,7 +2,7 @@ import { intProblem, type Problem } from "@shopstream/rules";
 
 /**
  * Inventory's own field rules, built on the shared ones (`@shopstream/rules`). See
- * docs/inventory.md, "Rules".
+ * docs/inventory.md, "Movements".
  */
 
 /** The largest quantity one movement or reservation may carry; keeps sums far from overflow. */
