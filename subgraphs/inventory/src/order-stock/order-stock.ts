@@ -1,6 +1,7 @@
 import type { Decision } from "@shopstream/commands";
 import type { NewEvent } from "@shopstream/outbox";
 import type { Reservation, ReservationStatus } from "../reservations/reservation.ts";
+import { withEvent } from "../shared/decision.ts";
 
 /**
  * Pure domain for the OrderStock aggregate: what inventory holds for one order of the ordering
@@ -78,21 +79,11 @@ export interface LostReservation {
   reservationStatus: ReservationStatus | "EXPIRED";
 }
 
-/** `state` with its one event. */
-function decided(
-  state: OrderStock,
-  type: OrderStockEventType,
-  payload: Record<string, unknown>,
-): OrderStockDecision {
-  const event = {
-    type,
-    aggregateType: "OrderStock",
-    aggregateId: state.orderId,
-    aggregateVersion: state.version,
-    payload: { orderId: state.orderId, ...payload },
-  };
-  return { state, events: [event] };
-}
+const decided = (state: OrderStock, type: OrderStockEventType, payload: Record<string, unknown>) =>
+  withEvent(state, { type: "OrderStock", id: state.orderId }, type, {
+    orderId: state.orderId,
+    ...payload,
+  });
 
 const lineOut = (l: OrderStockLine) => ({
   lineId: l.lineId,

@@ -121,30 +121,13 @@ export function findStockItem(db: InventoryDb, id: string): Promise<StockItem | 
 }
 
 export async function insertStockItem(db: InventoryDb, item: StockItem): Promise<void> {
-  await db.stockItem.create({ data: toRow(item) });
+  await db.stockItem.create({ data: item });
 }
 
 /** Inserts unless the (variant, warehouse) item exists; returns whether it was inserted. */
 export async function insertStockItemIfAbsent(db: InventoryDb, item: StockItem): Promise<boolean> {
-  const created = await db.stockItem.createMany({ data: [toRow(item)], skipDuplicates: true });
+  const created = await db.stockItem.createMany({ data: [item], skipDuplicates: true });
   return created.count > 0;
-}
-
-function toRow(item: StockItem) {
-  return {
-    id: item.id,
-    variantId: item.variantId,
-    warehouseId: item.warehouseId,
-    onHand: item.onHand,
-    reserved: item.reserved,
-    damaged: item.damaged,
-    reorderPoint: item.reorderPoint,
-    reorderQuantity: item.reorderQuantity,
-    lowStock: item.lowStock,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   requiredText,
   throwIfAny,
 } from "@shopstream/rules";
+import { withEvent } from "../shared/decision.ts";
 
 /**
  * Pure domain for the Warehouse aggregate: state, decisions and the events they raise
@@ -124,21 +125,11 @@ const snapshot = (w: Warehouse) => ({
   active: w.active,
 });
 
-/** `state` with its one event. */
-function decided(
-  state: Warehouse,
-  type: WarehouseEventType,
-  payload: Record<string, unknown>,
-): WarehouseDecision {
-  const event = {
-    type,
-    aggregateType: "Warehouse",
-    aggregateId: state.id,
-    aggregateVersion: state.version,
-    payload: { warehouseId: state.id, ...payload },
-  };
-  return { state, events: [event] };
-}
+const decided = (state: Warehouse, type: WarehouseEventType, payload: Record<string, unknown>) =>
+  withEvent(state, { type: "Warehouse", id: state.id }, type, {
+    warehouseId: state.id,
+    ...payload,
+  });
 
 /** The next version of `w`. */
 const changed = (w: Warehouse, patch: Partial<Warehouse>, now: Date): Warehouse => ({
