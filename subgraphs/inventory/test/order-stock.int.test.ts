@@ -156,6 +156,8 @@ describe("inventory.order-stock consumer", () => {
     const confirm = confirmedEvent(orderId, lines);
     expect(await deliver(confirm)).toBe("applied");
     expect(await deliver(confirm)).toBe("skipped-duplicate"); // redelivered: nothing more
+    // Replayed under a new id, it passes the inbox; the recorded order stock stops it.
+    expect(await deliver({ ...confirm, id: newId() })).toBe("applied");
     expect(await levelsOf(a!.id)).toEqual({ onHand: 10, reserved: 3, available: 7 });
     expect(await levelsOf(b!.id)).toEqual({ onHand: 4, reserved: 2, available: 2 });
     const held = await reservationsOf(orderId);
@@ -255,9 +257,19 @@ describe("inventory.order-stock consumer", () => {
     expect(await levelsOf(item.id)).toMatchObject({ reserved: 4, available: 2 });
 
     const cancel = cancelledEvent(orderId);
-    const outcomes = await Promise.all([deliver(cancel), deliver(cancel)]);
+    // Twice at once, plus a replay under a new id (which passes the inbox), then once more.
+    const outcomes = await Promise.all([
+      deliver(cancel),
+      deliver(cancel),
+      deliver({ ...cancel, id: newId() }),
+    ]);
     outcomes.push(await deliver(cancel));
-    expect(outcomes.sort()).toEqual(["applied", "skipped-duplicate", "skipped-duplicate"]);
+    expect(outcomes.sort()).toEqual([
+      "applied",
+      "applied",
+      "skipped-duplicate",
+      "skipped-duplicate",
+    ]);
     // A late, different cancellation reaches the handler and changes nothing.
     expect(await deliver(cancelledEvent(orderId))).toBe("applied");
 
