@@ -1,6 +1,8 @@
+import type { ConsumerTransaction, EventConsumer } from "@shopstream/events";
 import { type DomainEvent, defaultMetadata, newId, toEnvelope } from "@shopstream/outbox";
 import { createLogger } from "@shopstream/service";
 import { testDatabaseUrl } from "@shopstream/testing";
+import { deliverEvent } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createContext, type InventoryContext } from "../src/context.ts";
 import { createInventoryPrisma } from "../src/db.ts";
@@ -80,6 +82,24 @@ export function upstreamEvents(aggregateType: string, actor: string) {
       defaultMetadata({ actor }),
     );
   };
+}
+
+/**
+ * Delivers `event` through the inbox the ways a broker may: twice at once, replayed under a new
+ * id (which passes the inbox, so the handler's own idempotency must hold), and once more late.
+ * Expects the first delivery and the replay to apply and the two repeats to be skipped.
+ */
+export async function deliverRepeatedly<Tx extends ConsumerTransaction>(
+  consumer: EventConsumer<Tx>,
+  event: DomainEvent,
+) {
+  const outcomes = await Promise.all([
+    deliverEvent(consumer, event),
+    deliverEvent(consumer, event),
+    deliverEvent(consumer, { ...event, id: newId() }),
+  ]);
+  outcomes.push(await deliverEvent(consumer, event));
+  expect(outcomes.sort()).toEqual(["applied", "applied", "skipped-duplicate", "skipped-duplicate"]);
 }
 
 export interface GraphQLResult {
