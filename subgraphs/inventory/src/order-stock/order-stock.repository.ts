@@ -33,27 +33,14 @@ export async function insertOrderStock(db: InventoryDb, os: OrderStock): Promise
   await db.orderStock.create({ data: { ...os, lines: linesJson(os) } });
 }
 
-/** Saves `next` if the stored version is still `loaded`'s; false when a change came first. */
-export async function saveOrderStock(
-  db: InventoryDb,
-  loaded: OrderStock,
-  next: OrderStock,
-): Promise<boolean> {
-  const updated = await db.orderStock.updateMany({
-    where: { orderId: loaded.orderId, version: loaded.version },
-    data: {
-      status: next.status,
-      lines: linesJson(next),
-      version: next.version,
-      updatedAt: next.updatedAt,
-    },
-  });
-  return updated.count > 0;
-}
-
-/** Loads lock the record (see lockOrderStock). */
+/** Loads lock the record (see lockOrderStock); saves are guarded by the loaded version. */
 export const orderStockStore: AggregateStore<OrderStock, InventoryTx> = {
   entity: "order stock",
   load: lockOrderStock,
-  save: saveOrderStock,
+  async save(db, loaded, next) {
+    const where = { orderId: loaded.orderId, version: loaded.version };
+    const { status, version, updatedAt } = next;
+    const data = { status, lines: linesJson(next), version, updatedAt };
+    return (await db.orderStock.updateMany({ where, data })).count > 0;
+  },
 };

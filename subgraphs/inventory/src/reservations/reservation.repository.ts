@@ -16,24 +16,15 @@ export async function insertReservation(db: InventoryDb, r: Reservation): Promis
   await db.reservation.create({ data: r });
 }
 
-/** Saves `next` if the stored version is still `loaded`'s; false when a change came first. */
-export async function saveReservation(
-  db: InventoryDb,
-  loaded: Reservation,
-  next: Reservation,
-): Promise<boolean> {
-  const { id, stockItemId: _s, createdAt: _c, ...fields } = next;
-  const updated = await db.reservation.updateMany({
-    where: { id, version: loaded.version },
-    data: fields,
-  });
-  return updated.count > 0;
-}
-
+/** Saves guarded by the loaded version: false when a change came first. */
 export const reservationStore: AggregateStore<Reservation, InventoryTx> = {
   entity: "reservation",
   load: findReservation,
-  save: saveReservation,
+  async save(db, loaded, next) {
+    const { id, stockItemId: _s, createdAt: _c, ...data } = next;
+    const where = { id, version: loaded.version };
+    return (await db.reservation.updateMany({ where, data })).count > 0;
+  },
 };
 
 /**

@@ -131,29 +131,17 @@ export async function insertStockItemIfAbsent(db: InventoryDb, item: StockItem):
 }
 
 /**
- * Saves what a decision may change besides the quantities (the reorder settings) if the stored
- * version is still `loaded`'s. Quantities and the low-stock flag change only through
+ * Saves are guarded by the loaded version and write what a decision may change besides the
+ * quantities (the reorder settings). Quantities and the low-stock flag change only through
  * `applyStockPlan`, whose guarded statement is what keeps stock from being oversold.
  */
-export async function saveStockItem(
-  db: InventoryDb,
-  loaded: StockItem,
-  next: StockItem,
-): Promise<boolean> {
-  const updated = await db.stockItem.updateMany({
-    where: { id: loaded.id, version: loaded.version },
-    data: {
-      reorderPoint: next.reorderPoint,
-      reorderQuantity: next.reorderQuantity,
-      version: next.version,
-      updatedAt: next.updatedAt,
-    },
-  });
-  return updated.count > 0;
-}
-
 export const stockItemStore: AggregateStore<StockItem, InventoryTx> = {
   entity: "stock item",
   load: findStockItem,
-  save: saveStockItem,
+  async save(db, loaded, next) {
+    const where = { id: loaded.id, version: loaded.version };
+    const { reorderPoint, reorderQuantity, version, updatedAt } = next;
+    const data = { reorderPoint, reorderQuantity, version, updatedAt };
+    return (await db.stockItem.updateMany({ where, data })).count > 0;
+  },
 };

@@ -56,21 +56,12 @@ export async function insertWarehouse(db: InventoryDb, w: Warehouse): Promise<vo
   await db.warehouse.create({ data: { id: w.id, ...toRow(w) } });
 }
 
-/** Saves `next` if the stored version is still `loaded`'s; false when a change came first. */
-export async function saveWarehouse(
-  db: InventoryDb,
-  loaded: Warehouse,
-  next: Warehouse,
-): Promise<boolean> {
-  const updated = await db.warehouse.updateMany({
-    where: { id: loaded.id, version: loaded.version },
-    data: toRow(next),
-  });
-  return updated.count > 0;
-}
-
+/** Saves guarded by the loaded version: false when a change came first. */
 export const warehouseStore: AggregateStore<Warehouse, InventoryTx> = {
   entity: "warehouse",
   load: findWarehouse,
-  save: saveWarehouse,
+  async save(db, loaded, next) {
+    const where = { id: loaded.id, version: loaded.version };
+    return (await db.warehouse.updateMany({ where, data: toRow(next) })).count > 0;
+  },
 };
