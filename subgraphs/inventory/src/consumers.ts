@@ -5,8 +5,8 @@ import { releaseExpiredReservations } from "./reservations/release-expired-reser
 import { createVariantStockConsumer } from "./stock/variant-stock.consumer.ts";
 
 /** Every event consumer the inventory context declares; the workers run them. */
-export function inventoryConsumers(prisma: InventoryPrisma) {
-  return [createVariantStockConsumer(prisma), createOrderStockConsumer(prisma)];
+export function inventoryConsumers(prisma: InventoryPrisma, opts: { now?: () => Date } = {}) {
+  return [createVariantStockConsumer(prisma, opts), createOrderStockConsumer(prisma, opts)];
 }
 
 /** The inventory context's periodic jobs; the workers run them. */

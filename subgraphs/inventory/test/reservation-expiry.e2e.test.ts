@@ -1,5 +1,6 @@
 import { newId } from "@shopstream/outbox";
 import { graphql } from "@shopstream/testing";
+import { pollUntil } from "@shopstream/testing/kit";
 import { describe, expect, inject, it } from "vitest";
 
 // The workers' scheduled job (a BullMQ job scheduler, every 500 ms in the e2e stack) releases
@@ -28,18 +29,23 @@ describe("reservation expiry through the running stack", () => {
     expect(reserved.data!.reserveStock.status).toBe("ACTIVE");
     const id = reserved.data!.reserveStock.id;
 
-    let status = "ACTIVE";
-    const started = Date.now();
-    while (status !== "RELEASED" && Date.now() - started < 15_000) {
-      await new Promise((r) => setTimeout(r, 250));
+    const statusOf = async () => {
       const read = await graphql<{ reservation: { status: string } }>(
         gateway,
         `query($id: ID!) { reservation(id: $id) { status } }`,
         { id },
       );
-      status = read.data!.reservation.status;
-    }
-    expect(status).toBe("RELEASED");
+      return read.data?.reservation.status;
+    };
+    await pollUntil(
+      "the expiry job to release the reservation",
+      statusOf,
+      (s) => s === "RELEASED",
+      {
+        timeoutMs: 15_000,
+        intervalMs: 250,
+      },
+    );
     const stock = await graphql(
       gateway,
       `query($id: ID!) { stockItem(id: $id) { onHand reserved available } }`,

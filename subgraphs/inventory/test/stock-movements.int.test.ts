@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { expectDomainError } from "@shopstream/testing/kit";
+import { describe, expect, it } from "vitest";
 import { moveStock } from "../src/stock/move-stock.ts";
 import {
   applyPlan,
@@ -9,15 +10,13 @@ import {
 } from "../src/stock/stock-levels.ts";
 import {
   deps,
-  eventsOf,
-  expectDomainError,
   expectGapFree,
+  expectHistory,
   meta,
   newStockItem,
   prisma,
+  stockOf,
 } from "./helpers.ts";
-
-afterAll(() => prisma.$disconnect());
 
 describe("stock movements (guarded updates, real PostgreSQL)", () => {
   it("books each movement with its event, levels before and after, and gap-free versions", async () => {
@@ -32,7 +31,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
     ];
     for (const [movement] of steps) await moveStock(deps, item.id, movement, meta());
 
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({
       onHand: 15,
       reserved: 0,
@@ -40,9 +39,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
       lastCountedQuantity: 17,
       version: 7,
     });
-    const events = await eventsOf(item.id);
-    expectGapFree(events, 7);
-    expect(events.map((e) => e.eventType)).toEqual(["StockInitialized", ...steps.map((s) => s[1])]);
+    const events = await expectHistory(item.id, ["StockInitialized", ...steps.map((s) => s[1])]);
     expect(events[3]?.payload).toMatchObject({
       stockItemId: item.id,
       variantId: item.variantId,
@@ -77,9 +74,9 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
       moveStock(deps, item.id, { kind: "markDamaged", quantity: 6 }, meta()),
       "INSUFFICIENT_STOCK",
     );
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({ onHand: 5, damaged: 0, version: 2 });
-    expect(await eventsOf(item.id)).toHaveLength(2);
+    await expectGapFree(item.id, 2);
   });
 
   it("answers NOT_FOUND for an unknown stock item and VALIDATION_FAILED for a bad id", async () => {
@@ -112,8 +109,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
     await adjust(+1); // 4: still at the reorder point, flag kept (v6)
     await adjust(+3); // 7 > 4: recovered, flag cleared (v7)
     await adjust(-5); // 2: raised again (v8, v9)
-    const events = await eventsOf(item.id);
-    expectGapFree(events, 9);
+    const events = await expectGapFree(item.id, 9);
     expect(
       events.filter((e) => e.eventType === "LowStockDetected").map((e) => e.aggregateVersion),
     ).toEqual([4, 9]);
@@ -122,7 +118,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
       causedBy: "StockAdjusted",
       current: { available: 4 },
     });
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({ lowStock: true, version: 9, onHand: 2 });
   });
 
@@ -163,8 +159,8 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
         },
       );
     }
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
-    expectGapFree(await eventsOf(item.id), stored.version);
+    const stored = await stockOf(item.id);
+    await expectGapFree(item.id, stored.version);
   });
 
   it("loses no update when movements race on one stock item", async () => {
@@ -178,9 +174,9 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
       ),
     ];
     await Promise.all(movements.map((m) => moveStock(deps, item.id, m, meta())));
-    const stored = await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } });
+    const stored = await stockOf(item.id);
     expect(stored).toMatchObject({ onHand: 100 + 40 - 60 - 10, damaged: 60, version: 2 + 50 });
-    expectGapFree(await eventsOf(item.id), 52);
+    await expectGapFree(item.id, 52);
   });
 
   it("never drives a quantity below 0 when more decreases race than there is stock", async () => {
@@ -199,7 +195,7 @@ describe("stock movements (guarded updates, real PostgreSQL)", () => {
     for (const r of results.filter((r) => r.status === "rejected")) {
       expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "INSUFFICIENT_STOCK" });
     }
-    expect(await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+    expect(await stockOf(item.id)).toMatchObject({
       onHand: 0,
     });
   });
@@ -216,7 +212,7 @@ describe("CHECK constraints", () => {
     await expect(
       prisma.$executeRawUnsafe(`UPDATE stock_item SET ${assignment} WHERE id = $1::uuid`, item.id),
     ).rejects.toThrow(constraint);
-    expect(await prisma.stockItem.findUniqueOrThrow({ where: { id: item.id } })).toMatchObject({
+    expect(await stockOf(item.id)).toMatchObject({
       onHand: 3,
       reserved: 0,
       damaged: 0,

@@ -1,13 +1,16 @@
-import { defineConsumer, PermanentEventError } from "@shopstream/events";
-import type { DomainEvent, EventMetadata } from "@shopstream/outbox";
+import { nowOf } from "@shopstream/commands";
+import { defineConsumer, parsePayload } from "@shopstream/events";
+import { causedBy, type DomainEvent } from "@shopstream/outbox";
 import { z } from "zod";
-import type { InventoryPrisma } from "../db.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-import { TX_OPTIONS } from "../shared/command.ts";
+import { TX_OPTIONS } from "../context.ts";
+import type { InventoryPrisma, InventoryTx } from "../db.ts";
 import { reserveOrderStock } from "./reserve-order-stock.ts";
-import { commitOrderStock, confirmOrderStock, releaseOrderStock } from "./settle-order-stock.ts";
-
-type Tx = Prisma.TransactionClient;
+import {
+  commitOrderStock,
+  confirmOrderStock,
+  type Reaction,
+  releaseOrderStock,
+} from "./settle-order-stock.ts";
 
 const NAME = "inventory.order-stock";
 
@@ -25,53 +28,39 @@ const shipmentRecorded = z.object({
 });
 const orderCancelled = z.object({ orderId: z.uuid(), reason: z.string().nullish() });
 
-/** The payload as `schema` reads it; a payload it refuses can never apply (dead-lettered). */
-function parse<T>(schema: z.ZodType<T>, event: DomainEvent): T {
-  const parsed = schema.safeParse(event.payload);
-  if (!parsed.success) {
-    throw new PermanentEventError(
-      `${event.type} ${event.id}: invalid payload: ${z.prettifyError(parsed.error)}`,
-    );
-  }
-  return parsed.data;
-}
-
-const metadataOf = (event: DomainEvent): EventMetadata => ({
-  correlationId: event.metadata.correlationId,
-  causationId: event.id,
-  idempotencyKey: null,
-  actor: NAME,
-});
-
 /**
- * The ordering context's Order events drive the order's stock (see order-stock.ts):
- * OrderConfirmed reserves every line (all or nothing → OrderStockReserved or
- * OrderStockShortage), OrderPaid confirms, OrderShipmentRecorded commits the shipped lines,
- * OrderCancelled releases whatever is still held, once. Each handler works in the runner's one
- * transaction, so a failure rolls back every stock change with the inbox row.
+ * The ordering context's Order events drive the order's stock (see order-stock.ts and
+ * docs/inventory.md, "Reactions to other contexts' events"): OrderConfirmed reserves every line
+ * (all or nothing → OrderStockReserved or OrderStockShortage), OrderPaid confirms,
+ * OrderShipmentRecorded commits the shipped lines, OrderCancelled releases whatever is still
+ * held, once. Each handler works in the runner's one transaction, so a failure rolls back every
+ * stock change with the inbox row.
  */
 export function createOrderStockConsumer(prisma: InventoryPrisma, opts: { now?: () => Date } = {}) {
-  const now = () => opts.now?.() ?? new Date();
-  return defineConsumer<Tx>({
+  const reaction = (event: DomainEvent, tx: InventoryTx): Reaction => ({
+    tx,
+    metadata: causedBy(event, NAME),
+    now: nowOf(opts),
+  });
+  return defineConsumer<InventoryTx>({
     name: NAME,
     source: "ordering",
     aggregateTypes: ["Order"],
     handlers: {
       OrderConfirmed: async (event, tx) => {
-        const p = parse(orderConfirmed, event);
-        await reserveOrderStock(tx, p, metadataOf(event), now());
+        await reserveOrderStock(reaction(event, tx), parsePayload(orderConfirmed, event));
       },
       OrderPaid: async (event, tx) => {
-        const p = parse(orderPaid, event);
-        await confirmOrderStock(tx, p.orderId, metadataOf(event), now());
+        const { orderId } = parsePayload(orderPaid, event);
+        await confirmOrderStock(reaction(event, tx), orderId);
       },
       OrderShipmentRecorded: async (event, tx) => {
-        const p = parse(shipmentRecorded, event);
-        await commitOrderStock(tx, p.orderId, p, metadataOf(event), now());
+        const shipment = parsePayload(shipmentRecorded, event);
+        await commitOrderStock(reaction(event, tx), shipment.orderId, shipment);
       },
       OrderCancelled: async (event, tx) => {
-        const p = parse(orderCancelled, event);
-        await releaseOrderStock(tx, p.orderId, p.reason ?? "CANCELLED", metadataOf(event), now());
+        const { orderId, reason } = parsePayload(orderCancelled, event);
+        await releaseOrderStock(reaction(event, tx), orderId, reason ?? "CANCELLED");
       },
     },
     // A flash sale queues many orders on one stock row: wait for it instead of timing out.

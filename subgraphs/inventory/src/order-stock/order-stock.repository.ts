@@ -1,16 +1,14 @@
-import { DomainError } from "@shopstream/errors";
-import type { InventoryDb } from "../db.ts";
+import type { AggregateStore } from "@shopstream/commands";
+import type { InventoryDb, InventoryTx } from "../db.ts";
 import type { OrderStock as OrderStockRow, Prisma } from "../generated/prisma/client.ts";
 import type { OrderStock, OrderStockLine } from "./order-stock.ts";
 
 const toOrderStock = (row: OrderStockRow): OrderStock => ({
-  orderId: row.orderId,
-  status: row.status,
+  ...row,
   lines: row.lines as unknown as OrderStockLine[],
-  version: row.version,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
 });
+
+const linesJson = (os: OrderStock) => os.lines as unknown as Prisma.InputJsonValue;
 
 /**
  * Loads an order's stock record and locks it for the rest of the transaction, so two deliveries
@@ -26,26 +24,23 @@ export async function lockOrderStock(db: InventoryDb, orderId: string): Promise<
   return row ? toOrderStock(row) : null;
 }
 
-export async function insertOrderStock(db: InventoryDb, os: OrderStock): Promise<void> {
-  await db.orderStock.create({
-    data: { ...os, lines: os.lines as unknown as Prisma.InputJsonValue },
-  });
+/** Whether inventory recorded the order (records are never deleted, so the answer stands). */
+export async function hasOrderStock(db: InventoryDb, orderId: string): Promise<boolean> {
+  return (await db.orderStock.count({ where: { orderId } })) > 0;
 }
 
-/** Saves `os` if the stored version is still `expectedVersion`; otherwise CONFLICT. */
-export async function saveOrderStock(
-  db: InventoryDb,
-  os: OrderStock,
-  expectedVersion: number,
-): Promise<void> {
-  const updated = await db.orderStock.updateMany({
-    where: { orderId: os.orderId, version: expectedVersion },
-    data: {
-      status: os.status,
-      lines: os.lines as unknown as Prisma.InputJsonValue,
-      version: os.version,
-      updatedAt: os.updatedAt,
-    },
-  });
-  if (updated.count === 0) throw DomainError.conflict("order stock", os.orderId);
+export async function insertOrderStock(db: InventoryDb, os: OrderStock): Promise<void> {
+  await db.orderStock.create({ data: { ...os, lines: linesJson(os) } });
 }
+
+/** Loads lock the record (see lockOrderStock); saves are guarded by the loaded version. */
+export const orderStockStore: AggregateStore<OrderStock, InventoryTx> = {
+  entity: "order stock",
+  load: lockOrderStock,
+  async save(db, loaded, next) {
+    const where = { orderId: loaded.orderId, version: loaded.version };
+    const { status, version, updatedAt } = next;
+    const data = { status, lines: linesJson(next), version, updatedAt };
+    return (await db.orderStock.updateMany({ where, data })).count > 0;
+  },
+};

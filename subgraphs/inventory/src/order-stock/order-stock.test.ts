@@ -35,7 +35,7 @@ const inStatus = (status: OrderStockStatus): OrderStock => ({ ...base, status, v
 
 describe("creation", () => {
   it("RESERVED at version 1 with every line and its reservation", () => {
-    const { state, event } = reserved(orderId, [hold(1, "a", 2)], now);
+    const { state, events } = reserved(orderId, [hold(1, "a", 2)], now);
     expect(state).toMatchObject({ status: "RESERVED", version: 1 });
     expect(state.lines).toEqual([
       {
@@ -47,29 +47,33 @@ describe("creation", () => {
         committed: false,
       },
     ]);
-    expect(event).toMatchObject({
-      type: "OrderStockReserved",
-      aggregateType: "OrderStock",
-      aggregateId: orderId,
-      aggregateVersion: 1,
-      payload: {
-        orderId,
-        reservations: [
-          { reservationId: "r1", stockItemId: "s1", quantity: 2, expiresAt: expect.any(String) },
-        ],
+    expect(events).toMatchObject([
+      {
+        type: "OrderStockReserved",
+        aggregateType: "OrderStock",
+        aggregateId: orderId,
+        aggregateVersion: 1,
+        payload: {
+          orderId,
+          reservations: [
+            { reservationId: "r1", stockItemId: "s1", quantity: 2, expiresAt: expect.any(String) },
+          ],
+        },
       },
-    });
+    ]);
   });
 
   it("SHORTAGE at version 1 holding nothing, with the numbers", () => {
     const shortages = [{ variantId: "v", requested: 3, available: 1 }];
-    const { state, event } = shortage(orderId, shortages, now);
+    const { state, events } = shortage(orderId, shortages, now);
     expect(state).toMatchObject({ status: "SHORTAGE", version: 1, lines: [] });
-    expect(event).toMatchObject({
-      type: "OrderStockShortage",
-      aggregateVersion: 1,
-      payload: { orderId, shortages },
-    });
+    expect(events).toMatchObject([
+      {
+        type: "OrderStockShortage",
+        aggregateVersion: 1,
+        payload: { orderId, shortages },
+      },
+    ]);
   });
 
   it("reserves lines ordered by variant, then line", () => {
@@ -114,18 +118,20 @@ describe("transitions", () => {
         reservationStatus: "EXPIRED" as const,
       },
     ];
-    const { state, event } = confirmed(inStatus("RESERVED"), ["r1"], lost, now);
+    const { state, events } = confirmed(inStatus("RESERVED"), ["r1"], lost, now);
     expect(state).toMatchObject({ status: "CONFIRMED", version: 4 });
-    expect(event).toMatchObject({
-      type: "OrderStockConfirmed",
-      aggregateVersion: 4,
-      payload: {
-        previousStatus: "RESERVED",
-        status: "CONFIRMED",
-        reservations: [{ reservationId: "r1" }],
-        lost,
+    expect(events).toMatchObject([
+      {
+        type: "OrderStockConfirmed",
+        aggregateVersion: 4,
+        payload: {
+          previousStatus: "RESERVED",
+          status: "CONFIRMED",
+          reservations: [{ reservationId: "r1" }],
+          lost,
+        },
       },
-    });
+    ]);
   });
 
   it.each([
@@ -174,10 +180,12 @@ describe("transitions", () => {
         now,
       );
       expect(d.state).toMatchObject({ status, version: 4 });
-      expect(d.event).toMatchObject({
-        type: "OrderStockCommitted",
-        payload: { shipmentId: "sh1", previousStatus: "CONFIRMED", status },
-      });
+      expect(d.events).toMatchObject([
+        {
+          type: "OrderStockCommitted",
+          payload: { shipmentId: "sh1", previousStatus: "CONFIRMED", status },
+        },
+      ]);
     }
   });
 
@@ -191,16 +199,18 @@ describe("transitions", () => {
   });
 
   it("release: → RELEASED (terminal) with the reason and what was released", () => {
-    const { state, event } = released(inStatus("CONFIRMED"), "changed my mind", ["r1", "r2"], now);
+    const { state, events } = released(inStatus("CONFIRMED"), "changed my mind", ["r1", "r2"], now);
     expect(state).toMatchObject({ status: "RELEASED", version: 4 });
     expect(canRelease(state)).toBe(false);
-    expect(event).toMatchObject({
-      type: "OrderStockReleased",
-      aggregateVersion: 4,
-      payload: {
-        reason: "changed my mind",
-        reservations: [{ reservationId: "r1" }, { reservationId: "r2" }],
+    expect(events).toMatchObject([
+      {
+        type: "OrderStockReleased",
+        aggregateVersion: 4,
+        payload: {
+          reason: "changed my mind",
+          reservations: [{ reservationId: "r1" }, { reservationId: "r2" }],
+        },
       },
-    });
+    ]);
   });
 });

@@ -1,5 +1,7 @@
+import type { Decision } from "@shopstream/commands";
 import type { NewEvent } from "@shopstream/outbox";
 import type { Reservation, ReservationStatus } from "../reservations/reservation.ts";
+import { withEvent } from "../shared/decision.ts";
 
 /**
  * Pure domain for the OrderStock aggregate: what inventory holds for one order of the ordering
@@ -9,8 +11,9 @@ import type { Reservation, ReservationStatus } from "../reservations/reservation
  *   RESERVED → CONFIRMED (OrderPaid) → PARTIALLY_COMMITTED / COMMITTED (shipments)
  *   RESERVED / CONFIRMED / PARTIALLY_COMMITTED → RELEASED (OrderCancelled)
  *
- * Any other order event for a state is a no-op (null decision): events are at-least-once and a
- * late or repeated one must change nothing. SHORTAGE, COMMITTED and RELEASED are terminal.
+ * Any other order event for a state is a no-op (no event): events are at-least-once and a late
+ * or repeated one must change nothing. SHORTAGE, COMMITTED and RELEASED are terminal. See
+ * docs/inventory.md, "Reactions to other contexts' events".
  */
 
 export const ORDER_STOCK_STATUSES = [
@@ -64,10 +67,7 @@ type OrderStockEventType =
 
 export type OrderStockEvent = NewEvent<OrderStockEventType, Record<string, unknown>>;
 
-export interface OrderStockDecision {
-  state: OrderStock;
-  event: OrderStockEvent;
-}
+export type OrderStockDecision = Decision<OrderStock, OrderStockEvent>;
 
 /** A reservation the order expected to hold but no longer does (released or expired). */
 export interface LostReservation {
@@ -79,17 +79,11 @@ export interface LostReservation {
   reservationStatus: ReservationStatus | "EXPIRED";
 }
 
-const event = (
-  state: OrderStock,
-  type: OrderStockEventType,
-  payload: Record<string, unknown>,
-): OrderStockEvent => ({
-  type,
-  aggregateType: "OrderStock",
-  aggregateId: state.orderId,
-  aggregateVersion: state.version,
-  payload: { orderId: state.orderId, ...payload },
-});
+const decided = (state: OrderStock, type: OrderStockEventType, payload: Record<string, unknown>) =>
+  withEvent(state, { type: "OrderStock", id: state.orderId }, type, {
+    orderId: state.orderId,
+    ...payload,
+  });
 
 const lineOut = (l: OrderStockLine) => ({
   lineId: l.lineId,
@@ -131,16 +125,13 @@ export function reserved(
     updatedAt: now,
   };
   const expiresAt = new Map(held.map((h) => [h.reservation.id, h.reservation.expiresAt]));
-  return {
-    state,
-    event: event(state, "OrderStockReserved", {
-      status: state.status,
-      reservations: state.lines.map((l) => ({
-        ...lineOut(l),
-        expiresAt: expiresAt.get(l.reservationId)?.toISOString(),
-      })),
-    }),
-  };
+  return decided(state, "OrderStockReserved", {
+    status: state.status,
+    reservations: state.lines.map((l) => ({
+      ...lineOut(l),
+      expiresAt: expiresAt.get(l.reservationId)?.toISOString(),
+    })),
+  });
 }
 
 /** Some line could not be held: nothing is reserved, the aggregate starts SHORTAGE (version 1). */
@@ -153,15 +144,28 @@ export function shortage(orderId: string, shortages: Shortage[], now: Date): Ord
     createdAt: now,
     updatedAt: now,
   };
-  return { state, event: event(state, "OrderStockShortage", { status: state.status, shortages }) };
+  return decided(state, "OrderStockShortage", { status: state.status, shortages });
 }
 
-const change = (os: OrderStock, patch: Partial<OrderStock>, now: Date): OrderStock => ({
-  ...os,
-  ...patch,
-  version: os.version + 1,
-  updatedAt: now,
-});
+/**
+ * The next version of `os` with `patch`, and its event saying which status it left and reached.
+ */
+function moved(
+  os: OrderStock,
+  patch: Partial<OrderStock>,
+  now: Date,
+  type: OrderStockEventType,
+  payload: Record<string, unknown>,
+): OrderStockDecision {
+  const state = { ...os, ...patch, version: os.version + 1, updatedAt: now };
+  return decided(state, type, { previousStatus: os.status, status: state.status, ...payload });
+}
+
+/** The lines held by the given reservations, as events list them. */
+const linesOf = (os: OrderStock, reservationIds: string[]) => {
+  const ids = new Set(reservationIds);
+  return os.lines.filter((l) => ids.has(l.reservationId)).map(lineOut);
+};
 
 /** OrderPaid applies only to RESERVED stock; otherwise it changes nothing. */
 export const canConfirm = (os: OrderStock | null): os is OrderStock => os?.status === "RESERVED";
@@ -173,17 +177,16 @@ export function confirmed(
   lost: LostReservation[],
   now: Date,
 ): OrderStockDecision {
-  const state = change(os, { status: "CONFIRMED" }, now);
-  const ids = new Set(confirmedIds);
-  return {
-    state,
-    event: event(state, "OrderStockConfirmed", {
-      previousStatus: os.status,
-      status: state.status,
-      reservations: os.lines.filter((l) => ids.has(l.reservationId)).map(lineOut),
-      lost,
-    }),
-  };
+  return moved(os, { status: "CONFIRMED" }, now, "OrderStockConfirmed", {
+    reservations: linesOf(os, confirmedIds),
+    lost,
+  });
+}
+
+/** What a recorded shipment says: the lines it shipped, and the units of each line left to ship. */
+export interface ShipmentProgress {
+  lines: { lineId: string }[];
+  unshipped: { lineId: string; quantity: number }[];
 }
 
 const SHIPPABLE: readonly OrderStockStatus[] = ["RESERVED", "CONFIRMED", "PARTIALLY_COMMITTED"];
@@ -193,10 +196,7 @@ const SHIPPABLE: readonly OrderStockStatus[] = ["RESERVED", "CONFIRMED", "PARTIA
  * shipment's `unshipped`, or, when a line is missing there, shipped by this shipment). A
  * reservation is committed whole, so a partly shipped line commits when its last unit ships.
  */
-export function linesToCommit(
-  os: OrderStock | null,
-  shipment: { lines: { lineId: string }[]; unshipped: { lineId: string; quantity: number }[] },
-): OrderStockLine[] {
+export function linesToCommit(os: OrderStock | null, shipment: ShipmentProgress): OrderStockLine[] {
   if (!os || !SHIPPABLE.includes(os.status)) return [];
   const left = new Map(shipment.unshipped.map((u) => [u.lineId, u.quantity]));
   const shipped = new Set(shipment.lines.map((l) => l.lineId));
@@ -218,17 +218,11 @@ export function committed(
   const ids = new Set(committedIds);
   const lines = os.lines.map((l) => (ids.has(l.reservationId) ? { ...l, committed: true } : l));
   const status = lines.every((l) => l.committed) ? "COMMITTED" : "PARTIALLY_COMMITTED";
-  const state = change(os, { status, lines }, now);
-  return {
-    state,
-    event: event(state, "OrderStockCommitted", {
-      previousStatus: os.status,
-      status,
-      shipmentId,
-      lines: os.lines.filter((l) => ids.has(l.reservationId)).map(lineOut),
-      lost,
-    }),
-  };
+  return moved(os, { status, lines }, now, "OrderStockCommitted", {
+    shipmentId,
+    lines: linesOf(os, committedIds),
+    lost,
+  });
 }
 
 /** OrderCancelled releases only while something may still be held; otherwise it is a no-op. */
@@ -245,15 +239,8 @@ export function released(
   releasedIds: string[],
   now: Date,
 ): OrderStockDecision {
-  const state = change(os, { status: "RELEASED" }, now);
-  const ids = new Set(releasedIds);
-  return {
-    state,
-    event: event(state, "OrderStockReleased", {
-      previousStatus: os.status,
-      status: state.status,
-      reason,
-      reservations: os.lines.filter((l) => ids.has(l.reservationId)).map(lineOut),
-    }),
-  };
+  return moved(os, { status: "RELEASED" }, now, "OrderStockReleased", {
+    reason,
+    reservations: linesOf(os, releasedIds),
+  });
 }

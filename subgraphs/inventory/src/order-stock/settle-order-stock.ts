@@ -1,9 +1,14 @@
-import { appendToOutbox, type EventMetadata, toEnvelope } from "@shopstream/outbox";
-import type { InventoryDb } from "../db.ts";
+import { changeAggregateIn } from "@shopstream/commands";
+import type { EventMetadata } from "@shopstream/outbox";
+import type { InventoryTx } from "../db.ts";
 import { applyReservationAction } from "../reservations/change-reservation.ts";
 import { lockReservations } from "../reservations/reservation.repository.ts";
-import { MAX_TTL_SECONDS, type Reservation } from "../reservations/reservation.ts";
-import { lockOrderStock, saveOrderStock } from "./order-stock.repository.ts";
+import {
+  MAX_TTL_SECONDS,
+  type Reservation,
+  type ReservationAction,
+} from "../reservations/reservation.ts";
+import { hasOrderStock, orderStockStore } from "./order-stock.repository.ts";
 import {
   canConfirm,
   canRelease,
@@ -16,17 +21,26 @@ import {
   type OrderStockDecision,
   type OrderStockLine,
   released,
+  type ShipmentProgress,
 } from "./order-stock.ts";
 
 /**
- * The order-stock reactions after reservation: each runs inside the caller's transaction, locks
+ * The order-stock reactions after reservation: each runs inside the consumer's transaction, locks
  * the order's record and its reservations, moves every reservation through the existing
  * transition path (so StockItem and Reservation events are raised as for the mutations), then
- * saves OrderStock with one event. A state the event does not apply to is a no-op.
+ * saves OrderStock with one event. A state the event does not apply to is a no-op, and so is an
+ * order inventory never recorded.
  */
 
-const isOpen = (r: Reservation, now: Date) =>
-  (r.status === "ACTIVE" || r.status === "CONFIRMED") && r.expiresAt.getTime() > now.getTime();
+/** Where a reaction runs: the consumer's transaction, the causing event's metadata, its clock. */
+export interface Reaction {
+  tx: InventoryTx;
+  metadata: EventMetadata;
+  now: Date;
+}
+
+const isHeld = (r: Reservation) => r.status === "ACTIVE" || r.status === "CONFIRMED";
+const isOpen = (r: Reservation, now: Date) => isHeld(r) && r.expiresAt.getTime() > now.getTime();
 
 function lostOf(line: OrderStockLine, r: Reservation | undefined, now: Date): LostReservation {
   return {
@@ -34,137 +48,101 @@ function lostOf(line: OrderStockLine, r: Reservation | undefined, now: Date): Lo
     lineId: line.lineId,
     variantId: line.variantId,
     quantity: line.quantity,
-    reservationStatus:
-      !r || r.status === "ACTIVE" || r.status === "CONFIRMED"
-        ? r && r.expiresAt.getTime() > now.getTime()
-          ? r.status
-          : "EXPIRED"
-        : r.status,
+    reservationStatus: r && (!isHeld(r) || isOpen(r, now)) ? r.status : "EXPIRED",
   };
 }
 
-async function lockLines(tx: InventoryDb, lines: OrderStockLine[]) {
-  const rows = await lockReservations(
+/** Changes the order's record (locked while it is loaded), unless inventory never recorded it. */
+async function settle(
+  { tx, metadata, now }: Reaction,
+  orderId: string,
+  decide: (os: OrderStock) => Promise<OrderStockDecision>,
+): Promise<OrderStock | null> {
+  if (!(await hasOrderStock(tx, orderId))) return null;
+  return changeAggregateIn(tx, orderStockStore, orderId, decide, metadata, now);
+}
+
+/**
+ * Moves the reservation of each line that `applies` to on with `actions` (locking them all
+ * first); the lines whose reservation is no longer held are `lost`.
+ */
+async function moveReservations(
+  { tx, metadata, now }: Reaction,
+  lines: OrderStockLine[],
+  applies: (r: Reservation) => boolean,
+  actions: (r: Reservation) => ReservationAction[],
+) {
+  const locked = await lockReservations(
     tx,
     lines.map((l) => l.reservationId),
   );
-  return new Map(rows.map((r) => [r.id, r]));
+  const byId = new Map(locked.map((r) => [r.id, r]));
+  const done: string[] = [];
+  const lost: LostReservation[] = [];
+  for (const line of lines) {
+    const r = byId.get(line.reservationId);
+    if (!r || !applies(r)) {
+      lost.push(lostOf(line, r, now));
+      continue;
+    }
+    for (const action of actions(r)) await applyReservationAction(tx, r.id, action, metadata, now);
+    done.push(r.id);
+  }
+  return { done, lost };
 }
 
-async function save(
-  tx: InventoryDb,
-  loaded: OrderStock,
-  decision: OrderStockDecision,
-  metadata: EventMetadata,
-  now: Date,
-): Promise<OrderStock> {
-  await saveOrderStock(tx, decision.state, loaded.version);
-  await appendToOutbox(tx, [toEnvelope(decision.event, metadata, now)]);
-  return decision.state;
-}
+const unchanged = (os: OrderStock): OrderStockDecision => ({ state: os, events: [] });
 
 /**
  * OrderPaid → confirms the order's ACTIVE reservations and extends their expiry to the maximum
  * (7 days) so paid stock stays held until it ships. Reservations released or expired meanwhile
  * are listed as `lost` in OrderStockConfirmed.
  */
-export async function confirmOrderStock(
-  tx: InventoryDb,
-  orderId: string,
-  metadata: EventMetadata,
-  now: Date,
-): Promise<OrderStock | null> {
-  const os = await lockOrderStock(tx, orderId);
-  if (!canConfirm(os)) return os;
-  const reservations = await lockLines(tx, os.lines);
-  const done: string[] = [];
-  const lost: LostReservation[] = [];
-  for (const line of os.lines) {
-    const r = reservations.get(line.reservationId);
-    if (r && r.status === "ACTIVE" && isOpen(r, now)) {
-      await applyReservationAction(
-        tx,
-        r.id,
-        { kind: "confirm", ttlSeconds: MAX_TTL_SECONDS },
-        metadata,
-        now,
-      );
-      done.push(r.id);
-    } else if (r?.status === "CONFIRMED" && isOpen(r, now)) {
-      done.push(r.id);
-    } else {
-      lost.push(lostOf(line, r, now));
-    }
-  }
-  return save(tx, os, confirmed(os, done, lost, now), metadata, now);
-}
+export const confirmOrderStock = (reaction: Reaction, orderId: string) =>
+  settle(reaction, orderId, async (os) => {
+    if (!canConfirm(os)) return unchanged(os);
+    const { done, lost } = await moveReservations(
+      reaction,
+      os.lines,
+      (r) => isOpen(r, reaction.now),
+      (r) => (r.status === "ACTIVE" ? [{ kind: "confirm", ttlSeconds: MAX_TTL_SECONDS }] : []),
+    );
+    return confirmed(os, done, lost, reaction.now);
+  });
 
 /**
  * OrderShipmentRecorded → commits the reservations of the lines the shipment completes (an
  * unpaid ACTIVE one is confirmed first, as commit requires CONFIRMED). A shipment completing no
  * line changes nothing.
  */
-export async function commitOrderStock(
-  tx: InventoryDb,
+export const commitOrderStock = (
+  reaction: Reaction,
   orderId: string,
-  shipment: {
-    shipmentId: string;
-    lines: { lineId: string }[];
-    unshipped: { lineId: string; quantity: number }[];
-  },
-  metadata: EventMetadata,
-  now: Date,
-): Promise<OrderStock | null> {
-  const os = await lockOrderStock(tx, orderId);
-  const lines = linesToCommit(os, shipment);
-  if (!os || lines.length === 0) return os;
-  const reservations = await lockLines(tx, lines);
-  const done: string[] = [];
-  const lost: LostReservation[] = [];
-  for (const line of lines) {
-    const r = reservations.get(line.reservationId);
-    if (!r || !isOpen(r, now)) {
-      lost.push(lostOf(line, r, now));
-      continue;
-    }
-    if (r.status === "ACTIVE") {
-      await applyReservationAction(tx, r.id, { kind: "confirm" }, metadata, now);
-    }
-    await applyReservationAction(tx, r.id, { kind: "commit" }, metadata, now);
-    done.push(r.id);
-  }
-  return save(tx, os, committed(os, shipment.shipmentId, done, lost, now), metadata, now);
-}
+  shipment: ShipmentProgress & { shipmentId: string },
+) =>
+  settle(reaction, orderId, async (os) => {
+    const lines = linesToCommit(os, shipment);
+    if (lines.length === 0) return unchanged(os);
+    const { done, lost } = await moveReservations(
+      reaction,
+      lines,
+      (r) => isOpen(r, reaction.now),
+      (r) =>
+        r.status === "ACTIVE" ? [{ kind: "confirm" }, { kind: "commit" }] : [{ kind: "commit" }],
+    );
+    return committed(os, shipment.shipmentId, done, lost, reaction.now);
+  });
 
 /**
  * OrderCancelled → releases every reservation the order still holds (ACTIVE or CONFIRMED, reason
  * CANCELLED) and ends RELEASED: exactly once, since a RELEASED (or SHORTAGE, COMMITTED, unknown)
  * order is left alone.
  */
-export async function releaseOrderStock(
-  tx: InventoryDb,
-  orderId: string,
-  reason: string,
-  metadata: EventMetadata,
-  now: Date,
-): Promise<OrderStock | null> {
-  const os = await lockOrderStock(tx, orderId);
-  if (!canRelease(os)) return os;
-  const lines = linesToRelease(os);
-  const reservations = await lockLines(tx, lines);
-  const done: string[] = [];
-  for (const line of lines) {
-    const r = reservations.get(line.reservationId);
-    if (r && (r.status === "ACTIVE" || r.status === "CONFIRMED")) {
-      await applyReservationAction(
-        tx,
-        r.id,
-        { kind: "release", reason: "CANCELLED" },
-        metadata,
-        now,
-      );
-      done.push(r.id);
-    }
-  }
-  return save(tx, os, released(os, reason, done, now), metadata, now);
-}
+export const releaseOrderStock = (reaction: Reaction, orderId: string, reason: string) =>
+  settle(reaction, orderId, async (os) => {
+    if (!canRelease(os)) return unchanged(os);
+    const { done } = await moveReservations(reaction, linesToRelease(os), isHeld, () => [
+      { kind: "release", reason: "CANCELLED" },
+    ]);
+    return released(os, reason, done, reaction.now);
+  });

@@ -1,11 +1,17 @@
+import {
+  changeAggregate,
+  changeAggregateIn,
+  type DecideContext,
+  type Decision,
+} from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, toEnvelope } from "@shopstream/outbox";
+import type { EventMetadata } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
-import type { InventoryDb } from "../db.ts";
-import { type CommandDeps, TX_OPTIONS } from "../shared/command.ts";
-import { applyStockPlan } from "../stock/stock.repository.ts";
+import { type InventoryDeps, TX_OPTIONS } from "../context.ts";
+import type { InventoryTx } from "../db.ts";
+import { applyStockPlan, findStockItem } from "../stock/stock.repository.ts";
 import { levels, type StockEvent, stockChangeEvents } from "../stock/stock-levels.ts";
-import { loadReservation, saveReservation } from "./reservation.repository.ts";
+import { lockReservationAt, reservationStore } from "./reservation.repository.ts";
 import {
   type Reservation,
   type ReservationAction,
@@ -14,87 +20,82 @@ import {
   reservationEvent,
   STOCK_EVENT_OF,
   stockContextOf,
+  stockPlanOf,
   transition,
 } from "./reservation.ts";
 
 /**
- * Applies one reservation transition inside `tx`: load, decide (pure), save with optimistic
- * concurrency (a concurrent transition → CONFLICT), then apply its stock plan in a guarded
- * update and write both aggregates' events. Shared by the mutations and the expiry job.
+ * Decides a transition (pure), then applies its stock plan in a guarded update: the events of
+ * both aggregates carry the stock item's levels as the database left them.
  */
-export async function applyReservationAction(
-  tx: InventoryDb,
+async function decideTransition(
+  r: Reservation,
+  action: ReservationAction,
+  { tx, now }: DecideContext<InventoryTx>,
+): Promise<Decision<Reservation, StockEvent | ReservationEvent>> {
+  const state = transition(r, action, now);
+  // The reservation's row before the stock item's: the order the expiry job and the order-stock
+  // reactions lock them in, so none of them can deadlock with another. A change that committed
+  // meanwhile is a version miss, as the guarded save would find.
+  if (!(await lockReservationAt(tx, r))) throw DomainError.conflict("reservation", r.id);
+  const plan = stockPlanOf(r, action);
+  if (!plan) {
+    // No quantity changes (confirm): the event still tells where the stock stands.
+    const item = await findStockItem(tx, r.stockItemId);
+    if (!item) throw DomainError.notFound("stock item", r.stockItemId);
+    const stock = levels(item.onHand, item.reserved, item.damaged);
+    const at = { variantId: item.variantId, warehouseId: item.warehouseId };
+    const unchanged = { ...at, previous: stock, current: stock };
+    return { state, events: [reservationEvent(state, action.kind, unchanged, r.status)] };
+  }
+  const change = await applyStockPlan(tx, r.stockItemId, plan, now);
+  const stockType = action.kind === "commit" ? STOCK_EVENT_OF.commit : STOCK_EVENT_OF.release;
+  return {
+    state,
+    events: [
+      ...stockChangeEvents(change, stockType, reservationDetails(state)),
+      reservationEvent(state, action.kind, stockContextOf(change), r.status),
+    ],
+  };
+}
+
+/**
+ * Applies one reservation transition inside `tx`, with the events of both aggregates; a
+ * concurrent transition → CONFLICT. Shared by the mutations, the order-stock reactions and the
+ * expiry job.
+ */
+export const applyReservationAction = (
+  tx: InventoryTx,
   id: string,
   action: ReservationAction,
   metadata: EventMetadata,
   now: Date,
-): Promise<Reservation> {
-  const loaded = await loadReservation(tx, id);
-  const { state, plan } = transition(loaded, action, now);
-  await saveReservation(tx, state, loaded.version);
-
-  const events: (StockEvent | ReservationEvent)[] = [];
-  if (plan) {
-    const change = await applyStockPlan(tx, state.stockItemId, plan, now);
-    const stockType = action.kind === "commit" ? STOCK_EVENT_OF.commit : STOCK_EVENT_OF.release;
-    events.push(...stockChangeEvents(change, stockType, reservationDetails(state)));
-    events.push(reservationEvent(state, action.kind, stockContextOf(change), loaded.status));
-  } else {
-    // No quantity changes (confirm): the event still tells where the stock stands.
-    const item = await tx.stockItem.findUnique({ where: { id: state.stockItemId } });
-    if (!item) throw DomainError.notFound("stock item", state.stockItemId);
-    const stock = levels(item.onHand, item.reserved, item.damaged);
-    events.push(
-      reservationEvent(
-        state,
-        action.kind,
-        {
-          variantId: item.variantId,
-          warehouseId: item.warehouseId,
-          previous: stock,
-          current: stock,
-        },
-        loaded.status,
-      ),
-    );
-  }
-  await appendToOutbox(
+): Promise<Reservation> =>
+  changeAggregateIn(
     tx,
-    events.map((e) => toEnvelope(e, metadata, now)),
+    reservationStore,
+    id,
+    (r, ctx) => decideTransition(r, action, ctx),
+    metadata,
+    now,
   );
-  return state;
-}
 
-async function changeReservation(
-  deps: CommandDeps,
+/**
+ * A reservation transition in a transaction of its own: confirm (ACTIVE → CONFIRMED, payment
+ * succeeded; may extend the expiry), commit (CONFIRMED → COMMITTED, shipped: onHand and reserved
+ * both drop) or release (ACTIVE or CONFIRMED → RELEASED: reserved drops).
+ */
+export const changeReservation = (
+  deps: InventoryDeps,
   id: string,
   action: ReservationAction,
   metadata: EventMetadata,
-): Promise<Reservation> {
-  assertUuid(id);
-  const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction(
-    (tx) => applyReservationAction(tx, id, action, metadata, now),
-    TX_OPTIONS,
+): Promise<Reservation> =>
+  changeAggregate(
+    deps,
+    reservationStore,
+    assertUuid(id),
+    (r, ctx) => decideTransition(r, action, ctx),
+    metadata,
+    { transaction: TX_OPTIONS },
   );
-}
-
-/** ACTIVE → CONFIRMED (payment succeeded); optionally extends the expiry to `ttlSeconds` from now. */
-export const confirmReservation = (
-  deps: CommandDeps,
-  id: string,
-  ttlSeconds: number | null | undefined,
-  metadata: EventMetadata,
-) => changeReservation(deps, id, { kind: "confirm", ttlSeconds }, metadata);
-
-/** CONFIRMED → COMMITTED (shipped): onHand and reserved both drop by the quantity. */
-export const commitReservation = (deps: CommandDeps, id: string, metadata: EventMetadata) =>
-  changeReservation(deps, id, { kind: "commit" }, metadata);
-
-/** ACTIVE or CONFIRMED → RELEASED (cancelled, payment failed, expired): reserved drops. */
-export const releaseReservation = (
-  deps: CommandDeps,
-  id: string,
-  reason: string | null | undefined,
-  metadata: EventMetadata,
-) => changeReservation(deps, id, { kind: "release", reason }, metadata);

@@ -1,6 +1,7 @@
+import { runTransaction } from "@shopstream/commands";
 import { defaultMetadata } from "@shopstream/outbox";
+import { TX_OPTIONS } from "../context.ts";
 import type { InventoryPrisma } from "../db.ts";
-import { TX_OPTIONS } from "../shared/command.ts";
 import { applyReservationAction } from "./change-reservation.ts";
 import { claimExpiredReservation } from "./reservation.repository.ts";
 
@@ -18,12 +19,16 @@ export async function releaseExpiredReservations(
   const metadata = defaultMetadata({ actor: "inventory.release-expired-reservations" });
   let released = 0;
   for (;;) {
-    const done = await prisma.$transaction(async (tx) => {
-      const id = await claimExpiredReservation(tx, now);
-      if (id === null) return true;
-      await applyReservationAction(tx, id, { kind: "release", reason: "EXPIRED" }, metadata, now);
-      return false;
-    }, TX_OPTIONS);
+    const done = await runTransaction(
+      prisma,
+      async (tx) => {
+        const id = await claimExpiredReservation(tx, now);
+        if (id === null) return true;
+        await applyReservationAction(tx, id, { kind: "release", reason: "EXPIRED" }, metadata, now);
+        return false;
+      },
+      { entity: "reservation", transaction: TX_OPTIONS },
+    );
     if (done) return released;
     released++;
   }

@@ -1,47 +1,43 @@
-import { DomainError } from "@shopstream/errors";
-import type { InventoryDb } from "../db.ts";
-import type { Reservation as ReservationRow } from "../generated/prisma/client.ts";
+import type { AggregateStore } from "@shopstream/commands";
+import type { InventoryDb, InventoryTx } from "../db.ts";
 import type { Reservation } from "./reservation.ts";
 
-export const toReservation = (row: ReservationRow): Reservation => ({
-  id: row.id,
-  stockItemId: row.stockItemId,
-  orderId: row.orderId,
-  quantity: row.quantity,
-  status: row.status,
-  expiresAt: row.expiresAt,
-  releaseReason: row.releaseReason,
-  version: row.version,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-});
+// A reservation row is the aggregate's state as it is: no mapping either way.
 
-export async function findReservations(db: InventoryDb, ids: string[]): Promise<Reservation[]> {
-  return (await db.reservation.findMany({ where: { id: { in: ids } } })).map(toReservation);
+export function findReservations(db: InventoryDb, ids: string[]): Promise<Reservation[]> {
+  return db.reservation.findMany({ where: { id: { in: ids } } });
 }
 
-export async function loadReservation(db: InventoryDb, id: string): Promise<Reservation> {
-  const row = await db.reservation.findUnique({ where: { id } });
-  if (!row) throw DomainError.notFound("reservation", id);
-  return toReservation(row);
+export function findReservation(db: InventoryDb, id: string): Promise<Reservation | null> {
+  return db.reservation.findUnique({ where: { id } });
 }
 
 export async function insertReservation(db: InventoryDb, r: Reservation): Promise<void> {
   await db.reservation.create({ data: r });
 }
 
-/** Saves `r` if the stored version is still `expectedVersion`; otherwise CONFLICT. */
-export async function saveReservation(
-  db: InventoryDb,
-  r: Reservation,
-  expectedVersion: number,
-): Promise<void> {
-  const { id, stockItemId: _s, createdAt: _c, ...fields } = r;
-  const updated = await db.reservation.updateMany({
-    where: { id, version: expectedVersion },
-    data: fields,
-  });
-  if (updated.count === 0) throw DomainError.conflict("reservation", id);
+/** Saves guarded by the loaded version: false when a change came first. */
+export const reservationStore: AggregateStore<Reservation, InventoryTx> = {
+  entity: "reservation",
+  load: findReservation,
+  async save(db, loaded, next) {
+    const { id, stockItemId: _s, createdAt: _c, ...data } = next;
+    const where = { id, version: loaded.version };
+    return (await db.reservation.updateMany({ where, data })).count > 0;
+  },
+};
+
+/**
+ * Locks `r`'s row if it is still at `r`'s version, waiting while a concurrent change holds it;
+ * false when that change committed first.
+ */
+export async function lockReservationAt(db: InventoryDb, r: Reservation): Promise<boolean> {
+  const rows = await db.$queryRawUnsafe<unknown[]>(
+    "SELECT 1 FROM reservation WHERE id = $1::uuid AND version = $2 FOR UPDATE",
+    r.id,
+    r.version,
+  );
+  return rows.length > 0;
 }
 
 /**
@@ -66,11 +62,7 @@ export async function findReservationsOfOrders(
   db: InventoryDb,
   orderIds: string[],
 ): Promise<Reservation[]> {
-  const rows = await db.reservation.findMany({
-    where: { orderId: { in: orderIds } },
-    orderBy: { id: "asc" },
-  });
-  return rows.map(toReservation);
+  return db.reservation.findMany({ where: { orderId: { in: orderIds } }, orderBy: { id: "asc" } });
 }
 
 /**

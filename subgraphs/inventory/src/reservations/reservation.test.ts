@@ -1,4 +1,4 @@
-import { DomainError } from "@shopstream/errors";
+import { domainError, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import { levels } from "../stock/stock-levels.ts";
 import {
@@ -8,6 +8,7 @@ import {
   type ReservationAction,
   type ReservationStatus,
   reservationEvent,
+  stockPlanOf,
   transition,
 } from "./reservation.ts";
 
@@ -18,16 +19,6 @@ const orderId = "01900000-0000-7000-8000-000000000002";
 
 function reservation(status: ReservationStatus, expiresAt = later(900)): Reservation {
   return { ...newReservation({ stockItemId, quantity: 3, orderId }, "r1", now), status, expiresAt };
-}
-
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
 }
 
 const confirm: ReservationAction = { kind: "confirm" };
@@ -41,9 +32,9 @@ describe("reservation transitions", () => {
     ["ACTIVE", release, "RELEASED", { reserved: -3 }],
     ["CONFIRMED", release, "RELEASED", { reserved: -3 }],
   ])("%s --%o--> %s", (from, action, to, plan) => {
-    const result = transition(reservation(from), action, now);
-    expect(result.state).toMatchObject({ status: to, version: 2, updatedAt: now });
-    expect(result.plan).toEqual(plan);
+    const r = reservation(from);
+    expect(transition(r, action, now)).toMatchObject({ status: to, version: 2, updatedAt: now });
+    expect(stockPlanOf(r, action)).toEqual(plan);
   });
 
   it.each<[ReservationStatus, ReservationAction]>([
@@ -56,8 +47,10 @@ describe("reservation transitions", () => {
     ["RELEASED", commit],
     ["RELEASED", release],
   ])("%s --%o--> INVALID_STATE_TRANSITION", (from, action) => {
-    const error = failure(() => transition(reservation(from), action, now));
-    expect(error.code).toBe("INVALID_STATE_TRANSITION");
+    const error = domainError(
+      () => transition(reservation(from), action, now),
+      "INVALID_STATE_TRANSITION",
+    );
     expect(error.extensions).toMatchObject({ from, action: action.kind });
   });
 
@@ -65,45 +58,42 @@ describe("reservation transitions", () => {
     ["ACTIVE", confirm],
     ["CONFIRMED", commit],
   ])("an expired %s reservation cannot %o", (from, action) => {
-    const error = failure(() => transition(reservation(from, now), action, now));
+    const error = domainError(() => transition(reservation(from, now), action, now));
     expect(error.extensions).toMatchObject({ from: "EXPIRED" });
   });
 
   it.each<ReservationStatus>(["ACTIVE", "CONFIRMED"])(
     "an expired %s reservation can still be released",
     (from) => {
-      expect(transition(reservation(from, now), release, now).state.status).toBe("RELEASED");
+      expect(transition(reservation(from, now), release, now).status).toBe("RELEASED");
     },
   );
 
   it("records the release reason, CANCELLED by default", () => {
-    expect(transition(reservation("ACTIVE"), { kind: "release" }, now).state.releaseReason).toBe(
+    expect(transition(reservation("ACTIVE"), { kind: "release" }, now).releaseReason).toBe(
       "CANCELLED",
     );
     expect(
-      transition(reservation("ACTIVE"), { kind: "release", reason: "EXPIRED" }, now).state
-        .releaseReason,
+      transition(reservation("ACTIVE"), { kind: "release", reason: "EXPIRED" }, now).releaseReason,
     ).toBe("EXPIRED");
   });
 
   it("confirming may extend the expiry; otherwise it stays", () => {
-    expect(transition(reservation("ACTIVE"), confirm, now).state.expiresAt).toEqual(later(900));
+    expect(transition(reservation("ACTIVE"), confirm, now).expiresAt).toEqual(later(900));
     expect(
-      transition(reservation("ACTIVE"), { kind: "confirm", ttlSeconds: 86_400 }, now).state
-        .expiresAt,
+      transition(reservation("ACTIVE"), { kind: "confirm", ttlSeconds: 86_400 }, now).expiresAt,
     ).toEqual(later(86_400));
   });
 
   it("validates the transition's arguments", () => {
     expect(
-      failure(() => transition(reservation("ACTIVE"), { kind: "confirm", ttlSeconds: 0 }, now))
+      domainError(() => transition(reservation("ACTIVE"), { kind: "confirm", ttlSeconds: 0 }, now))
         .extensions.fields,
     ).toEqual([{ field: "ttlSeconds", message: "must be between 1 and 604800" }]);
-    expect(
-      failure(() =>
-        transition(reservation("ACTIVE"), { kind: "release", reason: "x".repeat(501) }, now),
-      ).code,
-    ).toBe("VALIDATION_FAILED");
+    domainError(
+      () => transition(reservation("ACTIVE"), { kind: "release", reason: "x".repeat(501) }, now),
+      "VALIDATION_FAILED",
+    );
   });
 });
 
@@ -118,15 +108,10 @@ describe("reserving", () => {
   });
 
   it("names every invalid field", () => {
-    const error = failure(() =>
+    const fields = fieldsOf(() =>
       planReservation({ stockItemId: "nope", quantity: 0, orderId: "42", ttlSeconds: 0 }),
     );
-    expect((error.extensions.fields as { field: string }[]).map((f) => f.field)).toEqual([
-      "stockItemId",
-      "quantity",
-      "orderId",
-      "ttlSeconds",
-    ]);
+    expect(fields).toEqual(["stockItemId", "quantity", "orderId", "ttlSeconds"]);
   });
 
   it("describes the reservation and the stock in its events", () => {

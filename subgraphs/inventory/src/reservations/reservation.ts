@@ -1,12 +1,21 @@
 import { DomainError } from "@shopstream/errors";
 import type { NewEvent } from "@shopstream/outbox";
-import { collect, intBetween, MAX_QUANTITY, optionalText, uuidProblem } from "../shared/rules.ts";
+import {
+  cleanText,
+  collect,
+  intProblem,
+  optionalText,
+  throwIfAny,
+  uuidProblem,
+} from "@shopstream/rules";
+import { quantityProblem } from "../shared/rules.ts";
 import type { StockChange, StockLevels, StockPlan } from "../stock/stock-levels.ts";
 
 /**
  * Pure domain for the Reservation aggregate: ACTIVE → CONFIRMED → COMMITTED, ACTIVE or
- * CONFIRMED → RELEASED; anything else is INVALID_STATE_TRANSITION. Each transition says what it
- * does to the stock item's quantities (a StockPlan the database applies in a guarded update).
+ * CONFIRMED → RELEASED; anything else is INVALID_STATE_TRANSITION (docs/inventory.md,
+ * "Reservation"). Each transition says what it does to the stock item's quantities (a StockPlan
+ * the database applies in a guarded update).
  */
 
 export const RESERVATION_STATUSES = ["ACTIVE", "CONFIRMED", "COMMITTED", "RELEASED"] as const;
@@ -36,18 +45,19 @@ export interface ReserveStockCommand {
   ttlSeconds?: number | null;
 }
 
+const ttlProblem = (ttlSeconds: number | null | undefined) =>
+  intProblem(ttlSeconds, { min: 1, max: MAX_TTL_SECONDS });
+
 /** Checks a reservation request and plans it: `reserved` rises by the quantity. */
 export function planReservation(command: ReserveStockCommand): StockPlan {
-  const problems = collect([
-    ["stockItemId", uuidProblem(command.stockItemId)],
-    ["quantity", intBetween(command.quantity, 1, MAX_QUANTITY)],
-    ["orderId", uuidProblem(command.orderId)],
-    [
-      "ttlSeconds",
-      command.ttlSeconds == null ? null : intBetween(command.ttlSeconds, 1, MAX_TTL_SECONDS),
-    ],
-  ]);
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(
+    collect([
+      ["stockItemId", uuidProblem(command.stockItemId)],
+      ["quantity", quantityProblem(command.quantity)],
+      ["orderId", uuidProblem(command.orderId)],
+      ["ttlSeconds", ttlProblem(command.ttlSeconds)],
+    ]),
+  );
   return { reserved: command.quantity };
 }
 
@@ -82,31 +92,19 @@ const ALLOWED: Record<
   release: { from: ["ACTIVE", "CONFIRMED"], to: "RELEASED" },
 };
 
-export interface Transition {
-  state: Reservation;
-  /** What the transition does to the stock item; null when quantities stay as they are. */
-  plan: StockPlan | null;
-}
-
 /**
  * Decides a transition at `now`. An open reservation past its expiry can no longer be confirmed
  * or committed (the expiry job will release it); releasing it is always allowed. Confirming may
  * extend the expiry (`ttlSeconds` from now), e.g. to cover shipping.
  */
-export function transition(r: Reservation, action: ReservationAction, now: Date): Transition {
-  const problems =
+export function transition(r: Reservation, action: ReservationAction, now: Date): Reservation {
+  throwIfAny(
     action.kind === "confirm"
-      ? collect([
-          [
-            "ttlSeconds",
-            action.ttlSeconds == null ? null : intBetween(action.ttlSeconds, 1, MAX_TTL_SECONDS),
-          ],
-        ])
+      ? collect([["ttlSeconds", ttlProblem(action.ttlSeconds)]])
       : action.kind === "release"
         ? collect([["reason", optionalText(action.reason, 500)]])
-        : [];
-  if (problems.length > 0) throw DomainError.validation(problems);
-
+        : [],
+  );
   const rule = ALLOWED[action.kind];
   if (!rule.from.includes(r.status)) {
     throw DomainError.invalidTransition("reservation", r.status, action.kind);
@@ -114,7 +112,7 @@ export function transition(r: Reservation, action: ReservationAction, now: Date)
   if (action.kind !== "release" && r.expiresAt.getTime() <= now.getTime()) {
     throw DomainError.invalidTransition("reservation", "EXPIRED", action.kind);
   }
-  const state: Reservation = {
+  return {
     ...r,
     status: rule.to,
     version: r.version + 1,
@@ -123,15 +121,20 @@ export function transition(r: Reservation, action: ReservationAction, now: Date)
       action.kind === "confirm" && action.ttlSeconds != null
         ? new Date(now.getTime() + action.ttlSeconds * 1000)
         : r.expiresAt,
-    releaseReason: action.kind === "release" ? action.reason?.trim() || "CANCELLED" : null,
+    releaseReason: action.kind === "release" ? (cleanText(action.reason) ?? "CANCELLED") : null,
   };
-  const plan: StockPlan | null =
-    action.kind === "commit"
-      ? { onHand: -r.quantity, reserved: -r.quantity }
-      : action.kind === "release"
-        ? { reserved: -r.quantity }
-        : null;
-  return { state, plan };
+}
+
+/** What a transition of `r` does to its stock item; null when the quantities stay as they are. */
+export function stockPlanOf(r: Reservation, action: ReservationAction): StockPlan | null {
+  switch (action.kind) {
+    case "commit":
+      return { onHand: -r.quantity, reserved: -r.quantity };
+    case "release":
+      return { reserved: -r.quantity };
+    case "confirm":
+      return null;
+  }
 }
 
 // ---- Events ----

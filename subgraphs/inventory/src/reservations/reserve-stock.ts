@@ -1,6 +1,7 @@
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import type { InventoryDb } from "../db.ts";
-import { type CommandDeps, TX_OPTIONS } from "../shared/command.ts";
+import { nowOf, recordEvents, runTransaction } from "@shopstream/commands";
+import { type EventMetadata, newId } from "@shopstream/outbox";
+import { type InventoryDeps, TX_OPTIONS } from "../context.ts";
+import type { InventoryTx } from "../db.ts";
 import { applyStockPlan } from "../stock/stock.repository.ts";
 import { stockChangeEvents } from "../stock/stock-levels.ts";
 import { insertReservation } from "./reservation.repository.ts";
@@ -22,13 +23,16 @@ import {
  * LowStockDetected, and ReservationCreated (Reservation) in one transaction.
  */
 export async function reserveStock(
-  deps: CommandDeps,
+  deps: InventoryDeps,
   command: ReserveStockCommand,
   metadata: EventMetadata,
 ): Promise<Reservation> {
-  const now = deps.now?.() ?? new Date();
+  const now = nowOf(deps);
   planReservation(command); // validate before opening a transaction
-  return deps.prisma.$transaction((tx) => reserveStockIn(tx, command, metadata, now), TX_OPTIONS);
+  return runTransaction(deps.prisma, (tx) => reserveStockIn(tx, command, metadata, now), {
+    entity: "reservation",
+    transaction: TX_OPTIONS,
+  });
 }
 
 /**
@@ -37,7 +41,7 @@ export async function reserveStock(
  * ACTIVE reservation row and both aggregates' events. INSUFFICIENT_STOCK leaves nothing written.
  */
 export async function reserveStockIn(
-  tx: InventoryDb,
+  tx: InventoryTx,
   command: ReserveStockCommand,
   metadata: EventMetadata,
   now: Date,
@@ -48,13 +52,14 @@ export async function reserveStockIn(
   });
   const reservation = newReservation(command, newId(), now);
   await insertReservation(tx, reservation);
-  const events = [
-    ...stockChangeEvents(change, STOCK_EVENT_OF.reserve, reservationDetails(reservation)),
-    reservationEvent(reservation, "create", stockContextOf(change), null),
-  ];
-  await appendToOutbox(
+  await recordEvents(
     tx,
-    events.map((e) => toEnvelope(e, metadata, now)),
+    [
+      ...stockChangeEvents(change, STOCK_EVENT_OF.reserve, reservationDetails(reservation)),
+      reservationEvent(reservation, "create", stockContextOf(change), null),
+    ],
+    metadata,
+    now,
   );
   return reservation;
 }

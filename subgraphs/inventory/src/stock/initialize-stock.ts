@@ -1,50 +1,41 @@
+import { createAggregate, recordEvents } from "@shopstream/commands";
 import { uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
-import { appendToOutbox, type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
+import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
+import type { InventoryDeps } from "../context.ts";
 import type { InventoryDb } from "../db.ts";
-import type { CommandDeps } from "../shared/command.ts";
 import { findWarehouseRef } from "../warehouses/warehouse.repository.ts";
 import { insertStockItem, insertStockItemIfAbsent } from "./stock.repository.ts";
-import {
-  initializeStock as decide,
-  type InitializeStockCommand,
-  type StockItem,
-} from "./stock-item.ts";
+import { initializeStock as decide, type InitializeStockCommand } from "./stock-item.ts";
 
 /**
  * Creates the stock item of a variant in a warehouse (the default one when none is named), at
  * zero, with its StockInitialized event. A second item for the same (variant, warehouse) is
  * refused by the unique index: DUPLICATE naming `variantId`.
  */
-export async function initializeStock(
-  deps: CommandDeps,
+export const initializeStock = (
+  deps: InventoryDeps,
   command: InitializeStockCommand,
   metadata: EventMetadata,
-): Promise<StockItem> {
-  const now = deps.now?.() ?? new Date();
-  try {
-    return await deps.prisma.$transaction(async (tx) => {
-      const warehouse = await warehouseFor(tx, command.warehouseId);
-      const { state, events } = decide(command, warehouse, newId(), now);
-      await insertStockItem(tx, state);
-      await appendToOutbox(
-        tx,
-        events.map((e) => toEnvelope(e, metadata, now)),
-      );
-      return state;
-    });
-  } catch (error) {
-    if (uniqueViolationFields(error)) {
-      throw DomainError.duplicate(
-        "stock item",
-        "variantId",
-        "This variant already has a stock item in this warehouse",
-      );
-    }
-    throw error;
-  }
-}
+) =>
+  createAggregate(
+    deps,
+    { entity: "stock item", insert: insertStockItem },
+    async ({ tx, now }) =>
+      decide(command, await warehouseFor(tx, command.warehouseId), newId(), now),
+    metadata,
+    {
+      mapError: (error) =>
+        uniqueViolationFields(error)
+          ? DomainError.duplicate(
+              "stock item",
+              "variantId",
+              "This variant already has a stock item in this warehouse",
+            )
+          : null,
+    },
+  );
 
 /**
  * The consumer side of initialization: creates the item in `tx` unless it exists (a redelivered
@@ -59,10 +50,7 @@ export async function initializeStockIfAbsent(
   const warehouse = await warehouseFor(tx, command.warehouseId);
   const { state, events } = decide(command, warehouse, newId(), now);
   if (!(await insertStockItemIfAbsent(tx, state))) return false;
-  await appendToOutbox(
-    tx,
-    events.map((e) => toEnvelope(e, metadata, now)),
-  );
+  await recordEvents(tx, events, metadata, now);
   return true;
 }
 

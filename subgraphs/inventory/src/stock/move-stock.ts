@@ -1,7 +1,9 @@
-import { appendToOutbox, type EventMetadata, toEnvelope } from "@shopstream/outbox";
+import { nowOf, recordEvents, runTransaction } from "@shopstream/commands";
+import { DomainError } from "@shopstream/errors";
+import type { EventMetadata } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
-import { type CommandDeps, TX_OPTIONS } from "../shared/command.ts";
-import { applyStockPlan, loadStockItem } from "./stock.repository.ts";
+import { type InventoryDeps, TX_OPTIONS } from "../context.ts";
+import { applyStockPlan, findStockItem } from "./stock.repository.ts";
 import type { StockItem } from "./stock-item.ts";
 import {
   MOVEMENT_EVENT,
@@ -17,30 +19,35 @@ const INBOUND: ReadonlySet<Movement["kind"]> = new Set(["receive", "return"]);
 /**
  * One stock movement (receive, adjust, stock check, mark damaged, write off, return): validate
  * and plan (pure), apply the plan in one guarded statement, and write its event(s) — plus
- * LowStockDetected when the change crossed the reorder point — in the same transaction.
+ * LowStockDetected when the change crossed the reorder point — in the same transaction. Not
+ * load/decide/save shaped: PostgreSQL, not Node, computes the new quantities (no oversell).
  */
 export async function moveStock(
-  deps: CommandDeps,
+  deps: InventoryDeps,
   stockItemId: string,
   movement: Movement,
   metadata: EventMetadata,
 ): Promise<StockItem> {
   assertUuid(stockItemId, "stockItemId");
   const plan = planMovement(movement);
-  const now = deps.now?.() ?? new Date();
-  return deps.prisma.$transaction(async (tx) => {
-    const change = await applyStockPlan(tx, stockItemId, plan, now, {
-      requireActiveWarehouse: INBOUND.has(movement.kind),
-    });
-    const events = stockChangeEvents(
-      change,
-      MOVEMENT_EVENT[movement.kind],
-      movementDetails(movement, change),
-    );
-    await appendToOutbox(
-      tx,
-      events.map((e) => toEnvelope(e, metadata, now)),
-    );
-    return loadStockItem(tx, stockItemId);
-  }, TX_OPTIONS);
+  const now = nowOf(deps);
+  return runTransaction(
+    deps.prisma,
+    async (tx) => {
+      const change = await applyStockPlan(tx, stockItemId, plan, now, {
+        requireActiveWarehouse: INBOUND.has(movement.kind),
+      });
+      const details = movementDetails(movement, change);
+      await recordEvents(
+        tx,
+        stockChangeEvents(change, MOVEMENT_EVENT[movement.kind], details),
+        metadata,
+        now,
+      );
+      const item = await findStockItem(tx, stockItemId);
+      if (!item) throw DomainError.notFound("stock item", stockItemId);
+      return item;
+    },
+    { entity: "stock item", id: stockItemId, transaction: TX_OPTIONS },
+  );
 }

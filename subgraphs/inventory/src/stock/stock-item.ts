@@ -1,8 +1,13 @@
+import type { Decision } from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
-import { collect, intBetween, MAX_QUANTITY, uuidProblem } from "../shared/rules.ts";
+import { collect, throwIfAny, uuidProblem } from "@shopstream/rules";
+import { levelProblem } from "../shared/rules.ts";
 import { levels, type StockEvent } from "./stock-levels.ts";
 
-/** Pure domain for creating a StockItem aggregate (its later changes are stock-levels.ts). */
+/**
+ * Pure domain for creating a StockItem aggregate (its later changes are stock-levels.ts; see
+ * docs/inventory.md, "StockItem").
+ */
 
 export interface StockItem {
   id: string;
@@ -44,15 +49,16 @@ export function initializeStock(
   warehouse: WarehouseRef,
   id: string,
   now: Date,
-): { state: StockItem; events: StockEvent[] } {
+): Decision<StockItem, StockEvent> {
   const reorderPoint = command.reorderPoint ?? 0;
   const reorderQuantity = command.reorderQuantity ?? 0;
-  const problems = collect([
-    ["variantId", uuidProblem(command.variantId)],
-    ["reorderPoint", intBetween(reorderPoint, 0, MAX_QUANTITY)],
-    ["reorderQuantity", intBetween(reorderQuantity, 0, MAX_QUANTITY)],
-  ]);
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(
+    collect([
+      ["variantId", uuidProblem(command.variantId)],
+      ["reorderPoint", levelProblem(reorderPoint)],
+      ["reorderQuantity", levelProblem(reorderQuantity)],
+    ]),
+  );
   if (!warehouse.active) throw DomainError.invalidTransition("warehouse", "INACTIVE", "stock");
 
   const state: StockItem = {

@@ -1,9 +1,18 @@
 import { DomainError } from "@shopstream/errors";
 import type { NewEvent } from "@shopstream/outbox";
-import { collect, intBetween, MAX_QUANTITY, optionalText, requiredText } from "../shared/rules.ts";
+import {
+  cleanText,
+  collect,
+  intProblem,
+  optionalText,
+  type Problem,
+  requiredText,
+  throwIfAny,
+} from "@shopstream/rules";
+import { levelProblem, MAX_QUANTITY, quantityProblem } from "../shared/rules.ts";
 
 /**
- * Pure domain for stock quantities (DOMAIN.md "Inventory"): which movement changes which
+ * Pure domain for stock quantities (docs/inventory.md, "StockItem"): which movement changes which
  * quantity, the invariants every stock item keeps, the low-stock rule and the events a change
  * raises. The database applies a plan in one guarded statement (stock.repository.ts) that
  * mirrors `applyPlan` and `lowStockAfter` exactly, so concurrent movements can never oversell;
@@ -94,22 +103,19 @@ export type Movement =
   | { kind: "writeOff"; quantity: number; reason?: string | null }
   | { kind: "return"; quantity: number; reason?: string | null };
 
-const quantityProblem = (q: number) => intBetween(q, 1, MAX_QUANTITY);
-
-/** Checks a movement's input (every offending field at once) and returns its plan. */
-export function planMovement(m: Movement): StockPlan {
+/** Each movement's input checks, every offending field at once. */
+function movementChecks(m: Movement): [string, Problem][] {
   switch (m.kind) {
     case "receive":
-      validate([
+      return [
         ["quantity", quantityProblem(m.quantity)],
         ["reference", optionalText(m.reference, 255)],
-      ]);
-      return { onHand: m.quantity };
+      ];
     case "adjust":
-      validate([
+      return [
         [
           "quantity",
-          intBetween(m.quantity, -MAX_QUANTITY, MAX_QUANTITY) ??
+          intProblem(m.quantity, { min: -MAX_QUANTITY, max: MAX_QUANTITY }) ??
             (m.quantity === 0 ? "must not be 0" : null),
         ],
         [
@@ -119,39 +125,38 @@ export function planMovement(m: Movement): StockPlan {
             : `must be one of ${ADJUSTMENT_TYPES.join(", ")}`,
         ],
         ["reason", requiredText(m.reason, 500)],
-      ]);
-      return { onHand: m.quantity };
+      ];
     case "count":
-      validate([
-        ["countedQuantity", intBetween(m.countedQuantity, 0, MAX_QUANTITY)],
+      return [
+        ["countedQuantity", levelProblem(m.countedQuantity)],
         ["note", optionalText(m.note, 500)],
-      ]);
-      return { countedOnHand: m.countedQuantity };
+      ];
     case "markDamaged":
-      validate([
-        ["quantity", quantityProblem(m.quantity)],
-        ["reason", optionalText(m.reason, 500)],
-      ]);
-      // Only unreserved stock: the reserved ≤ onHand invariant refuses anything more.
-      return { onHand: -m.quantity, damaged: m.quantity };
     case "writeOff":
-      validate([
-        ["quantity", quantityProblem(m.quantity)],
-        ["reason", optionalText(m.reason, 500)],
-      ]);
-      return { damaged: -m.quantity };
     case "return":
-      validate([
+      return [
         ["quantity", quantityProblem(m.quantity)],
         ["reason", optionalText(m.reason, 500)],
-      ]);
-      return { onHand: m.quantity };
+      ];
   }
 }
 
-function validate(checks: [string, string | null][]): void {
-  const problems = collect(checks);
-  if (problems.length > 0) throw DomainError.validation(problems);
+/** Checks a movement's input (every offending field at once) and returns its plan. */
+export function planMovement(m: Movement): StockPlan {
+  throwIfAny(collect(movementChecks(m)));
+  switch (m.kind) {
+    case "receive":
+    case "adjust":
+    case "return":
+      return { onHand: m.quantity };
+    case "count":
+      return { countedOnHand: m.countedQuantity };
+    case "markDamaged":
+      // Only unreserved stock: the reserved ≤ onHand invariant refuses anything more.
+      return { onHand: -m.quantity, damaged: m.quantity };
+    case "writeOff":
+      return { damaged: -m.quantity };
+  }
 }
 
 // ---- Events ----
@@ -206,19 +211,19 @@ export const MOVEMENT_EVENT: Record<Movement["kind"], StockEventType> = {
 export function movementDetails(m: Movement, change: StockChange): Record<string, unknown> {
   switch (m.kind) {
     case "receive":
-      return { quantity: m.quantity, reference: m.reference ?? null };
+      return { quantity: m.quantity, reference: cleanText(m.reference) };
     case "adjust":
       return { quantity: m.quantity, adjustmentType: m.type, reason: m.reason.trim() };
     case "count":
       return {
         countedQuantity: m.countedQuantity,
         difference: change.current.onHand - change.previous.onHand,
-        note: m.note ?? null,
+        note: cleanText(m.note),
       };
     case "markDamaged":
     case "writeOff":
     case "return":
-      return { quantity: m.quantity, reason: m.reason ?? null };
+      return { quantity: m.quantity, reason: cleanText(m.reason) };
   }
 }
 

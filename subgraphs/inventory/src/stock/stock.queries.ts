@@ -1,4 +1,11 @@
-import { isUuid } from "@shopstream/rules";
+import {
+  type Connection,
+  idCursor,
+  type PageArgs,
+  parsePage,
+  toConnection,
+} from "@shopstream/connection";
+import { isUuid, uuidProblem } from "@shopstream/rules";
 import { byIdLoader } from "@shopstream/service";
 import DataLoader from "dataloader";
 import type { InventoryDb } from "../db.ts";
@@ -6,8 +13,6 @@ import {
   findReservations,
   findReservationsOfOrders,
 } from "../reservations/reservation.repository.ts";
-import { type Connection, type PageArgs, parsePage, toConnection } from "../shared/connection.ts";
-import { uuidProblem } from "../shared/rules.ts";
 import { findWarehouses } from "../warehouses/warehouse.repository.ts";
 import type { StockItem } from "./stock-item.ts";
 
@@ -50,6 +55,8 @@ export async function findAvailability(
 
 const notInStock = (): Availability => ({ onHand: 0, reserved: 0, available: 0, inStock: false });
 
+const lowStockCursors = idCursor("lowStockItems");
+
 export interface LowStockArgs extends PageArgs {
   warehouseId?: string | null;
 }
@@ -65,8 +72,8 @@ export async function listLowStockItems(
 ): Promise<Connection<StockItem>> {
   const warehouseProblem = uuidProblem(args.warehouseId);
   const page = parsePage(
-    "lowStockItems",
     args,
+    lowStockCursors,
     warehouseProblem ? [{ field: "warehouseId", message: warehouseProblem }] : [],
   );
   const warehouseId = args.warehouseId ?? null;
@@ -78,7 +85,7 @@ export async function listLowStockItems(
        WHERE ${low} AND ($2::uuid IS NULL OR s.id > $2::uuid)
        ORDER BY s.id LIMIT $3`,
       warehouseId,
-      page.afterId,
+      page.after,
       page.first + 1,
     ),
     db.$queryRawUnsafe<{ total: number; before: number }[]>(
@@ -86,18 +93,20 @@ export async function listLowStockItems(
               count(*) FILTER (WHERE $2::uuid IS NOT NULL AND s.id <= $2::uuid)::int AS before
        FROM stock_item s JOIN warehouse w ON w.id = s.warehouse_id WHERE ${low}`,
       warehouseId,
-      page.afterId,
+      page.after,
     ),
   ]);
   const nodes = await loaders.stockItem.loadMany(ids.map((r) => r.id));
   const items = nodes.filter((n): n is StockItem => !!n && !(n instanceof Error));
-  return toConnection(
-    "lowStockItems",
-    page,
+  const connection = toConnection(
     items,
+    page,
+    (s) => lowStockCursors.encode(s.id),
     counts[0]?.total ?? 0,
-    (counts[0]?.before ?? 0) > 0,
   );
+  // Whether a low item precedes the page, not merely whether a cursor was given.
+  connection.pageInfo.hasPreviousPage = (counts[0]?.before ?? 0) > 0;
+  return connection;
 }
 
 /** Per-request loaders: every nested look-up of a list batches into one query. */

@@ -1,5 +1,6 @@
+import type { AggregateStore } from "@shopstream/commands";
 import { DomainError } from "@shopstream/errors";
-import type { InventoryDb } from "../db.ts";
+import type { InventoryDb, InventoryTx } from "../db.ts";
 import type { StockItem } from "./stock-item.ts";
 import { insufficientStock, levels, type StockChange, type StockPlan } from "./stock-levels.ts";
 
@@ -115,35 +116,32 @@ async function whyUnchanged(
   );
 }
 
-export async function loadStockItem(db: InventoryDb, id: string): Promise<StockItem> {
-  const item = await db.stockItem.findUnique({ where: { id } });
-  if (!item) throw DomainError.notFound("stock item", id);
-  return item;
+export function findStockItem(db: InventoryDb, id: string): Promise<StockItem | null> {
+  return db.stockItem.findUnique({ where: { id } });
 }
 
 export async function insertStockItem(db: InventoryDb, item: StockItem): Promise<void> {
-  await db.stockItem.create({ data: toRow(item) });
+  await db.stockItem.create({ data: item });
 }
 
 /** Inserts unless the (variant, warehouse) item exists; returns whether it was inserted. */
 export async function insertStockItemIfAbsent(db: InventoryDb, item: StockItem): Promise<boolean> {
-  const created = await db.stockItem.createMany({ data: [toRow(item)], skipDuplicates: true });
+  const created = await db.stockItem.createMany({ data: [item], skipDuplicates: true });
   return created.count > 0;
 }
 
-function toRow(item: StockItem) {
-  return {
-    id: item.id,
-    variantId: item.variantId,
-    warehouseId: item.warehouseId,
-    onHand: item.onHand,
-    reserved: item.reserved,
-    damaged: item.damaged,
-    reorderPoint: item.reorderPoint,
-    reorderQuantity: item.reorderQuantity,
-    lowStock: item.lowStock,
-    version: item.version,
-    createdAt: item.createdAt,
-    updatedAt: item.updatedAt,
-  };
-}
+/**
+ * Saves are guarded by the loaded version and write what a decision may change besides the
+ * quantities (the reorder settings). Quantities and the low-stock flag change only through
+ * `applyStockPlan`, whose guarded statement is what keeps stock from being oversold.
+ */
+export const stockItemStore: AggregateStore<StockItem, InventoryTx> = {
+  entity: "stock item",
+  load: findStockItem,
+  async save(db, loaded, next) {
+    const where = { id: loaded.id, version: loaded.version };
+    const { reorderPoint, reorderQuantity, version, updatedAt } = next;
+    const data = { reorderPoint, reorderQuantity, version, updatedAt };
+    return (await db.stockItem.updateMany({ where, data })).count > 0;
+  },
+};

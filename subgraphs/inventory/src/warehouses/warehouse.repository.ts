@@ -1,21 +1,16 @@
-import { DomainError } from "@shopstream/errors";
-import type { InventoryDb } from "../db.ts";
+import type { AggregateStore } from "@shopstream/commands";
+import type { InventoryDb, InventoryTx } from "../db.ts";
 import type { Warehouse as WarehouseRow } from "../generated/prisma/client.ts";
 import type { Warehouse } from "./warehouse.ts";
 
 export function toWarehouse(row: WarehouseRow): Warehouse {
+  const { street, city, state, postalCode, country } = row;
   return {
     id: row.id,
     name: row.name,
     address:
-      row.street !== null && row.city !== null && row.postalCode !== null && row.country !== null
-        ? {
-            street: row.street,
-            city: row.city,
-            state: row.state,
-            postalCode: row.postalCode,
-            country: row.country,
-          }
+      street !== null && city !== null && postalCode !== null && country !== null
+        ? { street, city, state, postalCode, country }
         : null,
     capacity: row.capacity,
     zones: row.zones ?? [],
@@ -29,21 +24,14 @@ export function toWarehouse(row: WarehouseRow): Warehouse {
 }
 
 function toRow(w: Warehouse) {
+  const { id: _id, address, ...fields } = w;
   return {
-    name: w.name,
-    street: w.address?.street ?? null,
-    city: w.address?.city ?? null,
-    state: w.address?.state ?? null,
-    postalCode: w.address?.postalCode ?? null,
-    country: w.address?.country ?? null,
-    capacity: w.capacity,
-    zones: w.zones,
-    isDefault: w.isDefault,
-    active: w.active,
-    version: w.version,
-    createdAt: w.createdAt,
-    updatedAt: w.updatedAt,
-    deactivatedAt: w.deactivatedAt,
+    ...fields,
+    street: address?.street ?? null,
+    city: address?.city ?? null,
+    state: address?.state ?? null,
+    postalCode: address?.postalCode ?? null,
+    country: address?.country ?? null,
   };
 }
 
@@ -51,10 +39,9 @@ export async function findWarehouses(db: InventoryDb, ids: string[]): Promise<Wa
   return (await db.warehouse.findMany({ where: { id: { in: ids } } })).map(toWarehouse);
 }
 
-export async function loadWarehouse(db: InventoryDb, id: string): Promise<Warehouse> {
+export async function findWarehouse(db: InventoryDb, id: string): Promise<Warehouse | null> {
   const row = await db.warehouse.findUnique({ where: { id } });
-  if (!row) throw DomainError.notFound("warehouse", id);
-  return toWarehouse(row);
+  return row && toWarehouse(row);
 }
 
 /** A warehouse by id, or the default warehouse when `id` is null. */
@@ -69,15 +56,12 @@ export async function insertWarehouse(db: InventoryDb, w: Warehouse): Promise<vo
   await db.warehouse.create({ data: { id: w.id, ...toRow(w) } });
 }
 
-/** Saves `w` if the stored version is still `expectedVersion`; otherwise CONFLICT. */
-export async function saveWarehouse(
-  db: InventoryDb,
-  w: Warehouse,
-  expectedVersion: number,
-): Promise<void> {
-  const updated = await db.warehouse.updateMany({
-    where: { id: w.id, version: expectedVersion },
-    data: toRow(w),
-  });
-  if (updated.count === 0) throw DomainError.conflict("warehouse", w.id);
-}
+/** Saves guarded by the loaded version: false when a change came first. */
+export const warehouseStore: AggregateStore<Warehouse, InventoryTx> = {
+  entity: "warehouse",
+  load: findWarehouse,
+  async save(db, loaded, next) {
+    const where = { id: loaded.id, version: loaded.version };
+    return (await db.warehouse.updateMany({ where, data: toRow(next) })).count > 0;
+  },
+};

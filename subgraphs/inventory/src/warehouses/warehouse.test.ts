@@ -1,4 +1,4 @@
-import { DomainError } from "@shopstream/errors";
+import { codeOf, fieldsOf } from "@shopstream/testing/kit";
 import { describe, expect, it } from "vitest";
 import {
   addWarehouseZone,
@@ -11,18 +11,6 @@ import {
 
 const now = new Date("2026-11-24T12:00:00.000Z");
 const address = { street: "1 Dock Rd", city: "Hull", postalCode: "HU1 1AA", country: "GB" };
-
-function failure(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
-const fields = (fn: () => unknown) =>
-  (failure(fn).extensions.fields as { field: string }[]).map((f) => f.field);
 
 const warehouse = (patch: Partial<Warehouse> = {}): Warehouse => ({
   ...createWarehouse({ name: "North", address, zones: ["REGULAR", "COLD"] }, "w", now).state,
@@ -56,7 +44,7 @@ describe("createWarehouse", () => {
 
   it("names every invalid field", () => {
     expect(
-      fields(() =>
+      fieldsOf(() =>
         createWarehouse(
           {
             name: "",
@@ -130,7 +118,7 @@ describe("warehouse changes", () => {
       "INVALID_STATE_TRANSITION",
     ],
   ])("rejects %s", (_, fn, code) => {
-    expect(failure(fn).code).toBe(code);
+    expect(codeOf(fn)).toBe(code);
   });
 
   it("deactivates for good", () => {

@@ -1,8 +1,22 @@
-import { DomainError, type FieldError } from "@shopstream/errors";
+import type { Decision } from "@shopstream/commands";
+import { DomainError } from "@shopstream/errors";
 import type { NewEvent } from "@shopstream/outbox";
-import { collect, intBetween, optionalText, requiredText } from "../shared/rules.ts";
+import {
+  cleanText,
+  collect,
+  fieldPath,
+  intProblem,
+  optionalText,
+  type Problem,
+  requiredText,
+  throwIfAny,
+} from "@shopstream/rules";
+import { withEvent } from "../shared/decision.ts";
 
-/** Pure domain for the Warehouse aggregate: state, decisions and the events they raise. */
+/**
+ * Pure domain for the Warehouse aggregate: state, decisions and the events they raise
+ * (docs/inventory.md, "Warehouse").
+ */
 
 export const WAREHOUSE_ZONES = ["REGULAR", "COLD", "HAZMAT"] as const;
 export type WarehouseZone = (typeof WAREHOUSE_ZONES)[number];
@@ -52,6 +66,13 @@ export interface UpdateWarehouseCommand {
   capacity?: number | null;
 }
 
+/** A change to an existing warehouse, as the mutations ask for it. */
+export type WarehouseChange =
+  | { kind: "update"; input: UpdateWarehouseCommand }
+  | { kind: "addZone"; zone: WarehouseZone }
+  | { kind: "removeZone"; zone: WarehouseZone }
+  | { kind: "deactivate" };
+
 type WarehouseEventType =
   | "WarehouseCreated"
   | "WarehouseUpdated"
@@ -60,36 +81,33 @@ type WarehouseEventType =
   | "WarehouseDeactivated";
 
 export type WarehouseEvent = NewEvent<WarehouseEventType, Record<string, unknown>>;
-
-export interface Decision {
-  state: Warehouse;
-  events: WarehouseEvent[];
-}
+export type WarehouseDecision = Decision<Warehouse, WarehouseEvent>;
 
 const MAX_CAPACITY = 2_000_000_000;
 
-function addressProblems(address: AddressInput, prefix: string): FieldError[] {
-  return collect([
-    [`${prefix}.street`, requiredText(address.street, 255)],
-    [`${prefix}.city`, requiredText(address.city, 100)],
-    [`${prefix}.state`, optionalText(address.state, 100)],
-    [`${prefix}.postalCode`, requiredText(address.postalCode, 20)],
-    [`${prefix}.country`, requiredText(address.country, 100)],
-  ]);
+function addressChecks(a: AddressInput): [string, Problem][] {
+  const at = (field: string) => fieldPath("address", field);
+  return [
+    [at("street"), requiredText(a.street, 255)],
+    [at("city"), requiredText(a.city, 100)],
+    [at("state"), optionalText(a.state, 100)],
+    [at("postalCode"), requiredText(a.postalCode, 20)],
+    [at("country"), requiredText(a.country, 100)],
+  ];
 }
 
 const cleanAddress = (a: AddressInput): WarehouseAddress => ({
   street: a.street.trim(),
   city: a.city.trim(),
-  state: a.state?.trim() || null,
+  state: cleanText(a.state),
   postalCode: a.postalCode.trim(),
   country: a.country.trim(),
 });
 
 const capacityProblem = (c: number | null | undefined) =>
-  c == null ? null : intBetween(c, 1, MAX_CAPACITY);
+  intProblem(c, { min: 1, max: MAX_CAPACITY });
 
-function zonesProblem(zones: readonly string[]): string | null {
+function zonesProblem(zones: readonly string[]): Problem {
   if (zones.some((z) => !(WAREHOUSE_ZONES as readonly string[]).includes(z))) {
     return `must each be one of ${WAREHOUSE_ZONES.join(", ")}`;
   }
@@ -107,25 +125,34 @@ const snapshot = (w: Warehouse) => ({
   active: w.active,
 });
 
-function event(w: Warehouse, type: WarehouseEventType, payload: Record<string, unknown>) {
-  return {
-    type,
-    aggregateType: "Warehouse",
-    aggregateId: w.id,
-    aggregateVersion: w.version,
-    payload: { warehouseId: w.id, ...payload },
-  };
-}
+const decided = (state: Warehouse, type: WarehouseEventType, payload: Record<string, unknown>) =>
+  withEvent(state, { type: "Warehouse", id: state.id }, type, {
+    warehouseId: state.id,
+    ...payload,
+  });
 
-export function createWarehouse(command: CreateWarehouseCommand, id: string, now: Date): Decision {
+/** The next version of `w`. */
+const changed = (w: Warehouse, patch: Partial<Warehouse>, now: Date): Warehouse => ({
+  ...w,
+  ...patch,
+  version: w.version + 1,
+  updatedAt: now,
+});
+
+export function createWarehouse(
+  command: CreateWarehouseCommand,
+  id: string,
+  now: Date,
+): WarehouseDecision {
   const zones = command.zones?.length ? command.zones : (["REGULAR"] as WarehouseZone[]);
-  const problems = collect([
-    ["name", requiredText(command.name, 100)],
-    ["capacity", capacityProblem(command.capacity)],
-    ["zones", zonesProblem(zones)],
-  ]);
-  problems.splice(1, 0, ...addressProblems(command.address, "address"));
-  if (problems.length > 0) throw DomainError.validation(problems);
+  throwIfAny(
+    collect([
+      ["name", requiredText(command.name, 100)],
+      ...addressChecks(command.address),
+      ["capacity", capacityProblem(command.capacity)],
+      ["zones", zonesProblem(zones)],
+    ]),
+  );
   const state: Warehouse = {
     id,
     name: command.name.trim(),
@@ -139,25 +166,39 @@ export function createWarehouse(command: CreateWarehouseCommand, id: string, now
     updatedAt: now,
     deactivatedAt: null,
   };
-  return { state, events: [event(state, "WarehouseCreated", snapshot(state))] };
+  return decided(state, "WarehouseCreated", snapshot(state));
 }
 
 function assertActive(w: Warehouse, action: string): void {
   if (!w.active) throw DomainError.invalidTransition("warehouse", "INACTIVE", action);
 }
 
+/** Decides any change to an existing warehouse. */
+export function changeWarehouse(w: Warehouse, change: WarehouseChange, now: Date) {
+  switch (change.kind) {
+    case "update":
+      return updateWarehouse(w, change.input, now);
+    case "addZone":
+      return addWarehouseZone(w, change.zone, now);
+    case "removeZone":
+      return removeWarehouseZone(w, change.zone, now);
+    case "deactivate":
+      return deactivateWarehouse(w, now);
+  }
+}
+
 export function updateWarehouse(
   w: Warehouse,
   command: UpdateWarehouseCommand,
   now: Date,
-): Decision {
-  const problems = collect([
-    ["name", command.name === undefined ? null : requiredText(command.name, 100)],
-    ["capacity", capacityProblem(command.capacity)],
-  ]);
-  if (command.address != null)
-    problems.splice(1, 0, ...addressProblems(command.address, "address"));
-  if (problems.length > 0) throw DomainError.validation(problems);
+): WarehouseDecision {
+  throwIfAny(
+    collect([
+      ["name", command.name === undefined ? null : requiredText(command.name, 100)],
+      ...(command.address == null ? [] : addressChecks(command.address)),
+      ["capacity", capacityProblem(command.capacity)],
+    ]),
+  );
   assertActive(w, "update");
 
   const changes: Partial<Pick<Warehouse, "name" | "address" | "capacity">> = {};
@@ -171,38 +212,35 @@ export function updateWarehouse(
   }
   // Nothing to change: no new version, no event.
   if (Object.keys(changes).length === 0) return { state: w, events: [] };
+
   const previous = Object.fromEntries(
     Object.keys(changes).map((k) => [k, w[k as keyof typeof changes]]),
   );
-  const state: Warehouse = { ...w, ...changes, version: w.version + 1, updatedAt: now };
-  return {
-    state,
-    events: [event(state, "WarehouseUpdated", { previous, current: changes })],
-  };
+  return decided(changed(w, changes, now), "WarehouseUpdated", { previous, current: changes });
 }
 
-export function addWarehouseZone(w: Warehouse, zone: WarehouseZone, now: Date): Decision {
+/** The warehouse with other zones, and the event saying which zone came or went. */
+function withZones(
+  w: Warehouse,
+  zones: WarehouseZone[],
+  zone: WarehouseZone,
+  type: "WarehouseZoneAdded" | "WarehouseZoneRemoved",
+  now: Date,
+): WarehouseDecision {
+  return decided(changed(w, { zones }, now), type, { zone, previousZones: w.zones, zones });
+}
+
+export function addWarehouseZone(w: Warehouse, zone: WarehouseZone, now: Date) {
   const problem = zonesProblem([zone]);
   if (problem) throw DomainError.validation([{ field: "zone", message: problem }]);
   assertActive(w, "add a zone to");
   if (w.zones.includes(zone)) {
     throw DomainError.duplicate("warehouse zone", "zone", `The warehouse already has zone ${zone}`);
   }
-  const state: Warehouse = {
-    ...w,
-    zones: [...w.zones, zone],
-    version: w.version + 1,
-    updatedAt: now,
-  };
-  return {
-    state,
-    events: [
-      event(state, "WarehouseZoneAdded", { zone, previousZones: w.zones, zones: state.zones }),
-    ],
-  };
+  return withZones(w, [...w.zones, zone], zone, "WarehouseZoneAdded", now);
 }
 
-export function removeWarehouseZone(w: Warehouse, zone: WarehouseZone, now: Date): Decision {
+export function removeWarehouseZone(w: Warehouse, zone: WarehouseZone, now: Date) {
   assertActive(w, "remove a zone from");
   if (!w.zones.includes(zone)) {
     throw DomainError.validation([{ field: "zone", message: "is not a zone of this warehouse" }]);
@@ -210,33 +248,15 @@ export function removeWarehouseZone(w: Warehouse, zone: WarehouseZone, now: Date
   if (w.zones.length === 1) {
     throw DomainError.validation([{ field: "zone", message: "is the warehouse's last zone" }]);
   }
-  const state: Warehouse = {
-    ...w,
-    zones: w.zones.filter((z) => z !== zone),
-    version: w.version + 1,
-    updatedAt: now,
-  };
-  return {
-    state,
-    events: [
-      event(state, "WarehouseZoneRemoved", { zone, previousZones: w.zones, zones: state.zones }),
-    ],
-  };
+  const zones = w.zones.filter((z) => z !== zone);
+  return withZones(w, zones, zone, "WarehouseZoneRemoved", now);
 }
 
 /** One-way. The default warehouse stays active: new variants get their stock item there. */
-export function deactivateWarehouse(w: Warehouse, now: Date): Decision {
+export function deactivateWarehouse(w: Warehouse, now: Date): WarehouseDecision {
   assertActive(w, "deactivate");
   if (w.isDefault) throw DomainError.invalidTransition("warehouse", "DEFAULT", "deactivate");
-  const state: Warehouse = {
-    ...w,
-    active: false,
-    deactivatedAt: now,
-    version: w.version + 1,
-    updatedAt: now,
-  };
-  return {
-    state,
-    events: [event(state, "WarehouseDeactivated", { deactivatedAt: now.toISOString() })],
-  };
+  return decided(changed(w, { active: false, deactivatedAt: now }, now), "WarehouseDeactivated", {
+    deactivatedAt: now.toISOString(),
+  });
 }
