@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { MAX_ROUNDS, offset, raceUntilSeen, type Tally } from "./race-rounds.ts";
 import { closeStackAccess, outboxEvents, outboxEventsWith } from "./stack-access.ts";
 
-// Cancel during payment, from docs/ordering.md, "Race scenarios": the cancel and the provider's
+// Cancel during payment, from docs/architecture.md, "Race scenarios": the cancel and the provider's
 // success webhook arrive together, and the order ends one consistent way — PAID, or CANCELLED
 // with the payment refunded — with its stock released exactly once.
 //

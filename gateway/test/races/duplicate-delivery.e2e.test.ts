@@ -10,7 +10,7 @@ import {
   postProviderReport,
 } from "./stack-access.ts";
 
-// Duplicate delivery, from docs/ordering.md, "Race scenarios": whatever is delivered twice, or
+// Duplicate delivery, from docs/architecture.md, "Race scenarios": whatever is delivered twice, or
 // late, takes effect once.
 //
 // Through the running stack, on orders that went all the way through the checkout saga: real

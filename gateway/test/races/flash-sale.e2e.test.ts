@@ -6,7 +6,7 @@ import { inBatches } from "../in-batches.ts";
 import { MAX_ROUNDS, raceUntilSeen, type Tally } from "./race-rounds.ts";
 import { closeStackAccess, outboxEvents } from "./stack-access.ts";
 
-// The flash sale of docs/inventory.md, "Race scenarios": 50 buyers want 1–3 units each of one
+// The flash sale of docs/architecture.md, "Race scenarios": 50 buyers want 1–3 units each of one
 // stock item holding 10 — exactly as many units are reserved as exist, available never goes
 // below 0, and every buyer left out is refused for insufficient stock.
 //

@@ -3,7 +3,7 @@ import { e2eShop, errorCode, type GraphQLResult } from "@shopstream/testing/e2e-
 import { describe, expect, inject, it } from "vitest";
 import { MAX_ROUNDS, offset, raceUntilSeen, type Tally } from "./race-rounds.ts";
 
-// Modify during confirmation, from docs/ordering.md, "Race scenarios": two line additions race a
+// Modify during confirmation, from docs/architecture.md, "Race scenarios": two line additions race a
 // confirmation — every call either applies fully or is refused with CONFLICT or
 // INVALID_STATE_TRANSITION, and the totals match the lines.
 //
