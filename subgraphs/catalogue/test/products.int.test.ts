@@ -357,19 +357,28 @@ describe("product lifecycle", () => {
 
   it("activation racing the first variant's addition never activates a product without variants", async () => {
     // Both orders must be seen: the variant first (activated, listing it) and the activation
-    // first (refused). Each happens about half the time; rounds repeat until both have.
+    // first (refused). Which wins depends on the machine's timing, so rounds alternate which
+    // call starts first, with a head start of 0–6 ms (from a true tie to a clear lead), and
+    // repeat until both have been seen.
     const tally = { activated: 0, refused: 0 };
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     for (let round = 0; round < 20 && (tally.activated === 0 || tally.refused === 0); round++) {
       const product = await createProduct(deps, { sku: newSku(), title: "Race" }, meta());
-      const [activated, added] = await Promise.allSettled([
-        activateProduct(deps, product.id, meta()),
-        addProductVariant(
+      const headStart = ((round >> 1) % 4) * 2;
+      const activate = async () => {
+        if (round % 2 === 1) await later(headStart);
+        return activateProduct(deps, product.id, meta());
+      };
+      const add = async () => {
+        if (round % 2 === 0) await later(headStart);
+        return addProductVariant(
           deps,
           product.id,
           { variantSku: newSku("V"), price: { amount: 5, currency: "EUR" } },
           meta(),
-        ),
-      ]);
+        );
+      };
+      const [activated, added] = await Promise.allSettled([activate(), add()]);
       expect(added.status).toBe("fulfilled");
       if (activated.status === "fulfilled") {
         tally.activated++;
