@@ -9,10 +9,7 @@ import { isUuid, uuidProblem } from "@shopstream/rules";
 import { byIdLoader } from "@shopstream/service";
 import DataLoader from "dataloader";
 import type { InventoryDb } from "../db.ts";
-import {
-  findReservations,
-  findReservationsOfOrders,
-} from "../reservations/reservation.repository.ts";
+import { reservationLoaders } from "../reservations/reservation.queries.ts";
 import { findWarehouses } from "../warehouses/warehouse.repository.ts";
 import type { StockItem } from "./stock-item.ts";
 
@@ -121,10 +118,7 @@ export function createInventoryLoaders(db: InventoryDb) {
         db.stockItem.findMany({ where: { warehouseId: { in: ids } }, orderBy: { id: "asc" } }),
       { many: (s) => s.warehouseId },
     ),
-    reservation: byIdLoader((ids) => findReservations(db, ids)),
-    reservationsByOrder: byIdLoader((ids) => findReservationsOfOrders(db, ids), {
-      many: (r) => r.orderId ?? "",
-    }),
+    ...reservationLoaders(db),
     availability: new DataLoader<string, Availability>((ids) => findAvailability(db, ids)),
   };
 }

@@ -1,6 +1,7 @@
 import { type Connection, toConnection } from "@shopstream/connection";
 import { byIdLoader } from "@shopstream/service";
 import DataLoader from "dataloader";
+import { cartLoaders } from "../carts/cart.queries.ts";
 import type { OrderingDb } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import {
@@ -11,7 +12,10 @@ import {
 } from "./order-listing.ts";
 import type { OrderStatus } from "./order-status.ts";
 
-/** Per-request loaders: every nested look-up of one request becomes one query per kind. */
+/**
+ * Per-request loaders of the ordering context (orders here, carts from their own queries file):
+ * every nested look-up of one request becomes one query per kind.
+ */
 export function createOrderingLoaders(db: OrderingDb) {
   return {
     order: byIdLoader((ids) => db.order.findMany({ where: { id: { in: ids } } })),
@@ -33,12 +37,7 @@ export function createOrderingLoaders(db: OrderingDb) {
       (ids) => db.checkoutSaga.findMany({ where: { orderId: { in: ids } } }),
       { many: (r) => r.orderId },
     ),
-    cart: byIdLoader((ids) => db.cart.findMany({ where: { id: { in: ids } } })),
-    linesByCart: byIdLoader(
-      (ids) =>
-        db.cartLine.findMany({ where: { cartId: { in: ids } }, orderBy: { position: "asc" } }),
-      { many: (l) => l.cartId },
-    ),
+    ...cartLoaders(db),
     /** `Customer.orders` for many customers (a list of customers through the gateway). */
     ordersOfCustomer: createCustomerOrdersLoader(db),
   };
