@@ -21,6 +21,17 @@ describe("money", () => {
   it("formats minor units", () => {
     expect(formatMoney({ amount: 1234, currency: "EUR" })).toBe("€12.34");
     expect(formatMoney({ amount: 1234, currency: "JPY" })).toBe("¥1,234");
+    expect(formatMoney({ amount: 1234, currency: "KWD" })).toBe("KWD\u00a01.234");
+  });
+
+  it("keeps each currency's and locale's own format when formatters are reused", () => {
+    const values = [
+      formatMoney({ amount: 5, currency: "EUR" }),
+      formatMoney({ amount: 5, currency: "JPY" }),
+      formatMoney({ amount: 123456, currency: "EUR" }, "de-DE"),
+      formatMoney({ amount: 5, currency: "EUR" }),
+    ];
+    expect(values).toEqual(["€0.05", "¥5", "1.234,56\u00a0€", "€0.05"]);
   });
 
   it("rejects fractional amounts and unknown currencies", () => {
