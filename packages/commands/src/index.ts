@@ -1,4 +1,4 @@
-import { isRetryableTransactionError } from "@shopstream/db";
+import { isRetryableTransactionError, isTransactionStartTimeout } from "@shopstream/db";
 import { DomainError, isDomainError } from "@shopstream/errors";
 import {
   appendToOutbox,
@@ -18,6 +18,8 @@ import {
  *   `CONFLICT`, never a lost update.
  * - A serialization failure or deadlock retries the whole transaction (a fresh load and decision)
  *   up to `attempts` times, then answers `CONFLICT` too: the client may reload and retry.
+ * - No connection within the transaction's `maxWait` (a burst, or the database away) answers
+ *   `SERVICE_UNAVAILABLE` with `retryAfterSeconds`: retryable, never an internal error.
  * - A decision without events writes nothing and returns the aggregate as loaded.
  * - `changeAggregateIn` does the same inside a transaction the caller holds (a consumer's, so the
  *   reaction commits with its inbox row); the caller's transaction owns retries then.
@@ -103,6 +105,9 @@ export async function runTransaction<T, Tx>(
         if (attempt < attempts) continue;
         throw DomainError.conflict(opts.entity, opts.id ?? "new");
       }
+      // Nothing started, so nothing was written: the caller may retry, as for an overload.
+      if (isTransactionStartTimeout(error))
+        throw DomainError.unavailable("The database is busy; retry shortly");
       throw opts.mapError?.(error) ?? error;
     }
   }

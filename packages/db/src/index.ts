@@ -13,4 +13,8 @@ export {
 } from "./contexts.ts";
 export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
 export * from "./migrate/index.ts";
-export { isRetryableTransactionError, uniqueViolationFields } from "./prisma-errors.ts";
+export {
+  isRetryableTransactionError,
+  isTransactionStartTimeout,
+  uniqueViolationFields,
+} from "./prisma-errors.ts";

@@ -63,3 +63,16 @@ export function isRetryableTransactionError(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * No connection (or no transaction slot) came free within the transaction's `maxWait`: the
+ * database is busy or away, not the request wrong. Prisma reports it as P2028.
+ */
+export function isTransactionStartTimeout(error: unknown): boolean {
+  for (const e of chain(error)) {
+    if (e.code === "P2028") return true;
+    if (typeof e.message === "string" && e.message.includes("Unable to start a transaction"))
+      return true;
+  }
+  return false;
+}

@@ -45,6 +45,11 @@ export class DomainError extends Error {
     );
   }
 
+  /** A dependency is busy or away: nothing was written, and the same call may succeed shortly. */
+  static unavailable(message: string, retryAfterSeconds = 1): DomainError {
+    return new DomainError("SERVICE_UNAVAILABLE", message, { retryAfterSeconds });
+  }
+
   static invalidTransition(entity: string, from: string, action: string): DomainError {
     return new DomainError(
       "INVALID_STATE_TRANSITION",
