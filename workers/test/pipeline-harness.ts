@@ -150,6 +150,8 @@ export interface WidgetConsumerOptions {
   /** Fail (transiently) while this returns true for the event. */
   failWhen?: (payload: { poison: boolean }) => boolean;
   permanent?: boolean;
+  /** Fail as a pool with no connection free does (Prisma's P2028) instead of as the handler. */
+  unavailable?: boolean;
   handlerDelayMs?: number;
 }
 
@@ -167,6 +169,11 @@ export function widgetConsumer(db: PipelineDb, options: WidgetConsumerOptions = 
         if (options.handlerDelayMs) await new Promise((r) => setTimeout(r, options.handlerDelayMs));
         if (options.failWhen?.(payload)) {
           if (options.permanent) throw new PermanentEventError("widget rejected for good");
+          if (options.unavailable)
+            throw Object.assign(
+              new Error("Transaction API error: Unable to start a transaction in the given time."),
+              { code: "P2028" },
+            );
           throw new Error("widget store temporarily unavailable");
         }
         await tx.$executeRawUnsafe(

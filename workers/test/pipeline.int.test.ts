@@ -357,6 +357,24 @@ describe("event pipeline (real PostgreSQL and Redis)", () => {
     expect(await dlq.list()).toEqual([]);
   });
 
+  it("retries an event while its database has no connection free, spending no attempt", async () => {
+    let refusals = 0;
+    const { db, redisUrl, relay, runner } = await setup({
+      failWhen: (p) => p.poison && refusals++ < 5,
+      unavailable: true,
+    });
+    relay({ attempts: 2 });
+    runner({ unavailableDelayMs: 20 });
+    const [waiting] = widgetSpecs(1, 1);
+    waiting![0]!.poison = true;
+    await writeEvents(db.pool, [...waiting!, ...widgetSpecs(3, 1).flat()]);
+    await waitForEffects(db, 4);
+    // Five refusals with 2 attempts allowed: a spent attempt each would have dead-lettered it.
+    expect(refusals).toBe(6);
+    const { dlq } = openDeadLetters(db, redisUrl);
+    expect(await dlq.list()).toEqual([]);
+  });
+
   it("dead-letters an event whose predecessor never arrives, after the out-of-order timeout", async () => {
     const { db, redisUrl, relay, runner } = await setup();
     relay();

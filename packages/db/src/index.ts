@@ -14,6 +14,7 @@ export {
 export { type EmbeddedPostgres, startEmbeddedPostgres } from "./embedded.ts";
 export * from "./migrate/index.ts";
 export {
+  isDatabaseUnavailable,
   isRetryableTransactionError,
   isTransactionStartTimeout,
   uniqueViolationFields,

@@ -76,3 +76,45 @@ export function isTransactionStartTimeout(error: unknown): boolean {
   }
   return false;
 }
+
+const UNAVAILABLE_CODES = new Set([
+  // Prisma: can't reach the server, timed out reaching it, it closed the connection.
+  "P1001",
+  "P1002",
+  "P1017",
+  // PostgreSQL: shutting down or starting, too many connections, connection failures.
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+  // The socket itself.
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+]);
+const UNAVAILABLE_KINDS = new Set([
+  "DatabaseNotReachable",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TooManyConnections",
+]);
+
+/**
+ * The database is away or refusing connections (a restart, a failover, its connection limit),
+ * or no connection came free in time: the work itself is fine and may be tried again unchanged.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isTransactionStartTimeout(error)) return true;
+  for (const e of chain(error)) {
+    if (UNAVAILABLE_CODES.has(String(e.code)) || UNAVAILABLE_CODES.has(String(e.originalCode)))
+      return true;
+    if (typeof e.kind === "string" && UNAVAILABLE_KINDS.has(e.kind)) return true;
+    if (typeof e.message === "string" && /Connection terminated/.test(e.message)) return true;
+  }
+  return false;
+}

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "@shopstream/db";
 import {
   applyEvent,
   type EventConsumer,
@@ -28,6 +29,11 @@ export interface ConsumerRunnerOptions {
   outOfOrderDelayMs?: number;
   /** How long such an event may keep waiting before it is dead-lettered (default 10 min). */
   outOfOrderTimeoutMs?: number;
+  /**
+   * How long an event waits before it is tried again when the consumer's database was away or
+   * had no connection free (default 1 s, with jitter). Such a wait spends no attempt.
+   */
+  unavailableDelayMs?: number;
   /** BullMQ lock/stall settings (defaults 30 s); tests shorten them to see recovery quickly. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -67,6 +73,21 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
           if (error instanceof OutOfOrderError && !waitedTooLong) {
             // Not a failure: wait for the predecessor without spending an attempt.
             await job.moveToDelayed(Date.now() + (options.outOfOrderDelayMs ?? 100), token);
+            throw new DelayedError();
+          }
+          if (isDatabaseUnavailable(error)) {
+            // Not the event's fault either: the database restarted, refused a connection, or the
+            // pool had none free in time. Wait and try again without spending an attempt, so a
+            // busy or restarting database never sends events to the dead-letter queue.
+            const base = options.unavailableDelayMs ?? 1000;
+            const delay = backoffDelay(1, { baseMs: base, capMs: base });
+            log.warn("database unavailable; event will be retried", {
+              consumer: consumer.name,
+              eventId: event.id,
+              retryInMs: delay,
+              error: error instanceof Error ? error.message : String(error),
+            });
+            await job.moveToDelayed(Date.now() + delay, token);
             throw new DelayedError();
           }
           // A predecessor that never comes (dead-lettered, or older than the outbox retention when
