@@ -1,11 +1,13 @@
 import { loadConfigOrExit } from "@shopstream/config";
 import { CONTEXTS } from "@shopstream/db";
+import { renderMetrics } from "@shopstream/metrics";
 import { pingRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import pg from "pg";
 import { loadWorkersConfig } from "./config.ts";
 import { createRegistry } from "./consumers.ts";
 import { startConsumerRunner } from "./pipeline/consumer-runner.ts";
+import { startPipelineMetrics } from "./pipeline/metrics.ts";
 import { startRelay } from "./pipeline/relay.ts";
 import { startScheduler } from "./pipeline/scheduler.ts";
 
@@ -43,6 +45,13 @@ await runService(
       reservationExpiryEveryMs: config.reservationExpiryEveryMs,
       paymentProviderUrl: config.paymentProviderUrl,
     });
+    const observed = startPipelineMetrics({
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      consumers: registry.consumers,
+      pools,
+      readiness,
+    });
     const relays = config.roles.relay
       ? CONTEXTS.map((context) =>
           startRelay({
@@ -57,6 +66,7 @@ await runService(
             retentionMs: config.outboxRetentionMs,
             liveHistory: config.liveHistory,
             attempts: config.consumerAttempts,
+            metrics: observed.metrics,
           }),
         )
       : [];
@@ -68,6 +78,7 @@ await runService(
           logger,
           concurrency: config.consumerConcurrency,
           attempts: config.consumerAttempts,
+          metrics: observed.metrics,
         })
       : undefined;
     const scheduler = config.roles.scheduler
@@ -89,10 +100,16 @@ await runService(
       host: config.host,
       logger,
       readiness,
+      routes: (app) =>
+        app.get("/metrics", async (_req, res) => {
+          const { contentType, body } = await renderMetrics(observed.registry);
+          res.type(contentType).send(body);
+        }),
     });
     return {
       async stop() {
         await http.stop();
+        await observed.close();
         await Promise.all(relays.map((r) => r.stop()));
         await runner?.stop(config.shutdownDeadlineMs);
         await scheduler?.stop();

@@ -5,6 +5,7 @@ import {
   OutOfOrderError,
   PermanentEventError,
 } from "@shopstream/events";
+import type { PipelineMetrics } from "@shopstream/metrics";
 import type { DomainEvent } from "@shopstream/outbox";
 import { createRedis } from "@shopstream/redis";
 import type { Logger } from "@shopstream/service";
@@ -34,6 +35,8 @@ export interface ConsumerRunnerOptions {
    * had no connection free (default 1 s, with jitter). Such a wait spends no attempt.
    */
   unavailableDelayMs?: number;
+  /** Counts each event's outcome and time per consumer (`shopstream_consumer_*`). */
+  metrics?: Pick<PipelineMetrics, "consumed">;
   /** BullMQ lock/stall settings (defaults 30 s); tests shorten them to see recovery quickly. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -62,9 +65,19 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
       consumerQueueName(consumer.name),
       async (job: Job<DomainEvent>, token?: string) => {
         const event = job.data;
+        const started = performance.now();
+        const count = (outcome: Parameters<PipelineMetrics["consumed"]>[1]) =>
+          options.metrics?.consumed(consumer.name, outcome, (performance.now() - started) / 1000);
         try {
           const outcome = await applyEvent(consumer, event);
           log.debug("event consumed", { consumer: consumer.name, eventId: event.id, outcome });
+          count(
+            outcome === "applied"
+              ? "applied"
+              : outcome === "skipped-duplicate"
+                ? "duplicate"
+                : "unhandled",
+          );
           return outcome;
         } catch (error) {
           const waitedTooLong =
@@ -72,6 +85,7 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
             Date.now() - job.timestamp > (options.outOfOrderTimeoutMs ?? 10 * 60_000);
           if (error instanceof OutOfOrderError && !waitedTooLong) {
             // Not a failure: wait for the predecessor without spending an attempt.
+            count("out_of_order");
             await job.moveToDelayed(Date.now() + (options.outOfOrderDelayMs ?? 100), token);
             throw new DelayedError();
           }
@@ -87,6 +101,7 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
               retryInMs: delay,
               error: error instanceof Error ? error.message : String(error),
             });
+            count("waited");
             await job.moveToDelayed(Date.now() + delay, token);
             throw new DelayedError();
           }
@@ -106,6 +121,7 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
             final,
             error: message,
           });
+          count(final ? "dead_lettered" : "retried");
           if (final) {
             // Recorded before the job is marked failed: a crash in between leaves the event in
             // both places, and the inbox makes a replay of either harmless.

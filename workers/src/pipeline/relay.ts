@@ -1,6 +1,7 @@
 import type { ContextName } from "@shopstream/db";
 import type { EventConsumer } from "@shopstream/events";
 import { appendLive, DEFAULT_LIVE_HISTORY } from "@shopstream/live";
+import type { PipelineMetrics } from "@shopstream/metrics";
 import type { DomainEvent, EventMetadata } from "@shopstream/outbox";
 import { createRedis } from "@shopstream/redis";
 import type { Logger } from "@shopstream/service";
@@ -25,6 +26,8 @@ export interface RelayOptions {
   retentionMs?: number;
   liveHistory?: number;
   attempts?: number;
+  /** Counts what was relayed and how late (`shopstream_outbox_*`). */
+  metrics?: Pick<PipelineMetrics, "published">;
 }
 
 export interface Relay {
@@ -184,6 +187,10 @@ export function startRelay(options: RelayOptions): Relay {
       );
       await client.query("COMMIT");
       published += rows.length;
+      options.metrics?.published(
+        options.context,
+        events.map(({ event }) => event.occurredAt),
+      );
       return rows.length;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
