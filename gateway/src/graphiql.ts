@@ -67,3 +67,17 @@ export function mountGraphiQL(app: Express): void {
     else next();
   });
 }
+
+/**
+ * The production profile's answer on GraphiQL's paths: a JSON GraphQL error with 404, so a probe
+ * learns nothing about the IDE (or the schema it would introspect).
+ */
+export function refuseGraphiQL(app: Express): void {
+  app.get(["/", "/graphiql", "/graphiql/*asset"], (_req, res) => {
+    res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
+  });
+}
+
+/** GraphiQL's routes, or their refusal under the production profile. */
+export const graphiqlRoutes = (production: boolean) =>
+  production ? refuseGraphiQL : mountGraphiQL;
