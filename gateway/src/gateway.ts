@@ -94,11 +94,16 @@ export function createGateway(options: {
     // rule would report the same operation twice.
     introspection: true,
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: operationRules(limits, cjsGraphql.GraphQLError, {
+    validationRules: operationRules(limits, cjsGraphql, {
       introspection: !production,
     }),
     ...(production
-      ? { formatError: (formatted) => ({ ...formatted, message: withoutSuggestions(formatted.message) }) }
+      ? {
+          formatError: (formatted) => ({
+            ...formatted,
+            message: withoutSuggestions(formatted.message),
+          }),
+        }
       : {}),
   });
   /** One operation through the gateway, in-process, as an HTTP request would run. */

@@ -1,15 +1,14 @@
 import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import {
-  type ASTNode,
-  type ASTVisitor,
-  type FragmentDefinitionNode,
-  type GraphQLError,
-  NoSchemaIntrospectionCustomRule,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
+import type {
+  ASTNode,
+  ASTVisitor,
+  FragmentDefinitionNode,
+  GraphQLError,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
 } from "graphql";
 
 /** Limits every operation meets, whether it comes over HTTP or over the WebSocket. */
@@ -54,9 +53,11 @@ export const DEFAULT_OPERATION_LIMITS: Required<OperationLimits> = {
  */
 export function operationRules(
   limits: OperationLimits,
-  ErrorClass: ErrorClass,
+  /** The graphql build the rules run under (see depthLimitRule): its error class and its rule. */
+  graphql: { GraphQLError: ErrorClass; NoSchemaIntrospectionCustomRule: ValidationRule },
   options: { introspection: boolean },
 ): ValidationRule[] {
+  const ErrorClass = graphql.GraphQLError;
   const report = {
     propagateOnRejection: false,
     exposeLimits: true,
@@ -75,7 +76,7 @@ export function operationRules(
     armor(maxAliasesRule({ n: maxAliases, ...report })),
     armor(maxDirectivesRule({ n: maxDirectives, ...report })),
     armor(costLimitRule({ maxCost, ...report })),
-    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ...(options.introspection ? [] : [graphql.NoSchemaIntrospectionCustomRule]),
   ];
 }
 

@@ -1,4 +1,11 @@
-import { buildSchema, GraphQLError, parse, specifiedRules, validate } from "graphql";
+import {
+  buildSchema,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+} from "graphql";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_OPERATION_LIMITS,
@@ -16,7 +23,11 @@ const schema = buildSchema(`
 const messages = (query: string, limits: Partial<OperationLimits>, introspection = true) =>
   validate(schema, parse(query), [
     ...specifiedRules,
-    ...operationRules({ ...DEFAULT_OPERATION_LIMITS, ...limits }, GraphQLError, { introspection }),
+    ...operationRules(
+      { ...DEFAULT_OPERATION_LIMITS, ...limits },
+      { GraphQLError, NoSchemaIntrospectionCustomRule },
+      { introspection },
+    ),
   ]).map((e) => e.message);
 
 const aliased = (n: number, field = "order(id: 1) { id }") =>
@@ -81,9 +92,13 @@ describe("operationRules", () => {
   it("reports through the error class it is given, never by throwing out of validate", () => {
     class Mine extends GraphQLError {}
     const errors = validate(schema, parse(aliased(2)), [
-      ...operationRules({ ...DEFAULT_OPERATION_LIMITS, maxAliases: 1 }, Mine, {
-        introspection: true,
-      }),
+      ...operationRules(
+        { ...DEFAULT_OPERATION_LIMITS, maxAliases: 1 },
+        { GraphQLError: Mine, NoSchemaIntrospectionCustomRule },
+        {
+          introspection: true,
+        },
+      ),
     ]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(Mine);

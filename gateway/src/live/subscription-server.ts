@@ -12,6 +12,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
   getOperationAST,
+  NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
   validate,
@@ -136,7 +137,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const connections = new Map<WebSocket, Connection>();
   const rules = [
     ...specifiedRules,
-    ...operationRules(limits, GraphQLError, { introspection: !options.production }),
+    ...operationRules(
+      limits,
+      { GraphQLError, NoSchemaIntrospectionCustomRule },
+      { introspection: !options.production },
+    ),
   ];
   const message = options.production ? withoutSuggestions : (m: string) => m;
   const origins = options.allowedOrigins?.length
