@@ -27,6 +27,9 @@ const schema = z.object({
   NODE_ENV: z.string().optional(),
 });
 
+/** Every environment variable payments reads beyond every subgraph's own. */
+export const PAYMENTS_ENV_KEYS = Object.keys(schema.shape);
+
 /** What the payments process reads beyond every subgraph's settings (port, database, log level). */
 export interface PaymentsConfig {
   /** Verifies the provider's webhook signatures (docs/payments.md, "Provider webhooks"). */
