@@ -69,6 +69,11 @@ describe("the development profile", () => {
     const page = await fetch(`${gateway.base}/graphiql`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    const unknown = await fetch(`${gateway.base}/graphiql/nope.js`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({
+      errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }],
+    });
     expect((await post(gateway.url, TYPO)).body.errors?.[0]?.message).toMatch(/Did you mean/);
   });
 
