@@ -1,7 +1,10 @@
-import { unique } from "@shopstream/testing";
+import type { IncomingMessage } from "node:http";
+import { createRedis } from "@shopstream/redis";
+import type { RequestContext } from "@shopstream/service";
+import { TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { rateLimitKey } from "../src/rate-limit.ts";
-import { overWebSocket, post, rateLimitEnv, startTestGateway } from "./limits-harness.ts";
+import { createRateLimiter, rateLimitKey } from "../src/rate-limit.ts";
+import { logger, overWebSocket, post, rateLimitEnv, startTestGateway } from "./limits-harness.ts";
 
 type Gateway = Awaited<ReturnType<typeof startTestGateway>>;
 const started: Gateway[] = [];
@@ -70,6 +73,40 @@ describe("rate limits shared by every gateway process", () => {
       Array.from({ length: 5 }, () => post(a!.url, "{ __typename }").then((r) => r.status)),
     );
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
+  });
+});
+
+describe("budgets per signed-in principal", () => {
+  it("charges a principal's requests to its sub from any address, apart from the addresses' own budgets", async () => {
+    const redis = createRedis(TEST_REDIS_URL);
+    try {
+      const limiter = createRateLimiter({
+        redis,
+        prefix: unique("rl"),
+        config: { enabled: true, perMinute: 2, anonymousPerMinute: 1 },
+        logger,
+      });
+      // The HTTP context as the gateway's authenticator leaves it (contract: `principal`).
+      const as = (principal: unknown): RequestContext =>
+        ({ correlationId: "c", actor: "a", principal }) as RequestContext;
+      const from = (ip: string) => ({ socket: { remoteAddress: ip } }) as IncomingMessage;
+      const customer = { kind: "customer", sub: "auth0|7", customerId: null, roles: [] };
+      await limiter.http(as(customer), from("10.0.0.1"));
+      await limiter.http(as(customer), from("10.0.0.2"));
+      await expect(limiter.http(as(customer), from("10.0.0.3"))).rejects.toMatchObject({
+        message: expect.stringMatching(/^Too many requests; retry in \d+ s$/),
+        extensions: { code: "RATE_LIMITED", http: { status: 429 } },
+      });
+      // The addresses' anonymous budgets were not touched by the signed-in requests.
+      await limiter.http(as(undefined), from("10.0.0.1"));
+      await expect(limiter.http(as(undefined), from("10.0.0.1"))).rejects.toMatchObject({
+        extensions: { code: "RATE_LIMITED" },
+      });
+      // Another principal has a budget of its own.
+      await limiter.http(as({ ...customer, sub: "auth0|8" }), from("10.0.0.1"));
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 
