@@ -3,6 +3,7 @@ import type { Env, ServiceConfig } from "@shopstream/config";
 import { env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
 import { DEFAULT_OPERATION_LIMITS } from "./limits.ts";
 import type { SubscriptionLimits } from "./live/subscription-server.ts";
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from "./rate-limit.ts";
 
 /** Largest request: an HTTP body or a WebSocket message (1 MiB). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -34,6 +35,18 @@ const schema = z.object({
   QUEUE_PREFIX: env.queuePrefix(),
   MAX_QUERY_DEPTH: env.int(DEFAULT_OPERATION_LIMITS.maxDepth, 1, 100),
   MAX_QUERY_TOKENS: env.int(DEFAULT_OPERATION_LIMITS.maxTokens, 100, 1_000_000),
+  MAX_QUERY_ALIASES: env.int(DEFAULT_OPERATION_LIMITS.maxAliases, 0, 10_000),
+  MAX_QUERY_DIRECTIVES: env.int(DEFAULT_OPERATION_LIMITS.maxDirectives, 0, 10_000),
+  MAX_QUERY_COST: env.int(DEFAULT_OPERATION_LIMITS.maxCost, 1, 100_000_000),
+  /** `production`: introspection, GraphiQL and "Did you mean" suggestions off. */
+  NODE_ENV: z.string().optional(),
+  RATE_LIMIT_ENABLED: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .default(DEFAULT_RATE_LIMITS.enabled ? "true" : "false"),
+  RATE_LIMIT_PER_MINUTE: env.int(DEFAULT_RATE_LIMITS.perMinute, 1, 10_000_000),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: env.int(DEFAULT_RATE_LIMITS.anonymousPerMinute, 1, 10_000_000),
+  /** Comma-separated origins (`https://shop.example`) a browser may open WebSockets from. */
+  WS_ALLOWED_ORIGINS: z.string().optional(),
   WS_MAX_SUBSCRIPTIONS: env.int(25, 1, 10_000),
   WS_IDLE_TIMEOUT_MS: env.int(60_000, 100, 86_400_000),
   WS_KEEPALIVE_MS: env.int(30_000, 100, 3_600_000),
@@ -50,6 +63,11 @@ export interface GatewayConfig extends ServiceConfig {
   redisUrl: string;
   livePrefix: string;
   limits: SubscriptionLimits;
+  /** NODE_ENV=production: introspection, GraphiQL and validation suggestions are off. */
+  production: boolean;
+  rateLimit: RateLimitConfig;
+  /** Origins allowed to open a WebSocket; null: any (the variable is unset). */
+  allowedOrigins: string[] | null;
 }
 
 export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
@@ -68,11 +86,25 @@ export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
     limits: {
       maxDepth: c.MAX_QUERY_DEPTH,
       maxTokens: c.MAX_QUERY_TOKENS,
+      maxAliases: c.MAX_QUERY_ALIASES,
+      maxDirectives: c.MAX_QUERY_DIRECTIVES,
+      maxCost: c.MAX_QUERY_COST,
       maxSubscriptionsPerConnection: c.WS_MAX_SUBSCRIPTIONS,
       idleTimeoutMs: c.WS_IDLE_TIMEOUT_MS,
       keepAliveMs: c.WS_KEEPALIVE_MS,
       maxBufferedEvents: c.WS_MAX_BUFFERED_EVENTS,
       maxPayloadBytes: BODY_LIMIT_BYTES,
     },
+    production: c.NODE_ENV === "production",
+    rateLimit: {
+      enabled: c.RATE_LIMIT_ENABLED === "true",
+      perMinute: c.RATE_LIMIT_PER_MINUTE,
+      anonymousPerMinute: c.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    },
+    allowedOrigins: c.WS_ALLOWED_ORIGINS
+      ? c.WS_ALLOWED_ORIGINS.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : null,
   };
 }

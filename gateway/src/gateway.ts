@@ -7,7 +7,12 @@ import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/dis
 import type { Logger, RequestContext } from "@shopstream/service";
 import { buildSchema, type GraphQLSchema } from "graphql";
 import type { SubgraphName } from "./config.ts";
-import { DEFAULT_OPERATION_LIMITS, depthLimitRule, type OperationLimits } from "./limits.ts";
+import {
+  DEFAULT_OPERATION_LIMITS,
+  type OperationLimits,
+  operationRules,
+  withoutSuggestions,
+} from "./limits.ts";
 import type { GatewayExecutor } from "./live/entity-fetch.ts";
 
 /**
@@ -54,8 +59,11 @@ export function createGateway(options: {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   logger: Logger;
   limits?: OperationLimits;
+  /** The production profile: no introspection, no validation suggestions. */
+  production?: boolean;
 }) {
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
+  const production = options.production ?? false;
   const supergraphSdl = readFileSync(options.supergraphPath, "utf8");
   const urls = Object.fromEntries(
     subgraphsOf(supergraphSdl).map(({ name, url }) => [
@@ -78,8 +86,25 @@ export function createGateway(options: {
     gateway,
     plugins: [ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
+    // A cross-site form or simple GET cannot run an operation: Apollo requires a JSON content
+    // type or an `apollo-require-preflight`/`x-apollo-operation-name` header (its default,
+    // stated so it is never switched off unnoticed).
+    csrfPrevention: true,
+    // Refused in production by operationRules, the list the WebSocket path shares; Apollo's own
+    // rule would report the same operation twice.
+    introspection: true,
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [depthLimitRule(limits.maxDepth, cjsGraphql.GraphQLError)],
+    validationRules: operationRules(limits, cjsGraphql, {
+      introspection: !production,
+    }),
+    ...(production
+      ? {
+          formatError: (formatted) => ({
+            ...formatted,
+            message: withoutSuggestions(formatted.message),
+          }),
+        }
+      : {}),
   });
   /** One operation through the gateway, in-process, as an HTTP request would run. */
   const executor: GatewayExecutor = async ({ query, variables, operationName, actor }) => {

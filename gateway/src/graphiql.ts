@@ -44,6 +44,9 @@ const PAGE = `<!doctype html>
   </body>
 </html>`;
 
+/** What an unknown or refused IDE path answers: a GraphQL error in JSON, never an HTML page. */
+const NOT_FOUND = { errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] };
+
 /** Mounts GraphiQL at `/` and `/graphiql`, and a browser GET on `/graphql` redirects there. */
 export function mountGraphiQL(app: Express): void {
   const page = (_req: unknown, res: { type(t: string): { send(body: string): void } }) => {
@@ -54,7 +57,7 @@ export function mountGraphiQL(app: Express): void {
   app.get("/graphiql/:asset", (req, res) => {
     const asset = ASSETS[req.params.asset];
     if (!asset) {
-      res.status(404).send("not found");
+      res.status(404).json(NOT_FOUND);
       return;
     }
     res
@@ -67,3 +70,17 @@ export function mountGraphiQL(app: Express): void {
     else next();
   });
 }
+
+/**
+ * The production profile's answer on GraphiQL's paths: a JSON GraphQL error with 404, so a probe
+ * learns nothing about the IDE (or the schema it would introspect).
+ */
+export function refuseGraphiQL(app: Express): void {
+  app.get(["/", "/graphiql", "/graphiql/*asset"], (_req, res) => {
+    res.status(404).json(NOT_FOUND);
+  });
+}
+
+/** GraphiQL's routes, or their refusal under the production profile. */
+export const graphiqlRoutes = (production: boolean) =>
+  production ? refuseGraphiQL : mountGraphiQL;

@@ -1,3 +1,6 @@
+import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import type {
   ASTNode,
   ASTVisitor,
@@ -5,6 +8,7 @@ import type {
   GraphQLError,
   SelectionSetNode,
   ValidationContext,
+  ValidationRule,
 } from "graphql";
 
 /** Limits every operation meets, whether it comes over HTTP or over the WebSocket. */
@@ -13,9 +17,74 @@ export interface OperationLimits {
   maxTokens: number;
   /** Deepest field nesting an operation may select (introspection excluded). */
   maxDepth: number;
+  // The three below are optional only so that older callers' limit objects stay valid; absent
+  // means the default, never "no limit".
+  /** Most aliased fields an operation may hold (`__typename` aliases excepted). */
+  maxAliases?: number;
+  /** Most directives (`@include`, `@skip`, …) an operation may use. */
+  maxDirectives?: number;
+  /**
+   * Highest cost an operation may have, as graphql-armor's cost-limit computes it: 1 per scalar
+   * field, 2 per object field, children weighted ×1.5 per level of nesting and the whole
+   * selection multiplied by a literal `first:`/`last:` argument.
+   */
+  maxCost?: number;
 }
 
-export const DEFAULT_OPERATION_LIMITS: OperationLimits = { maxTokens: 10_000, maxDepth: 15 };
+/**
+ * Generous enough for every operation the product and its tests send (the biggest: the race
+ * tests read 50 orders in one request, one alias each, costing about 5,300; a `first: 100` page
+ * of stock items costs 2,450), tight enough that a batch of aliased copies, a wall of
+ * directives or a fan-out of big pages is refused before it is planned.
+ */
+export const DEFAULT_OPERATION_LIMITS: Required<OperationLimits> = {
+  maxTokens: 10_000,
+  maxDepth: 15,
+  maxAliases: 100,
+  maxDirectives: 50,
+  maxCost: 20_000,
+};
+
+/**
+ * Every rule an operation must pass on top of graphql's own, for HTTP (Apollo) and the WebSocket
+ * alike: depth, aliases, directives, cost and, when `introspection` is false (the production
+ * profile), no `__schema`/`__type`. graphql-armor's rules throw out of `validate` by default;
+ * here they report like any rule, with their message minus its misleading "Syntax Error:".
+ */
+export function operationRules(
+  limits: OperationLimits,
+  /** The graphql build the rules run under (see depthLimitRule): its error class and its rule. */
+  graphql: { GraphQLError: ErrorClass; NoSchemaIntrospectionCustomRule: ValidationRule },
+  options: { introspection: boolean },
+): ValidationRule[] {
+  const ErrorClass = graphql.GraphQLError;
+  const report = {
+    propagateOnRejection: false,
+    exposeLimits: true,
+    onAccept: [],
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        context?.reportError(new ErrorClass(error.message.replace(/^Syntax Error: /, "")));
+      },
+    ],
+  };
+  const { maxAliases, maxDirectives, maxCost } = { ...DEFAULT_OPERATION_LIMITS, ...limits };
+  // graphql-armor's visitor classes are valid visitors; their declared types are not ASTVisitor.
+  const armor = (rule: (context: ValidationContext) => object) => rule as ValidationRule;
+  return [
+    depthLimitRule(limits.maxDepth, ErrorClass),
+    armor(maxAliasesRule({ n: maxAliases, ...report })),
+    armor(maxDirectivesRule({ n: maxDirectives, ...report })),
+    armor(costLimitRule({ maxCost, ...report })),
+    ...(options.introspection ? [] : [graphql.NoSchemaIntrospectionCustomRule]),
+  ];
+}
+
+/**
+ * Drops graphql's `Did you mean "…"?` hints from a message: in production they would let a
+ * client rebuild the schema field by field with introspection off.
+ */
+export const withoutSuggestions = (message: string) => message.replace(/ Did you mean .*\?$/s, "");
 
 type ErrorClass = new (message: string, options?: { nodes?: readonly ASTNode[] }) => GraphQLError;
 

@@ -3,9 +3,10 @@ import { createRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
-import { mountGraphiQL } from "./graphiql.ts";
+import { graphiqlRoutes } from "./graphiql.ts";
 import { LiveHub } from "./live/hub.ts";
 import { startSubscriptionServer } from "./live/subscription-server.ts";
+import { createRateLimiter } from "./rate-limit.ts";
 
 const config = loadConfigOrExit("gateway", () => loadGatewayConfig());
 const logger = createLogger("gateway", config.logLevel);
@@ -32,15 +33,21 @@ await runService(logger, async () => {
   readiness.redis = async () => {
     await reader.ping();
   };
+  const rateLimiter = createRateLimiter({
+    redis: reader,
+    prefix: config.livePrefix,
+    config: config.rateLimit,
+    logger,
+  });
   const http = await startHttpService({
     name: "gateway",
     port: config.port,
     host: config.host,
     logger,
     apollo: server,
-    context: (base) => base,
+    context: (base, req) => rateLimiter.http(base, req),
     readiness,
-    routes: mountGraphiQL,
+    routes: graphiqlRoutes(config.production),
   });
   const hub = new LiveHub({ subscriber, reader, prefix: config.livePrefix, logger });
   const subscriptions = startSubscriptionServer({
@@ -52,6 +59,9 @@ await runService(logger, async () => {
     reader,
     prefix: config.livePrefix,
     limits: config.limits,
+    rateLimit: rateLimiter.ws,
+    production: config.production,
+    allowedOrigins: config.allowedOrigins,
     logger,
   });
   return {

@@ -12,6 +12,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLSchema,
   getOperationAST,
+  NoSchemaIntrospectionCustomRule,
   parse,
   specifiedRules,
   validate,
@@ -20,7 +21,8 @@ import {
 import { useServer as attachGraphqlWs } from "graphql-ws/use/ws";
 import type { Redis } from "ioredis";
 import { type WebSocket, WebSocketServer } from "ws";
-import { depthLimitRule, type OperationLimits } from "../limits.ts";
+import { type OperationLimits, operationRules, withoutSuggestions } from "../limits.ts";
+import { rateLimitedMessage } from "../rate-limit.ts";
 import { decodeLiveCursor } from "./cursor.ts";
 import { EntityFetcher, type GatewayExecutor } from "./entity-fetch.ts";
 import type { LiveHub } from "./hub.ts";
@@ -76,8 +78,20 @@ export interface SubscriptionServerOptions {
   prefix: string;
   limits: SubscriptionLimits;
   authenticate?: Authenticate;
+  /** Charges one subscribe to the principal's (or IP's) budget: seconds to wait, or null. */
+  rateLimit?: (principal: unknown, request: IncomingMessage) => Promise<number | null>;
+  /**
+   * Origins a browser may open a socket from (`https://shop.example`); others get 403 at the
+   * upgrade. Null or absent: any. A request without `Origin` (not a browser) is let through.
+   */
+  allowedOrigins?: readonly string[] | null;
+  /** The production profile: no introspection, no validation suggestions. */
+  production?: boolean;
   logger: Logger;
 }
+
+/** `https://Shop.example/` and `https://shop.example` are the same origin. */
+const normalizeOrigin = (origin: string) => origin.trim().toLowerCase().replace(/\/+$/, "");
 
 interface Connection {
   principal: Principal;
@@ -121,12 +135,37 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const shared = new SharedResults();
   const formatError = createErrorFormatter(logger);
   const connections = new Map<WebSocket, Connection>();
-  const rules = [...specifiedRules, depthLimitRule(limits.maxDepth, GraphQLError)];
+  const rules = [
+    ...specifiedRules,
+    ...operationRules(
+      limits,
+      { GraphQLError, NoSchemaIntrospectionCustomRule },
+      { introspection: !options.production },
+    ),
+  ];
+  const message = options.production ? withoutSuggestions : (m: string) => m;
+  const origins = options.allowedOrigins?.length
+    ? new Set(options.allowedOrigins.map(normalizeOrigin))
+    : null;
 
   const wss = new WebSocketServer({
     server: options.server,
     path: options.path,
     maxPayload: limits.maxPayloadBytes,
+    ...(origins
+      ? {
+          verifyClient: (
+            info: { origin: string; req: IncomingMessage },
+            done: (ok: boolean, status?: number, reason?: string) => void,
+          ) => {
+            if (!info.req.headers.origin || origins.has(normalizeOrigin(info.origin))) done(true);
+            else {
+              logger.warn("websocket origin refused", { origin: info.origin });
+              done(false, 403, "Origin not allowed");
+            }
+          },
+        }
+      : {}),
   });
 
   const armIdle = (socket: WebSocket, connection: Connection) => {
@@ -240,11 +279,15 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           return false;
         }
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const connection = connections.get(ctx.extra.socket);
         const schema = options.schema();
         if (!connection || !schema) {
           return [validationError("The gateway is not ready yet", "SERVICE_UNAVAILABLE")];
+        }
+        const wait = await options.rateLimit?.(connection.principal, ctx.extra.request);
+        if (wait !== undefined && wait !== null) {
+          return [validationError(rateLimitedMessage(wait), "RATE_LIMITED", { retryAfter: wait })];
         }
         // graphql-ws's own list, which already holds this one: it drops an operation the moment
         // the client completes it, while `operations` keeps it until its stream has unwound (a
@@ -272,7 +315,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const problems = validate(schema, document, rules);
         if (problems.length > 0) {
           return problems.map((p) =>
-            validationError(p.message, "GRAPHQL_VALIDATION_FAILED", {
+            validationError(message(p.message), "GRAPHQL_VALIDATION_FAILED", {
               ...(p.locations ? { locations: p.locations } : {}),
             }),
           );

@@ -12,6 +12,8 @@ export const ERROR_CATALOG = {
   DUPLICATE: "A unique value (email, SKU, idempotency key, ...) is already taken.",
   UNAUTHENTICATED: "The request carries no valid credentials.",
   FORBIDDEN: "The caller may not perform this operation.",
+  RATE_LIMITED:
+    "The caller (its principal, or its IP address without credentials) used up its budget of operations for now; HTTP answers 429 with `Retry-After`, and `extensions.retryAfter` gives the same seconds to wait.",
   SERVICE_UNAVAILABLE: "The service is starting or a dependency is down; retry shortly.",
   CURSOR_EXPIRED:
     "The subscription's `after` cursor is older than the retained live history; resubscribe without it and reload.",

@@ -17,8 +17,12 @@ export type VerifyResult =
   | { ok: true }
   | { ok: false; reason: "missing" | "malformed" | "stale" | "mismatch" };
 
+/**
+ * Checks the signature against `secret`, or against each of several during a rotation (any one
+ * matching will do).
+ */
 export function verifyWebhook(
-  secret: string,
+  secret: string | readonly string[],
   rawBody: string,
   header: string | undefined,
   nowSeconds: number,
@@ -33,8 +37,12 @@ export function verifyWebhook(
   if (!Number.isInteger(timestamp) || !given || !/^[0-9a-f]{64}$/.test(given))
     return { ok: false, reason: "malformed" };
   if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: "stale" };
-  const expected = createHmac("sha256", secret).update(`${timestamp}.${rawBody}`).digest();
-  return timingSafeEqual(expected, Buffer.from(given, "hex"))
-    ? { ok: true }
-    : { ok: false, reason: "mismatch" };
+  const signature = Buffer.from(given, "hex");
+  // Every secret is tried (no early exit), so the time taken does not tell which one matched.
+  let matched = false;
+  for (const s of typeof secret === "string" ? [secret] : secret) {
+    const expected = createHmac("sha256", s).update(`${timestamp}.${rawBody}`).digest();
+    if (timingSafeEqual(expected, signature)) matched = true;
+  }
+  return matched ? { ok: true } : { ok: false, reason: "mismatch" };
 }

@@ -30,7 +30,8 @@ const body = z.discriminatedUnion("type", [
  */
 export function mountPaymentWebhook(
   app: Express,
-  deps: PaymentsDeps & { secret: string; logger: Logger },
+  /** `secret`: the webhook secret, or every secret that verifies during a rotation. */
+  deps: PaymentsDeps & { secret: string | readonly string[]; logger: Logger },
 ) {
   app.post("/webhooks/payments", express.raw({ type: "*/*", limit: "64kb" }), async (req, res) => {
     const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
