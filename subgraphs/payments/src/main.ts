@@ -6,7 +6,7 @@ import { createPaymentsPrisma } from "./db.ts";
 import { createServer } from "./server.ts";
 import { mountPaymentWebhook } from "./webhooks/webhook-route.ts";
 
-const { webhookSecret } = loadConfigOrExit("payments", loadPaymentsConfig);
+const payments = loadConfigOrExit("payments", loadPaymentsConfig);
 
 await runSubgraph({
   context: "payments",
@@ -16,7 +16,8 @@ await runSubgraph({
   routes: (app, prisma, config) =>
     mountPaymentWebhook(app, {
       prisma,
-      secret: webhookSecret,
+      // During a rotation every configured secret verifies; the provider signs with the first.
+      secret: payments.webhookSecrets ?? payments.webhookSecret,
       logger: createLogger("payments", config.logLevel),
     }),
 });
