@@ -12,6 +12,8 @@ export const ERROR_CATALOG = {
   DUPLICATE: "A unique value (email, SKU, idempotency key, ...) is already taken.",
   UNAUTHENTICATED: "The request carries no valid credentials.",
   FORBIDDEN: "The caller may not perform this operation.",
+  PAYLOAD_TOO_LARGE:
+    "The request body is larger than the service accepts (HTTP 413); nothing was executed.",
   SERVICE_UNAVAILABLE: "The service is starting or a dependency is down; retry shortly.",
   CURSOR_EXPIRED:
     "The subscription's `after` cursor is older than the retained live history; resubscribe without it and reload.",
