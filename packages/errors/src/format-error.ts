@@ -35,7 +35,16 @@ export function createErrorFormatter(logger: ErrorLogger) {
       };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && (APOLLO_CLIENT_CODES.has(code) || code in ERROR_CATALOG)) {
+    // Apollo labels every error without a code INTERNAL_SERVER_ERROR: passed through only when
+    // already answered by us (it has its correlation id, e.g. relayed from a subgraph), or an
+    // unexpected error's own message (SQL, a path) would reach the client.
+    const internal: ErrorCode = "INTERNAL_SERVER_ERROR";
+    const answered = code !== internal || typeof formatted.extensions?.correlationId === "string";
+    if (
+      typeof code === "string" &&
+      answered &&
+      (APOLLO_CLIENT_CODES.has(code) || code in ERROR_CATALOG)
+    ) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
