@@ -82,10 +82,22 @@ export function loadRunnableSubgraphConfig(
   context: ContextName,
   source: Env = process.env,
 ): SubgraphConfig & { internalAuthPublicKeys: InternalPublicKey[] } {
-  const config = loadSubgraphConfig(context, source);
-  return {
-    ...config,
-    internalAuthPublicKeys:
-      config.internalAuthPublicKeys ?? parseInternalPublicKeys(source[INTERNAL_AUTH_PUBLIC_KEYS]),
+  // Every problem at once: a missing key is reported next to a bad port, not after it is fixed.
+  const attempt = <T>(load: () => T): T | ConfigError => {
+    try {
+      return load();
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
   };
+  const config = attempt(() => loadSubgraphConfig(context, source));
+  const keys = attempt(() =>
+    parseInternalPublicKeys(source[INTERNAL_AUTH_PUBLIC_KEYS]?.trim() || undefined),
+  );
+  if (config instanceof ConfigError || keys instanceof ConfigError) {
+    const problems = [config, keys].flatMap((r) => (r instanceof ConfigError ? r.problems : []));
+    throw new ConfigError([...new Set(problems)]);
+  }
+  return { ...config, internalAuthPublicKeys: keys };
 }
