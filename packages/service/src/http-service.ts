@@ -24,8 +24,10 @@ export interface RequestContext extends BaseContext {
 }
 
 /**
- * Establishes who sent a `/graphql` request, before Apollo sees it. Throwing a `DomainError`
- * with code `UNAUTHENTICATED` answers HTTP 401; anything else thrown is an unexpected error.
+ * Establishes who sent a `/graphql` request, before Apollo sees it and before its body is read
+ * (headers only: an unauthenticated caller costs no parsing). Throwing a `DomainError` with code
+ * `UNAUTHENTICATED` answers HTTP 401; anything else thrown is an unexpected error (500, logged
+ * under a correlation id).
  */
 export type Authenticate = (req: Request) => Promise<Principal>;
 
