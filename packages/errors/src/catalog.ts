@@ -12,8 +12,6 @@ export const ERROR_CATALOG = {
   DUPLICATE: "A unique value (email, SKU, idempotency key, ...) is already taken.",
   UNAUTHENTICATED: "The request carries no valid credentials.",
   FORBIDDEN: "The caller may not perform this operation.",
-  PAYLOAD_TOO_LARGE:
-    "The request body is larger than the service accepts (HTTP 413); nothing was executed.",
   SERVICE_UNAVAILABLE: "The service is starting or a dependency is down; retry shortly.",
   CURSOR_EXPIRED:
     "The subscription's `after` cursor is older than the retained live history; resubscribe without it and reload.",
@@ -21,6 +19,8 @@ export const ERROR_CATALOG = {
     "The WebSocket connection already holds the most subscriptions allowed; complete one or open another connection.",
   SUBSCRIBER_TOO_SLOW:
     "The subscriber fell too far behind the live events and was ended; resume with `after` its last cursor.",
+  PAYLOAD_TOO_LARGE:
+    "The request body is larger than the service accepts (HTTP 413); nothing was executed.",
   INTERNAL_SERVER_ERROR: "An unexpected failure; it was logged with the correlation id given.",
 } as const;
 

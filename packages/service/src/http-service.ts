@@ -26,8 +26,10 @@ export interface RequestContext extends BaseContext {
 /**
  * Establishes who sent a `/graphql` request, before Apollo sees it and before its body is read
  * (headers only: an unauthenticated caller costs no parsing). Throwing a `DomainError` with code
- * `UNAUTHENTICATED` answers HTTP 401; anything else thrown is an unexpected error (500, logged
- * under a correlation id).
+ * `UNAUTHENTICATED` answers HTTP 401 (`FORBIDDEN` 403, `RATE_LIMITED` 429 and
+ * `SERVICE_UNAVAILABLE` 503, with `Retry-After` when the error gives `retryAfter` or
+ * `retryAfterSeconds`); anything else thrown is an unexpected error (500, logged under a
+ * correlation id).
  */
 export type Authenticate = (req: Request) => Promise<Principal>;
 
@@ -90,15 +92,33 @@ function sendError(
 const PRINCIPAL = Symbol("principal");
 type AuthenticatedRequest = Request & { [PRINCIPAL]?: Principal };
 
+/**
+ * The HTTP status of an expected refusal by `authenticate`. UNAUTHENTICATED is the contract; a
+ * busy dependency (e.g. the look-up of a customer's id) or a rate limit may refuse too.
+ */
+const REFUSAL_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
+
 function authenticationMiddleware(authenticate: Authenticate, logger: Logger): RequestHandler {
   return async (req, res, next) => {
     let principal: Principal;
     try {
       principal = await authenticate(req);
     } catch (error) {
-      if (isDomainError(error) && error.code === "UNAUTHENTICATED") {
-        res.setHeader("www-authenticate", "Bearer");
-        sendError(res, 401, { message: error.message, extensions: { code: "UNAUTHENTICATED" } });
+      const status = isDomainError(error) ? REFUSAL_STATUS[error.code] : undefined;
+      if (isDomainError(error) && status !== undefined) {
+        if (status === 401) res.setHeader("www-authenticate", "Bearer");
+        const wait = error.extensions.retryAfter ?? error.extensions.retryAfterSeconds;
+        if (typeof wait === "number" && wait > 0)
+          res.setHeader("retry-after", String(Math.ceil(wait)));
+        sendError(res, status, {
+          message: error.message,
+          extensions: { ...error.extensions, code: error.code },
+        });
         return;
       }
       sendError(res, 500, unexpectedError(logger, error));

@@ -6,6 +6,7 @@ import {
   type InternalKeyPair,
   principalOf,
 } from "@shopstream/auth";
+import { DomainError } from "@shopstream/errors";
 import { internalAuthHeaders, testInternalKeys } from "@shopstream/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -311,6 +312,37 @@ describe.each([
     expect(logged.find((l) => l.correlationId === error.extensions.correlationId)?.error).toMatch(
       /secret detail/,
     );
+  });
+});
+
+describe("an authenticate hook that refuses for another reason", () => {
+  it("answers a busy dependency with 503 and Retry-After, as a JSON GraphQL error", async () => {
+    const busy = await startHttpService({
+      name: "busy",
+      port: 0,
+      host: "127.0.0.1",
+      logger,
+      apollo: createSubgraphServer<RequestContext>({ schemaPath, resolvers, logger }),
+      authenticate: async () => {
+        throw new DomainError("SERVICE_UNAVAILABLE", "identity is busy", { retryAfterSeconds: 2 });
+      },
+      readiness: {},
+    });
+    try {
+      const r = await post(busy.url, OPERATIONS.query);
+      expect(r.status).toBe(503);
+      expect(r.res.headers.get("retry-after")).toBe("2");
+      expect(json(r.text)).toEqual({
+        errors: [
+          {
+            message: "identity is busy",
+            extensions: { code: "SERVICE_UNAVAILABLE", retryAfterSeconds: 2 },
+          },
+        ],
+      });
+    } finally {
+      await busy.stop();
+    }
   });
 });
 
