@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import type { Logger, RequestContext } from "@shopstream/service";
+import { ANONYMOUS, type Logger, type RequestContext } from "@shopstream/service";
 import { buildSchema, type GraphQLSchema } from "graphql";
 import type { SubgraphName } from "./config.ts";
 import {
@@ -110,7 +110,7 @@ export function createGateway(options: {
   const executor: GatewayExecutor = async ({ query, variables, operationName, actor }) => {
     const response = await server.executeOperation(
       { query, variables, ...(operationName ? { operationName } : {}) },
-      { contextValue: { correlationId: randomUUID(), actor } },
+      { contextValue: { correlationId: randomUUID(), principal: ANONYMOUS, actor } },
     );
     if (response.body.kind !== "single") throw new Error("incremental delivery is not supported");
     return response.body.singleResult as Awaited<ReturnType<GatewayExecutor>>;

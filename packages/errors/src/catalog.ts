@@ -21,6 +21,8 @@ export const ERROR_CATALOG = {
     "The WebSocket connection already holds the most subscriptions allowed; complete one or open another connection.",
   SUBSCRIBER_TOO_SLOW:
     "The subscriber fell too far behind the live events and was ended; resume with `after` its last cursor.",
+  PAYLOAD_TOO_LARGE:
+    "The request body is larger than the service accepts (HTTP 413); nothing was executed.",
   INTERNAL_SERVER_ERROR: "An unexpected failure; it was logged with the correlation id given.",
 } as const;
 

@@ -35,21 +35,38 @@ export function createErrorFormatter(logger: ErrorLogger) {
       };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && (APOLLO_CLIENT_CODES.has(code) || code in ERROR_CATALOG)) {
+    // Apollo labels every error without a code INTERNAL_SERVER_ERROR: passed through only when
+    // already answered by us (it has its correlation id, e.g. relayed from a subgraph), or an
+    // unexpected error's own message (SQL, a path) would reach the client.
+    const internal: ErrorCode = "INTERNAL_SERVER_ERROR";
+    const answered = code !== internal || typeof formatted.extensions?.correlationId === "string";
+    if (
+      typeof code === "string" &&
+      answered &&
+      (APOLLO_CLIENT_CODES.has(code) || code in ERROR_CATALOG)
+    ) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    const correlationId = randomUUID();
-    logger.error("unexpected error", {
-      correlationId,
-      error: original instanceof Error ? (original.stack ?? original.message) : String(original),
-    });
-    const internal: ErrorCode = "INTERNAL_SERVER_ERROR";
-    return {
-      message: `Internal error (correlation id ${correlationId})`,
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: internal, correlationId },
-    };
+    const { message, extensions } = unexpectedError(logger, original);
+    return { message, ...(formatted.path ? { path: formatted.path } : {}), extensions };
+  };
+}
+
+/**
+ * The one answer to anything unexpected, in a resolver or in the HTTP layer around it: the
+ * error (with its stack) is logged under a fresh correlation id, and the client gets only that id.
+ */
+export function unexpectedError(logger: ErrorLogger, error: unknown): GraphQLFormattedError {
+  const correlationId = randomUUID();
+  logger.error("unexpected error", {
+    correlationId,
+    error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  const internal: ErrorCode = "INTERNAL_SERVER_ERROR";
+  return {
+    message: `Internal error (correlation id ${correlationId})`,
+    extensions: { code: internal, correlationId },
   };
 }
 

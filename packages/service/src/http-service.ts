@@ -3,14 +3,35 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ApolloServer, BaseContext } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { type Express, type Request } from "express";
+import { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
+import { isDomainError, unexpectedError } from "@shopstream/errors";
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from "express";
 import type { Logger } from "./logger.ts";
 
 /** Per-request context every resolver receives. */
 export interface RequestContext extends BaseContext {
   correlationId: string;
+  /** Who is calling, as authenticated for this request (anonymous without credentials). */
+  principal: Principal;
+  /** How events and logs name the principal: always `actorOf(principal)`. */
   actor: string;
 }
+
+/**
+ * Establishes who sent a `/graphql` request, before Apollo sees it and before its body is read
+ * (headers only: an unauthenticated caller costs no parsing). Throwing a `DomainError` with code
+ * `UNAUTHENTICATED` answers HTTP 401 (`FORBIDDEN` 403, `RATE_LIMITED` 429 and
+ * `SERVICE_UNAVAILABLE` 503, with `Retry-After` when the error gives `retryAfter` or
+ * `retryAfterSeconds`); anything else thrown is an unexpected error (500, logged under a
+ * correlation id).
+ */
+export type Authenticate = (req: Request) => Promise<Principal>;
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -21,7 +42,12 @@ export interface HttpServiceOptions<TContext extends RequestContext> {
   logger: Logger;
   /** The GraphQL server for `/graphql`; omitted by processes that only serve health. */
   apollo?: ApolloServer<TContext>;
-  /** Extra context built from the request (on top of correlation id and actor). */
+  /**
+   * Authenticates every request to `/graphql` (POST and GET) before Apollo runs. Without it
+   * every request is anonymous. `/health`, `/ready` and the `routes` are never behind it.
+   */
+  authenticate?: Authenticate;
+  /** Extra context built from the request (on top of correlation id and principal). */
   context?: (base: RequestContext, req: Request) => Promise<TContext> | TContext;
   /** Each named check must resolve for `/ready` to answer 200. */
   readiness: Record<string, ReadinessCheck>;
@@ -38,14 +64,114 @@ export interface RunningHttpService {
   stop(): Promise<void>;
 }
 
-export function requestContext(req: Request): RequestContext {
-  const header = (name: string) => {
-    const value = req.headers[name];
-    return typeof value === "string" && value.length > 0 && value.length <= 200 ? value : undefined;
+/**
+ * The context every request starts from. The correlation id may come from the caller (the
+ * gateway forwards its own: it is a tracing id, not a credential); the principal only ever comes
+ * from `authenticate`.
+ */
+export function requestContext(req: Request, principal: Principal = ANONYMOUS): RequestContext {
+  const value = req.headers["x-correlation-id"];
+  const correlationId =
+    typeof value === "string" && value.length > 0 && value.length <= 200 ? value : randomUUID();
+  return { correlationId, principal, actor: actorOf(principal) };
+}
+
+/** A GraphQL error response outside of GraphQL execution: always JSON, never an HTML page. */
+function sendError(
+  res: Response,
+  status: number,
+  error: { message: string; extensions?: { code?: unknown; [key: string]: unknown } },
+) {
+  res
+    .status(status)
+    .type("application/json")
+    .send(JSON.stringify({ errors: [error] }));
+}
+
+/** Where `authenticate`'s principal waits for Apollo's context function. */
+const PRINCIPAL = Symbol("principal");
+type AuthenticatedRequest = Request & { [PRINCIPAL]?: Principal };
+
+/**
+ * The HTTP status of an expected refusal by `authenticate`. UNAUTHENTICATED is the contract; a
+ * busy dependency (e.g. the look-up of a customer's id) or a rate limit may refuse too.
+ */
+const REFUSAL_STATUS: Record<string, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+function authenticationMiddleware(authenticate: Authenticate, logger: Logger): RequestHandler {
+  return async (req, res, next) => {
+    let principal: Principal;
+    try {
+      principal = await authenticate(req);
+    } catch (error) {
+      const status = isDomainError(error) ? REFUSAL_STATUS[error.code] : undefined;
+      if (isDomainError(error) && status !== undefined) {
+        if (status === 401) res.setHeader("www-authenticate", "Bearer");
+        const wait = error.extensions.retryAfter ?? error.extensions.retryAfterSeconds;
+        if (typeof wait === "number" && wait > 0)
+          res.setHeader("retry-after", String(Math.ceil(wait)));
+        sendError(res, status, {
+          message: error.message,
+          extensions: { ...error.extensions, code: error.code },
+        });
+        return;
+      }
+      sendError(res, 500, unexpectedError(logger, error));
+      return;
+    }
+    (req as AuthenticatedRequest)[PRINCIPAL] = principal;
+    next();
   };
-  return {
-    correlationId: header("x-correlation-id") ?? randomUUID(),
-    actor: header("x-actor") ?? "anonymous",
+}
+
+/** body-parser's errors carry a `type` and an HTTP status; anything else is unexpected. */
+interface HttpError extends Error {
+  type?: unknown;
+  status?: unknown;
+  expose?: unknown;
+}
+
+/**
+ * The last middleware: every error reaching it is answered with a JSON GraphQL error, so
+ * Express's default handler (an HTML page with the stack and server paths) is never reached.
+ */
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: HttpError, req, res, _next) => {
+    if (res.headersSent) {
+      // Half an answer is already on the wire: all that is left is to cut it off.
+      logger.warn("error after the response started", { path: req.path, error: String(error) });
+      res.destroy();
+      return;
+    }
+    const status = typeof error?.status === "number" ? error.status : 500;
+    if (error?.type === "entity.too.large" || status === 413) {
+      sendError(res, 413, {
+        message: "The request body is too large.",
+        extensions: { code: "PAYLOAD_TOO_LARGE" },
+      });
+      return;
+    }
+    if (error?.type === "entity.parse.failed") {
+      sendError(res, 400, {
+        message: "The request body is not valid JSON.",
+        extensions: { code: "BAD_REQUEST" },
+      });
+      return;
+    }
+    if (status >= 400 && status < 500 && error?.expose === true) {
+      // body-parser's other refusals: unsupported charset or encoding, aborted request, ...
+      sendError(res, status, {
+        message: "The request body could not be read.",
+        extensions: { code: "BAD_REQUEST" },
+      });
+      return;
+    }
+    sendError(res, 500, unexpectedError(logger, error));
   };
 }
 
@@ -100,12 +226,22 @@ export async function startHttpService<TContext extends RequestContext>(
     await apollo.start();
     app.use(
       "/graphql",
+      ...(options.authenticate ? [authenticationMiddleware(options.authenticate, logger)] : []),
       express.json({ limit: options.bodyLimit ?? "1mb" }),
       expressMiddleware(apollo, {
-        context: async ({ req }) => buildContext(requestContext(req), req),
+        context: async ({ req }) =>
+          buildContext(requestContext(req, (req as AuthenticatedRequest)[PRINCIPAL]), req),
       }),
     );
   }
+
+  app.use((req, res) => {
+    sendError(res, 404, {
+      message: `No route for ${req.method} ${req.path}`,
+      extensions: { code: "NOT_FOUND" },
+    });
+  });
+  app.use(errorHandler(logger));
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(options.port, options.host ?? "0.0.0.0", (error?: Error) =>

@@ -1,4 +1,6 @@
+export { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
 export {
+  type Authenticate,
   type HttpServiceOptions,
   type ReadinessCheck,
   type RequestContext,
@@ -6,6 +8,12 @@ export {
   requestContext,
   startHttpService,
 } from "./http-service.ts";
+export {
+  INTERNAL_AUTH_PUBLIC_KEYS,
+  type InternalPublicKey,
+  internalAuthenticator,
+  parseInternalPublicKeys,
+} from "./internal-auth.ts";
 export { byIdLoader } from "./loaders.ts";
 export { createLogger, type Logger, type LogLevel } from "./logger.ts";
 export { MoneyResolvers } from "./money-resolvers.ts";
@@ -14,6 +22,7 @@ export { runSubgraph } from "./run-subgraph.ts";
 export { DateScalar, DateTimeScalar, JSONScalar } from "./scalars.ts";
 export {
   contextDatabaseEnv,
+  loadRunnableSubgraphConfig,
   loadSubgraphConfig,
   SUBGRAPH_PORTS,
   type SubgraphConfig,

@@ -3,9 +3,10 @@ import { loadConfigOrExit } from "@shopstream/config";
 import type { ContextName } from "@shopstream/db";
 import type { Express } from "express";
 import { type RequestContext, startHttpService } from "./http-service.ts";
+import { internalAuthenticator } from "./internal-auth.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { runService } from "./run.ts";
-import { loadSubgraphConfig, type SubgraphConfig } from "./subgraph-config.ts";
+import { loadRunnableSubgraphConfig, type SubgraphConfig } from "./subgraph-config.ts";
 
 interface PrismaLike {
   $disconnect(): Promise<void>;
@@ -14,7 +15,9 @@ interface PrismaLike {
 
 /**
  * A subgraph's whole `main`: load and validate config, connect Prisma, serve HTTP with
- * `/health` and `/ready`, and stop cleanly on SIGINT/SIGTERM.
+ * `/health` and `/ready`, and stop cleanly on SIGINT/SIGTERM. Every GraphQL request (`_entities`
+ * and `_service` included) must carry the gateway's internal token for this subgraph, or is
+ * answered 401; health, readiness and the extra `routes` (webhooks) are not behind it.
  */
 export async function runSubgraph<P extends PrismaLike, C extends RequestContext>(opts: {
   context: ContextName;
@@ -23,7 +26,7 @@ export async function runSubgraph<P extends PrismaLike, C extends RequestContext
   createContext: (prisma: P, base: RequestContext) => C;
   routes?: (app: Express, prisma: P, config: SubgraphConfig) => void;
 }): Promise<void> {
-  const config = loadConfigOrExit(opts.context, () => loadSubgraphConfig(opts.context));
+  const config = loadConfigOrExit(opts.context, () => loadRunnableSubgraphConfig(opts.context));
   const logger = createLogger(opts.context, config.logLevel);
   await runService(logger, async () => {
     const prisma = opts.createPrisma(config.databaseUrl, { poolSize: config.databasePoolSize });
@@ -33,6 +36,7 @@ export async function runSubgraph<P extends PrismaLike, C extends RequestContext
       host: config.host,
       logger,
       apollo: opts.createServer(logger),
+      authenticate: internalAuthenticator(config.internalAuthPublicKeys, opts.context),
       context: (base) => opts.createContext(prisma, base),
       readiness: { postgres: async () => void (await prisma.$queryRawUnsafe("SELECT 1")) },
       ...(opts.routes ? { routes: (app: Express) => opts.routes?.(app, prisma, config) } : {}),

@@ -1,6 +1,11 @@
 import type { Env, LogLevel, ServiceConfig } from "@shopstream/config";
 import { ConfigError, env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
 import { type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
+import {
+  INTERNAL_AUTH_PUBLIC_KEYS,
+  type InternalPublicKey,
+  parseInternalPublicKeys,
+} from "./internal-auth.ts";
 
 /** Default port of each subgraph; the gateway listens on 4000. */
 export const SUBGRAPH_PORTS: Record<ContextName, number> = {
@@ -16,6 +21,11 @@ export interface SubgraphConfig extends ServiceConfig {
   databaseUrl: string;
   /** Connections this subgraph may open to its database (see DEFAULT_POOL_SIZE for the budget). */
   databasePoolSize: number;
+  /**
+   * The gateway's public keys (`INTERNAL_AUTH_PUBLIC_KEYS`) its internal tokens are verified
+   * with; null when unset. `runSubgraph` refuses to start without them.
+   */
+  internalAuthPublicKeys: InternalPublicKey[] | null;
 }
 
 /** Environment variable that overrides a context's full database URL, e.g. IDENTITY_DATABASE_URL. */
@@ -27,6 +37,7 @@ const subgraphSchema = (context: ContextName) =>
     [contextDatabaseEnv(context)]: env.postgresUrl().optional(),
     DATABASE_URL: env.postgresUrl().optional(),
     DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
+    [INTERNAL_AUTH_PUBLIC_KEYS]: z.string().optional(),
   });
 
 /** Every environment variable a subgraph reads. */
@@ -56,10 +67,37 @@ export function loadSubgraphConfig(
       `DATABASE_URL: set DATABASE_URL (a PostgreSQL server) or ${own} (this context's database)`,
     ]);
   }
+  const keys = c[INTERNAL_AUTH_PUBLIC_KEYS];
   return {
     ...serviceConfig(c),
     context,
     databaseUrl,
     databasePoolSize: c.DATABASE_POOL_SIZE,
+    internalAuthPublicKeys: keys === undefined ? null : parseInternalPublicKeys(keys),
   };
+}
+
+/** A subgraph's configuration as `runSubgraph` needs it: the internal keys are required. */
+export function loadRunnableSubgraphConfig(
+  context: ContextName,
+  source: Env = process.env,
+): SubgraphConfig & { internalAuthPublicKeys: InternalPublicKey[] } {
+  // Every problem at once: a missing key is reported next to a bad port, not after it is fixed.
+  const attempt = <T>(load: () => T): T | ConfigError => {
+    try {
+      return load();
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
+  };
+  const config = attempt(() => loadSubgraphConfig(context, source));
+  const keys = attempt(() =>
+    parseInternalPublicKeys(source[INTERNAL_AUTH_PUBLIC_KEYS]?.trim() || undefined),
+  );
+  if (config instanceof ConfigError || keys instanceof ConfigError) {
+    const problems = [config, keys].flatMap((r) => (r instanceof ConfigError ? r.problems : []));
+    throw new ConfigError([...new Set(problems)]);
+  }
+  return { ...config, internalAuthPublicKeys: keys };
 }

@@ -96,4 +96,5 @@ export async function freePortRange(count: number): Promise<number> {
 export const E2E_WEBHOOK_SECRET = "shopstream-e2e-webhook-secret";
 
 // The e2e helpers are a subpath of their own (`@shopstream/testing/e2e-shop`): they import this module.
+export * from "./internal-auth.ts";
 export * from "./kit.ts";

@@ -1,5 +1,5 @@
 import { createPgAdapter } from "@shopstream/db";
-import { createLogger } from "@shopstream/service";
+import { ANONYMOUS, createLogger } from "@shopstream/service";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { errorCode, type GraphQLResult } from "@shopstream/testing/e2e-shop";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,7 +34,13 @@ async function run(
 ): Promise<Result> {
   const res = await server.executeOperation(
     { query, variables },
-    { contextValue: createContext(client, { correlationId: "test", actor: "test" }) },
+    {
+      contextValue: createContext(client, {
+        correlationId: "test",
+        principal: ANONYMOUS,
+        actor: "test",
+      }),
+    },
   );
   if (res.body.kind !== "single") throw new Error("expected a single result");
   return res.body.singleResult as Result;

@@ -1,5 +1,5 @@
 import { type DomainEvent, defaultMetadata, type EventMetadata } from "@shopstream/outbox";
-import { createLogger } from "@shopstream/service";
+import { ANONYMOUS, createLogger } from "@shopstream/service";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll } from "vitest";
 import { createContext, type IdentityDeps } from "../src/context.ts";
@@ -35,7 +35,13 @@ export async function gql<T = Record<string, unknown>>(
 ): Promise<GqlResult<T>> {
   const res = await server.executeOperation(
     { query, variables },
-    { contextValue: createContext(deps, { correlationId: "test", actor: "test" }) },
+    {
+      contextValue: createContext(deps, {
+        correlationId: "test",
+        principal: ANONYMOUS,
+        actor: "test",
+      }),
+    },
   );
   if (res.body.kind !== "single") throw new Error("expected a single result");
   return res.body.singleResult as GqlResult<T>;

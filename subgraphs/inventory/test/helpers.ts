@@ -1,6 +1,6 @@
 import type { ConsumerTransaction, EventConsumer } from "@shopstream/events";
 import { type DomainEvent, defaultMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { createLogger } from "@shopstream/service";
+import { ANONYMOUS, createLogger } from "@shopstream/service";
 import { testDatabaseUrl } from "@shopstream/testing";
 import { deliverEvent } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -112,7 +112,8 @@ export function inProcessSubgraph() {
   const server = createServer(createLogger("inventory-test", "error"));
   beforeAll(() => server.start());
   afterAll(() => server.stop());
-  const context = () => createContext(deps, { correlationId: "test", actor: "test" });
+  const context = () =>
+    createContext(deps, { correlationId: "test", principal: ANONYMOUS, actor: "test" });
   return {
     context,
     async run(

@@ -1,6 +1,6 @@
 import type { ApplyOutcome } from "@shopstream/events";
 import { type DomainEvent, newId } from "@shopstream/outbox";
-import { createLogger } from "@shopstream/service";
+import { ANONYMOUS, createLogger } from "@shopstream/service";
 import { testDatabaseUrl } from "@shopstream/testing";
 import { deliverEvent } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -40,7 +40,13 @@ export async function gql<T = Record<string, unknown>>(
 ): Promise<Result<T>> {
   const res = await server.executeOperation(
     { query, variables },
-    { contextValue: createContext(prisma, { correlationId: "test", actor: "test" }) },
+    {
+      contextValue: createContext(prisma, {
+        correlationId: "test",
+        principal: ANONYMOUS,
+        actor: "test",
+      }),
+    },
   );
   if (res.body.kind !== "single") throw new Error("expected a single result");
   return res.body.singleResult as Result<T>;

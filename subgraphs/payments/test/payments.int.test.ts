@@ -1,6 +1,6 @@
 import { isDomainError } from "@shopstream/errors";
 import { defaultMetadata, newId } from "@shopstream/outbox";
-import { createLogger, startHttpService } from "@shopstream/service";
+import { ANONYMOUS, createLogger, startHttpService } from "@shopstream/service";
 import { unique } from "@shopstream/testing";
 import { expectDomainError } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -163,7 +163,7 @@ describe("payments subgraph (executeOperation)", () => {
   const server = createServer(logger);
   beforeAll(() => server.start());
   afterAll(() => server.stop());
-  const ctx = () => createContext(prisma, { correlationId: "t", actor: "t" });
+  const ctx = () => createContext(prisma, { correlationId: "t", principal: ANONYMOUS, actor: "t" });
   const run = async (query: string, variables: Record<string, unknown> = {}) => {
     const res = await server.executeOperation({ query, variables }, { contextValue: ctx() });
     if (res.body.kind !== "single") throw new Error("expected a single result");
