@@ -1,6 +1,16 @@
+import { actorOf, createInternalSigner } from "@shopstream/auth";
 import { loadConfigOrExit } from "@shopstream/config";
 import { createRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
+import {
+  authenticateGraphql,
+  cachedCustomerLookup,
+  connectionAuthorization,
+  createClientAuthenticator,
+  identityCustomerLookup,
+  principalOfRequest,
+  requestAuthenticator,
+} from "./auth/index.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
 import { mountGraphiQL } from "./graphiql.ts";
@@ -12,7 +22,24 @@ const logger = createLogger("gateway", config.logLevel);
 await requireRedis("gateway", config.redisUrl);
 
 await runService(logger, async () => {
-  const { server, subgraphUrls, executor, apiSchema } = createGateway({ ...config, logger });
+  const internalSigner = createInternalSigner(config.internalPrivateKey);
+  const { server, subgraphUrls, executor, apiSchema } = createGateway({
+    ...config,
+    logger,
+    internalSigner,
+  });
+  const identityUrl = subgraphUrls.identity;
+  const authenticator = await createClientAuthenticator(config.auth, {
+    logger,
+    ...(identityUrl
+      ? {
+          customerIds: cachedCustomerLookup(
+            identityCustomerLookup({ identityUrl, signer: internalSigner }),
+            { logger },
+          ),
+        }
+      : {}),
+  });
   // Probed with fetch, the client the gateway queries subgraphs with: ready means reachable by it
   // (the config refuses a subgraph URL on a port fetch will not connect to).
   const readiness = Object.fromEntries(
@@ -38,9 +65,17 @@ await runService(logger, async () => {
     host: config.host,
     logger,
     apollo: server,
-    context: (base) => base,
+    // Until the HTTP service authenticates itself (its `authenticate` option), the gateway's own
+    // middleware does, before Apollo: a refused token is answered 401 there.
+    context: (base, req) => {
+      const principal = principalOfRequest(req);
+      return { ...base, principal, actor: actorOf(principal) };
+    },
     readiness,
-    routes: mountGraphiQL,
+    routes: (app) => {
+      mountGraphiQL(app);
+      app.use("/graphql", authenticateGraphql(requestAuthenticator(authenticator)));
+    },
   });
   const hub = new LiveHub({ subscriber, reader, prefix: config.livePrefix, logger });
   const subscriptions = startSubscriptionServer({
@@ -52,6 +87,7 @@ await runService(logger, async () => {
     reader,
     prefix: config.livePrefix,
     limits: config.limits,
+    authenticate: (params) => authenticator.authenticate(connectionAuthorization(params)),
     logger,
   });
   return {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { ApolloServer } from "@apollo/server";
+import { ANONYMOUS } from "@shopstream/auth";
 import {
   createLogger,
   type RequestContext,
@@ -58,7 +59,7 @@ export async function startSupergraph(
     async run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       const res = await gateway.executeOperation(
         { query, variables },
-        { contextValue: { correlationId: "t", actor: "t" } },
+        { contextValue: { correlationId: "t", principal: ANONYMOUS, actor: "anonymous" } },
       );
       if (res.body.kind !== "single") throw new Error("expected a single result");
       const { data, errors } = res.body.singleResult;

@@ -7,6 +7,7 @@ export {
   WORKERS_SPEC,
 } from "./services.ts";
 export {
+  DEFAULT_DEV_KEY_FILE,
   REPO_ROOT,
   type RunningStack,
   StackError,
