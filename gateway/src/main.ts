@@ -1,15 +1,13 @@
-import { actorOf, createInternalSigner } from "@shopstream/auth";
+import { createInternalSigner } from "@shopstream/auth";
 import { loadConfigOrExit } from "@shopstream/config";
 import { createRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import {
-  authenticateGraphql,
   cachedCustomerLookup,
   connectionAuthorization,
   createClientAuthenticator,
+  httpAuthentication,
   identityCustomerLookup,
-  principalOfRequest,
-  requestAuthenticator,
 } from "./auth/index.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
@@ -59,6 +57,7 @@ await runService(logger, async () => {
   readiness.redis = async () => {
     await reader.ping();
   };
+  const auth = httpAuthentication(authenticator);
   const http = await startHttpService({
     name: "gateway",
     port: config.port,
@@ -67,14 +66,11 @@ await runService(logger, async () => {
     apollo: server,
     // Until the HTTP service authenticates itself (its `authenticate` option), the gateway's own
     // middleware does, before Apollo: a refused token is answered 401 there.
-    context: (base, req) => {
-      const principal = principalOfRequest(req);
-      return { ...base, principal, actor: actorOf(principal) };
-    },
+    context: auth.context,
     readiness,
     routes: (app) => {
       mountGraphiQL(app);
-      app.use("/graphql", authenticateGraphql(requestAuthenticator(authenticator)));
+      auth.mount(app);
     },
   });
   const hub = new LiveHub({ subscriber, reader, prefix: config.livePrefix, logger });

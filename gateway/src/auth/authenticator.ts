@@ -80,8 +80,17 @@ function reasonOf(error: unknown): string {
   }
 }
 
-/** JWKS failures are ours, not the client's: the request fails as unavailable, not refused. */
-const JWKS_UNAVAILABLE = new Set(["ERR_JWKS_TIMEOUT", "ERR_JWKS_INVALID"]);
+/**
+ * JWKS failures are ours, not the client's: the request fails as unavailable, not refused. A
+ * timeout, a key set that is not one, a non-200 answer, or a network failure (a plain TypeError
+ * from fetch: jose's own errors always have a code).
+ */
+function keysUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (e?.code === "ERR_JWKS_TIMEOUT" || e?.code === "ERR_JWKS_INVALID") return true;
+  if (e?.code === "ERR_JOSE_GENERIC") return /JSON Web Key Set/.test(e.message ?? "");
+  return e?.code === undefined && error instanceof TypeError;
+}
 
 /** The value at a dot path of the claims (`realm_access.roles`). */
 function claimAt(payload: JWTPayload, path: string): unknown {
@@ -132,15 +141,8 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Cl
           clockTolerance: options.clockTolerance ?? 30,
         }));
       } catch (error) {
-        const code = (error as { code?: string } | null)?.code;
-        if (code && JWKS_UNAVAILABLE.has(code)) {
+        if (keysUnavailable(error)) {
           throw new DomainError("SERVICE_UNAVAILABLE", "The token keys could not be loaded");
-        }
-        if (!code) {
-          // A network failure fetching the JWKS (a jose error always has a code).
-          if (error instanceof TypeError && /fetch/i.test(error.message)) {
-            throw new DomainError("SERVICE_UNAVAILABLE", "The token keys could not be loaded");
-          }
         }
         throw refused(reasonOf(error));
       }

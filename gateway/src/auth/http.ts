@@ -1,6 +1,7 @@
-import { ANONYMOUS, type Principal } from "@shopstream/auth";
+import { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
 import { isDomainError } from "@shopstream/errors";
-import type { Request, RequestHandler } from "express";
+import type { RequestContext } from "@shopstream/service";
+import type { Express, Request, RequestHandler } from "express";
 import type { ClientAuthenticator } from "./authenticator.ts";
 
 /** The `authenticate` of an HTTP service: the request's principal, from its authorization header. */
@@ -44,5 +45,23 @@ export function authenticateGraphql(
         });
       },
     );
+  };
+}
+
+/**
+ * The gateway's HTTP authentication, as `startHttpService` options: `mount` (after any other
+ * routes) authenticates `/graphql` requests before Apollo, `context` hands Apollo the principal
+ * (and its actor; the client's `x-actor` header is never believed).
+ */
+export function httpAuthentication(authenticator: ClientAuthenticator) {
+  const middleware = authenticateGraphql(requestAuthenticator(authenticator));
+  return {
+    mount(app: Express): void {
+      app.use("/graphql", middleware);
+    },
+    context<T extends RequestContext>(base: T, req: Request): T & { principal: Principal } {
+      const principal = principalOfRequest(req);
+      return { ...base, principal, actor: actorOf(principal) };
+    },
   };
 }
