@@ -15,7 +15,7 @@ const AUDIENCE = "shopstream-api";
 interface TestKey {
   kid: string;
   publicJwk: JWK;
-  privateKey: CryptoKey;
+  privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 }
 
 async function rsaKey(kid: string): Promise<TestKey> {

@@ -146,7 +146,9 @@ describe("the client authenticator", () => {
     for (const secret of [
       JSON.stringify({ crv, kty, x, y }),
       JSON.stringify(dev.publicKey),
-      await exportSPKI(await importJWK(dev.publicKey, "ES256")),
+      await exportSPKI(
+        (await importJWK(dev.publicKey, "ES256")) as Parameters<typeof exportSPKI>[0],
+      ),
     ]) {
       const token = await new SignJWT({ roles: ["admin"] })
         .setProtectedHeader({ alg: "HS256", kid: dev.publicKey.kid ?? "" })
