@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { generateInternalKeyPair } from "@shopstream/auth";
 import { GATEWAY_ENV_KEYS, loadGatewayConfig } from "@shopstream/gateway/config";
 import { loadProviderConfig, PROVIDER_ENV_KEYS } from "@shopstream/payment-provider/config";
 import { loadSubgraphConfig, SUBGRAPH_PORTS, subgraphEnvKeys } from "@shopstream/service";
@@ -33,6 +34,7 @@ const compose = parse(readFileSync(`${REPO_ROOT}docker-compose.yml`, "utf8"), { 
 };
 const services = compose.services;
 const env = (name: string) => services[name]?.environment ?? {};
+const SAMPLE_INTERNAL_KEY = JSON.stringify((await generateInternalKeyPair()).privateKey);
 
 describe("docker-compose.yml", () => {
   it("has postgres, redis, a migration job, the gateway, each subgraph and workers", () => {
@@ -78,7 +80,9 @@ describe("docker-compose.yml", () => {
   it("points the gateway at every subgraph's compose host and port", () => {
     const vars = env("gateway");
     expect(Object.keys(vars).filter((k) => !GATEWAY_ENV_KEYS.includes(k))).toEqual([]);
-    const config = loadGatewayConfig(vars);
+    // The internal key pair is a secret made per deployment, not a value of this file: until
+    // docker-compose.yml provisions it, the gateway gets a sample one here (compose's wins).
+    const config = loadGatewayConfig({ INTERNAL_AUTH_PRIVATE_KEY: SAMPLE_INTERNAL_KEY, ...vars });
     expect(config.port).toBe(4000 + GATEWAY_SPEC.portOffset);
     for (const spec of SUBGRAPH_SPECS) {
       expect(config.subgraphUrls[spec.name as keyof typeof config.subgraphUrls]).toBe(
