@@ -1,3 +1,5 @@
+/** The key pair `startStack` hands the gateway and the subgraphs (for callers that choose it). */
+export { generateInternalKeyPair, type InternalKeyPair } from "@shopstream/auth";
 export {
   ALL_SPECS,
   GATEWAY_SPEC,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { get } from "node:http";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { DEV_KEY_FILE, generateInternalKeyPair } from "@shopstream/auth";
+import { DEV_KEY_FILE, generateInternalKeyPair, type InternalKeyPair } from "@shopstream/auth";
 import {
   applyMigrations,
   CONTEXTS,
@@ -41,6 +41,11 @@ export interface StackOptions {
    * `<repo>/.data/auth/dev-signing-key.json`; made by the gateway on its first start).
    */
   auth?: { mode?: "dev" | "oidc"; devKeyFile?: string };
+  /**
+   * The gateway → subgraph key pair; a new one for this start when absent. Given by a caller that
+   * starts more processes against the stack itself (the e2e setup: a second gateway).
+   */
+  internalKeys?: InternalKeyPair;
   readyTimeoutMs?: number;
 }
 
@@ -134,7 +139,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     // Gateway → subgraph tokens: a key pair of this start's own. Only the gateway gets the
     // private half; every subgraph gets the public one to verify the gateway's tokens with.
-    const internalKeys = await generateInternalKeyPair();
+    const internalKeys = options.internalKeys ?? (await generateInternalKeyPair());
     const serviceEnv = (spec: ServiceSpec): Record<string, string> =>
       spec === GATEWAY_SPEC
         ? {
