@@ -26,14 +26,20 @@ const defaultSupergraph = fileURLToPath(
 const defaultDevKeyFile = fileURLToPath(new URL(`../../${DEV_KEY_FILE}`, import.meta.url));
 
 /** A private JWK as JSON (the start command generates the internal key pair). */
-const privateJwk = z.string().transform((value, ctx) => {
-  try {
-    const jwk = JSON.parse(value) as JWK;
-    if (typeof jwk === "object" && jwk !== null && typeof jwk.d === "string" && jwk.kty) return jwk;
-  } catch {}
-  ctx.addIssue({ code: "custom", message: "must be a private key as a JWK in JSON" });
-  return z.NEVER;
-});
+const privateJwk = z
+  .string({
+    message:
+      "is required: the private key (a JWK in JSON) the gateway signs its subgraph tokens with; npm start sets it",
+  })
+  .transform((value, ctx) => {
+    try {
+      const jwk = JSON.parse(value) as JWK;
+      if (typeof jwk === "object" && jwk !== null && typeof jwk.d === "string" && jwk.kty)
+        return jwk;
+    } catch {}
+    ctx.addIssue({ code: "custom", message: "must be a private key as a JWK in JSON" });
+    return z.NEVER;
+  });
 
 /** Client authentication (see the README's "Authentication"). */
 const authEnv = {
