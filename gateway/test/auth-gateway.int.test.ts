@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import {
   ANONYMOUS,
@@ -19,7 +21,11 @@ import { type RunningHttpService, startHttpService } from "@shopstream/service";
 import { testDatabaseUrl, unique } from "@shopstream/testing";
 import { exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDevAuthenticator, httpAuthentication } from "../src/auth/index.ts";
+import {
+  createDevAuthenticator,
+  httpAuthentication,
+  identityCustomerLookup,
+} from "../src/auth/index.ts";
 import { createGateway } from "../src/gateway.ts";
 import { logger } from "./in-process-supergraph.ts";
 
@@ -186,5 +192,44 @@ describe("gateway authentication", () => {
       customerId: "11111111-1111-4111-8111-111111111111",
       roles: ["customer"],
     });
+  });
+});
+
+describe("the customer id look-up", () => {
+  it("asks identity's internal field as the gateway itself, with a token for identity", async () => {
+    const asked: { principal: Principal; body: { query: string; variables: unknown } }[] = [];
+    const verifier = createInternalVerifier([internal.publicKey], "identity");
+    const identity = createServer((req, res) => {
+      let text = "";
+      req.on("data", (chunk) => {
+        text += chunk;
+      });
+      req.on("end", async () => {
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
+        const body = JSON.parse(text) as { query: string; variables: { externalId: string } };
+        asked.push({ principal: await verifier.verify(bearer), body });
+        const id = body.variables.externalId === "ext-1" ? "customer-1" : null;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ data: { _customerIdByExternalId: id } }));
+      });
+    });
+    await new Promise<void>((resolve) => identity.listen(0, "127.0.0.1", resolve));
+    try {
+      const lookup = identityCustomerLookup({
+        identityUrl: `http://127.0.0.1:${(identity.address() as AddressInfo).port}/graphql`,
+        signer: createInternalSigner(internal.privateKey),
+      });
+      expect(await lookup("ext-1")).toBe("customer-1");
+      expect(await lookup("ext-2")).toBe(null);
+      expect(asked.map((a) => a.principal)).toEqual(
+        Array(2).fill({ kind: "service", sub: "gateway", customerId: null, roles: [] }),
+      );
+      expect(asked[0]?.body).toEqual({
+        query: expect.stringContaining("_customerIdByExternalId(externalId: $externalId)"),
+        variables: { externalId: "ext-1" },
+      });
+    } finally {
+      await new Promise<void>((resolve) => identity.close(() => resolve()));
+    }
   });
 });
