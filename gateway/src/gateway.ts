@@ -4,8 +4,10 @@ import { createRequire } from "node:module";
 import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
-import { ANONYMOUS, type Logger, type RequestContext } from "@shopstream/service";
+import { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
+import type { Logger, RequestContext } from "@shopstream/service";
 import { buildSchema, type GraphQLSchema } from "graphql";
+import type { InternalSigner } from "./auth/customer-ids.ts";
 import type { SubgraphName } from "./config.ts";
 import {
   DEFAULT_OPERATION_LIMITS,
@@ -37,14 +39,37 @@ type Fetcher = NonNullable<
 export const subgraphFetcher: Fetcher = (url, init) =>
   fetch(url, init as RequestInit) as unknown as ReturnType<Fetcher>;
 
-/** Forwards tracing headers so subgraph logs and events share the gateway's correlation id. */
-class ForwardingDataSource extends RemoteGraphQLDataSource<RequestContext> {
-  override willSendRequest({
+/** A gateway request's context: who is calling, as the client authenticator found. */
+export interface GatewayContext extends RequestContext {
+  principal: Principal;
+}
+
+/**
+ * Sends each subgraph the correlation id and an internal token for the request's principal
+ * (audience = that subgraph). No client header reaches a subgraph: its principal comes only
+ * from the token the gateway signs.
+ */
+class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly subgraph: string,
+    private readonly signer: InternalSigner | undefined,
+  ) {
+    super(config);
+  }
+
+  override async willSendRequest({
     request,
     context,
-  }: Parameters<RemoteGraphQLDataSource<RequestContext>["willSendRequest"] & {}>[0]) {
-    if (context.correlationId) request.http?.headers.set("x-correlation-id", context.correlationId);
-    if (context.actor) request.http?.headers.set("x-actor", context.actor);
+  }: Parameters<RemoteGraphQLDataSource<GatewayContext>["willSendRequest"] & {}>[0]) {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    if (context.correlationId) headers.set("x-correlation-id", context.correlationId);
+    if (this.signer) {
+      // Apollo's own operations (schema loading) carry no request principal: anonymous.
+      const principal = context.principal ?? ANONYMOUS;
+      headers.set("authorization", `Bearer ${await this.signer.sign(principal, this.subgraph)}`);
+    }
   }
 }
 
@@ -61,6 +86,8 @@ export function createGateway(options: {
   limits?: OperationLimits;
   /** The production profile: no introspection, no validation suggestions. */
   production?: boolean;
+  /** Signs the internal token of every subgraph request; none is sent without one (tests). */
+  internalSigner?: InternalSigner;
 }) {
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const production = options.production ?? false;
@@ -74,7 +101,11 @@ export function createGateway(options: {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) =>
-      new ForwardingDataSource({ url: urls[name] ?? url, fetcher: subgraphFetcher }),
+      new ForwardingDataSource(
+        { url: urls[name] ?? url, fetcher: subgraphFetcher },
+        name,
+        options.internalSigner,
+      ),
   });
   // The WebSocket path validates and executes subscriptions with our graphql import (possibly the
   // other build, see above), so it gets its own copy of the API schema, rebuilt on every load.
@@ -82,7 +113,7 @@ export function createGateway(options: {
   gateway.onSchemaLoadOrUpdate(({ apiSchema: loaded }) => {
     apiSchema = buildSchema(cjsGraphql.printSchema(loaded));
   });
-  const server = new ApolloServer<RequestContext>({
+  const server = new ApolloServer<GatewayContext>({
     gateway,
     plugins: [ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
@@ -107,10 +138,10 @@ export function createGateway(options: {
       : {}),
   });
   /** One operation through the gateway, in-process, as an HTTP request would run. */
-  const executor: GatewayExecutor = async ({ query, variables, operationName, actor }) => {
+  const executor: GatewayExecutor = async ({ query, variables, operationName, principal }) => {
     const response = await server.executeOperation(
       { query, variables, ...(operationName ? { operationName } : {}) },
-      { contextValue: { correlationId: randomUUID(), principal: ANONYMOUS, actor } },
+      { contextValue: { correlationId: randomUUID(), principal, actor: actorOf(principal) } },
     );
     if (response.body.kind !== "single") throw new Error("incremental delivery is not supported");
     return response.body.singleResult as Awaited<ReturnType<GatewayExecutor>>;

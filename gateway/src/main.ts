@@ -1,6 +1,14 @@
+import { createInternalSigner } from "@shopstream/auth";
 import { loadConfigOrExit } from "@shopstream/config";
 import { createRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
+import {
+  cachedCustomerLookup,
+  connectionAuthorization,
+  createClientAuthenticator,
+  identityCustomerLookup,
+  requestAuthenticator,
+} from "./auth/index.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
 import { graphiqlRoutes } from "./graphiql.ts";
@@ -13,7 +21,24 @@ const logger = createLogger("gateway", config.logLevel);
 await requireRedis("gateway", config.redisUrl);
 
 await runService(logger, async () => {
-  const { server, subgraphUrls, executor, apiSchema } = createGateway({ ...config, logger });
+  const internalSigner = createInternalSigner(config.internalPrivateKey);
+  const { server, subgraphUrls, executor, apiSchema } = createGateway({
+    ...config,
+    logger,
+    internalSigner,
+  });
+  const identityUrl = subgraphUrls.identity;
+  const authenticator = await createClientAuthenticator(config.auth, {
+    logger,
+    ...(identityUrl
+      ? {
+          customerIds: cachedCustomerLookup(
+            identityCustomerLookup({ identityUrl, signer: internalSigner }),
+            { logger },
+          ),
+        }
+      : {}),
+  });
   // Probed with fetch, the client the gateway queries subgraphs with: ready means reachable by it
   // (the config refuses a subgraph URL on a port fetch will not connect to).
   const readiness = Object.fromEntries(
@@ -45,6 +70,9 @@ await runService(logger, async () => {
     host: config.host,
     logger,
     apollo: server,
+    // The HTTP service authenticates every /graphql request before Apollo (a refused token is
+    // answered 401); rate limits are charged after, to the principal found.
+    authenticate: requestAuthenticator(authenticator),
     context: (base, req) => rateLimiter.http(base, req),
     readiness,
     routes: graphiqlRoutes(config.production),
@@ -62,6 +90,7 @@ await runService(logger, async () => {
     rateLimit: rateLimiter.ws,
     production: config.production,
     allowedOrigins: config.allowedOrigins,
+    authenticate: (params) => authenticator.authenticate(connectionAuthorization(params)),
     logger,
   });
   return {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { ApolloServer } from "@apollo/server";
+import { ANONYMOUS } from "@shopstream/auth";
 import {
-  ANONYMOUS,
   createLogger,
   type RequestContext,
   type RunningHttpService,
@@ -59,7 +59,7 @@ export async function startSupergraph(
     async run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       const res = await gateway.executeOperation(
         { query, variables },
-        { contextValue: { correlationId: "t", principal: ANONYMOUS, actor: "t" } },
+        { contextValue: { correlationId: "t", principal: ANONYMOUS, actor: "anonymous" } },
       );
       if (res.body.kind !== "single") throw new Error("expected a single result");
       const { data, errors } = res.body.singleResult;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { ANONYMOUS, actorOf, principalOf } from "@shopstream/auth";
 import { appendLive, liveChannel, liveStreamKey } from "@shopstream/live";
 import type { DomainEvent } from "@shopstream/outbox";
 import type { Redis } from "@shopstream/redis";
@@ -104,6 +105,13 @@ function startHub(
   return resources.add(hub, (h) => h.close());
 }
 
+/**
+ * The tests' stand-in for token checks: `connection_init`'s `actor` names a service principal
+ * (`{ actor: "dashboard" }` → `service:dashboard`), no `actor` is anonymous.
+ */
+export const principalFromActorParam: Authenticate = (params) =>
+  typeof params.actor === "string" ? principalOf(params.actor, []) : ANONYMOUS;
+
 /** The API schema of the committed supergraph, as the gateway loads it (no subgraph needed). */
 export async function loadApiSchema(): Promise<{
   schema: GraphQLSchema;
@@ -134,7 +142,8 @@ export function inMemoryGateway(schema: GraphQLSchema) {
     stockItem: new Map<string, Record<string, unknown>>(),
     warehouse: new Map<string, Record<string, unknown>>(),
   };
-  const requests: Parameters<GatewayExecutor>[0][] = [];
+  /** Each request, with the actor its principal's events would record. */
+  const requests: (Parameters<GatewayExecutor>[0] & { actor: string })[] = [];
   const byId = (map: Map<string, Record<string, unknown>>) => (args: { id: string }) =>
     map.get(args.id) ?? null;
   const rootValue = {
@@ -154,7 +163,7 @@ export function inMemoryGateway(schema: GraphQLSchema) {
     },
   };
   const executor: GatewayExecutor = async (request) => {
-    requests.push(request);
+    requests.push({ ...request, actor: actorOf(request.principal) });
     const result = await execute({
       schema,
       document: parse(request.query),
@@ -207,7 +216,7 @@ async function startLiveServer(
     reader,
     prefix: options.prefix,
     limits: { ...TEST_LIMITS, ...options.limits },
-    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    authenticate: options.authenticate ?? principalFromActorParam,
     logger,
   });
   resources.add(live, (l) => l.close());

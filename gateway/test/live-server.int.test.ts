@@ -1,3 +1,4 @@
+import { principalOf } from "@shopstream/auth";
 import { unique } from "@shopstream/testing";
 import { waitFor } from "@shopstream/testing/kit";
 import type { GraphQLSchema } from "graphql";
@@ -57,7 +58,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
         seen.push({ params, url: request.url });
         if (params.token === "bad") return null;
         if (params.token === "boom") throw new Error("token service down");
-        return { actor: `user:${String(params.token)}` };
+        return principalOf(`user-${String(params.token)}`, []);
       },
     });
     for (const token of ["bad", "boom"]) {
@@ -80,7 +81,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     expect(result).toEqual({
       data: { orderStatusChanged: expect.objectContaining({ status: "PAID" }) },
     });
-    expect(gateway.entityFetches().map((r) => r.actor)).toEqual(["user:alice"]);
+    expect(gateway.entityFetches().map((r) => r.actor)).toEqual(["service:user-alice"]);
     expect(seen.map((s) => [s.params.token, s.url])).toEqual([
       ["bad", "/graphql"],
       ["boom", "/graphql"],
@@ -126,7 +127,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
         .slice(3)
         .map((r) => r.actor)
         .sort(),
-    ).toEqual(["dashboard", "dashboard", "someone-else"]);
+    ).toEqual(["service:dashboard", "service:dashboard", "service:someone-else"]);
   });
 
   it("resolves aliases, even ones named like another field, on the event and on its entities", async () => {
@@ -432,7 +433,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     expect(missing.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
 
     expect(gateway.requests.map((r) => [r.actor, r.variables])).toEqual(
-      Array(4).fill(["ops", expect.objectContaining({ id: expect.any(String) })]),
+      Array(4).fill(["service:ops", expect.objectContaining({ id: expect.any(String) })]),
     );
     expect(gateway.requests[0]!.query).toBe(query);
     expect(gateway.requests[2]!.operationName).toBe("Status");
@@ -440,7 +441,12 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     // The gateway's own executor (what main.ts passes) runs the named operation too.
     const both = "query A { a: __typename } query B { b: __typename }";
     expect(
-      await gatewayExecutor({ query: both, variables: {}, operationName: "B", actor: "ops" }),
+      await gatewayExecutor({
+        query: both,
+        variables: {},
+        operationName: "B",
+        principal: principalOf("ops", []),
+      }),
     ).toEqual({ data: { b: "Query" } });
   });
 });

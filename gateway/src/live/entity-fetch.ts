@@ -1,3 +1,4 @@
+import type { Principal } from "@shopstream/auth";
 import { DomainError } from "@shopstream/errors";
 import {
   type FieldNode,
@@ -17,7 +18,8 @@ export type GatewayExecutor = (request: {
   variables: Record<string, unknown>;
   /** Which operation of a document holding several to run. */
   operationName?: string;
-  actor: string;
+  /** Who asks: the subgraphs see this principal in their internal token. */
+  principal: Principal;
 }) => Promise<{
   data?: Record<string, unknown> | null;
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
@@ -65,7 +67,7 @@ export function entityQuery(
 
 /**
  * Resolves the entity of each event against the subscriber's selection through the gateway.
- * Subscribers with the same selection, variables and actor share one fetch per event (a dashboard
+ * Subscribers with the same selection, variables and principal share one fetch per event (a dashboard
  * open in 1,000 browsers costs one federated query per event, not 1,000); the shared result is
  * dropped a few seconds after it settles.
  */
@@ -82,14 +84,14 @@ export class EntityFetcher {
     eventCursor: string,
     ref: EntityRef,
     info: Pick<GraphQLResolveInfo, "fieldNodes" | "fragments" | "operation" | "variableValues">,
-    actor: string,
+    principal: Principal,
   ): Promise<Record<string, unknown>> {
     const { query, variables } = entityQuery(ref, info);
-    const key = JSON.stringify([eventCursor, actor, ref, query, variables]);
+    const key = JSON.stringify([eventCursor, principal, ref, query, variables]);
     let pending = this.inflight.get(key);
     if (!pending) {
       this.fetches++;
-      pending = this.load(ref, query, variables, actor);
+      pending = this.load(ref, query, variables, principal);
       this.inflight.set(key, pending);
       const forget = () => {
         setTimeout(() => this.inflight.delete(key), this.shareMs).unref();
@@ -103,9 +105,9 @@ export class EntityFetcher {
     ref: EntityRef,
     query: string,
     variables: Record<string, unknown>,
-    actor: string,
+    principal: Principal,
   ): Promise<Record<string, unknown>> {
-    const result = await this.execute({ query, variables, actor });
+    const result = await this.execute({ query, variables, principal });
     const [first] = result.errors ?? [];
     if (first) throw new GraphQLError(first.message, { extensions: first.extensions ?? {} });
     const entity = result.data?.entity;

@@ -1,7 +1,8 @@
+import type { Principal } from "@shopstream/auth";
 import type { ExecutionArgs, ExecutionResult } from "graphql";
 
 /**
- * Executes each event once per distinct (operation, variables, actor) instead of once per
+ * Executes each event once per distinct (operation, variables, principal) instead of once per
  * subscriber: a dashboard open in 100 browsers costs one execution per event and the 100 sockets
  * get the same result. Results are forgotten a few seconds after they settle.
  */
@@ -56,5 +57,5 @@ export function mapIterator<T, U>(
 }
 
 /** The identity of one subscriber's operation: who asked what, with which variables. */
-export const operationKey = (args: ExecutionArgs, query: string, actor: string) =>
-  JSON.stringify([query, args.operationName ?? null, args.variableValues ?? {}, actor]);
+export const operationKey = (args: ExecutionArgs, query: string, principal: Principal) =>
+  JSON.stringify([query, args.operationName ?? null, args.variableValues ?? {}, principal]);

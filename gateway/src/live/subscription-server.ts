@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from "node:http";
+import { ANONYMOUS, type Principal } from "@shopstream/auth";
 import { createErrorFormatter } from "@shopstream/errors";
 import type { Logger } from "@shopstream/service";
 import {
@@ -30,11 +31,6 @@ import { openLiveStream } from "./live-stream.ts";
 import { mapIterator, operationKey, SharedResults } from "./shared-results.ts";
 import { LIVE_SOURCES, type LivePayload } from "./sources.ts";
 
-/** Who holds a WebSocket connection; what the security work will extend. */
-export interface Principal {
-  actor: string;
-}
-
 /**
  * Called once per connection with the `connection_init` payload and the upgrade request; null
  * (or a throw) refuses the connection with 4403 Forbidden. This is where token checks plug in.
@@ -44,14 +40,8 @@ export type Authenticate = (
   request: IncomingMessage,
 ) => Promise<Principal | null> | Principal | null;
 
-/** Until the security work lands: everyone, named by `actor` like the HTTP path's `x-actor`. */
-export const actorFromParams: Authenticate = (params) => {
-  const actor = params.actor;
-  return {
-    actor:
-      typeof actor === "string" && actor.length > 0 && actor.length <= 200 ? actor : "anonymous",
-  };
-};
+/** Without an authenticate hook every connection is anonymous (the gateway always passes one). */
+export const anonymousConnections: Authenticate = () => ANONYMOUS;
 
 export interface SubscriptionLimits extends OperationLimits {
   /** Most subscriptions (and in-flight operations) one connection may hold. */
@@ -130,7 +120,7 @@ const validationError = (message: string, code: string, extra: Record<string, un
  */
 export function startSubscriptionServer(options: SubscriptionServerOptions) {
   const { limits, logger } = options;
-  const authenticate = options.authenticate ?? actorFromParams;
+  const authenticate = options.authenticate ?? anonymousConnections;
   const fetcher = new EntityFetcher(options.executor);
   const shared = new SharedResults();
   const formatError = createErrorFormatter(logger);
@@ -178,7 +168,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
 
   wss.on("connection", (socket) => {
     const connection: Connection = {
-      principal: { actor: "anonymous" },
+      principal: ANONYMOUS,
       operations: new Set(),
       idle: undefined,
       alive: true,
@@ -247,7 +237,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       const payload = source as LivePayload;
       const ref = payload.entities[info.fieldName];
       if (ref) {
-        return fetcher.fetch(payload.cursor, ref, info, context.principal.actor).then((entity) => {
+        return fetcher.fetch(payload.cursor, ref, info, context.principal).then((entity) => {
           markFetched(entity);
           return entity;
         });
@@ -355,7 +345,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         const source = await createSourceEventStream(args);
         if (!(Symbol.asyncIterator in source)) return source;
         const context = args.contextValue as OperationContext;
-        const key = operationKey(args, context.query, context.principal.actor);
+        const key = operationKey(args, context.query, context.principal);
         return mapIterator(
           (source as AsyncIterable<LivePayload>)[Symbol.asyncIterator](),
           (payload) =>
@@ -369,7 +359,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
         if (!context.delegate) return execute(args);
         const result = await options.executor({
           ...context.delegate,
-          actor: context.principal.actor,
+          principal: context.principal,
         });
         // Already shaped by the gateway's HTTP path; re-wrapped only because the protocol
         // serializes GraphQLError instances.

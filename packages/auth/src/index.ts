@@ -1,4 +1,15 @@
 export {
+  DEV_ALGORITHM,
+  DEV_AUDIENCE,
+  DEV_ISSUER,
+  DEV_KEY_FILE,
+  type DevKey,
+  loadOrCreateDevKey,
+  MissingDevKey,
+  readDevKey,
+} from "./dev-keys.ts";
+export { DEV_TOKEN_SECONDS, signDevToken } from "./dev-token.ts";
+export {
   createInternalSigner,
   createInternalVerifier,
   generateInternalKeyPair,

@@ -5,7 +5,7 @@
 import { performance } from "node:perf_hooks";
 import { env, loadConfig, loadConfigOrExit, z } from "@shopstream/config";
 import { portBaseProblem } from "./ports.ts";
-import { REPO_ROOT, startStack } from "./stack.ts";
+import { DEFAULT_DEV_KEY_FILE, REPO_ROOT, startStack } from "./stack.ts";
 
 const t0 = performance.now();
 const config = loadConfigOrExit("shopstream", () =>
@@ -20,6 +20,9 @@ const config = loadConfigOrExit("shopstream", () =>
       EMBEDDED_PG_DATA_DIR: z.string().default(`${REPO_ROOT}.data/pglite`),
       EMBEDDED_PG_PORT: env.port(5440),
       LOG_LEVEL: env.logLevel(),
+      // Client sign-in at the gateway (README, "Authentication"); the gateway reads the rest.
+      AUTH_MODE: z.enum(["dev", "oidc"], { message: "must be dev or oidc" }).default("dev"),
+      AUTH_DEV_KEY_FILE: z.string().default(DEFAULT_DEV_KEY_FILE),
     }),
   ),
 );
@@ -38,6 +41,7 @@ try {
     redisUrl: config.REDIS_URL,
     embedded: { dataDir: config.EMBEDDED_PG_DATA_DIR, basePort: config.EMBEDDED_PG_PORT },
     logLevel: config.LOG_LEVEL,
+    auth: { mode: config.AUTH_MODE, devKeyFile: config.AUTH_DEV_KEY_FILE },
     log: (line) => console.log(line),
   });
 } catch (error) {
@@ -53,7 +57,11 @@ console.log(
     `  Subgraphs: ${Object.entries(stack.serviceUrls)
       .filter(([name]) => name !== "gateway" && name !== "workers")
       .map(([name, url]) => `${name} ${url}`)
-      .join(", ")}\n  Press Ctrl-C to stop.\n`,
+      .join(", ")}\n` +
+    (config.AUTH_MODE === "dev"
+      ? `  Sign in (development): pnpm token --role <role> | --customer <externalId> prints a bearer token\n`
+      : `  Sign in: tokens of your identity provider (AUTH_MODE=oidc)\n`) +
+    `  Press Ctrl-C to stop.\n`,
 );
 
 let stopping = false;

@@ -1,3 +1,5 @@
+/** The key pair `startStack` hands the gateway and the subgraphs (for callers that choose it). */
+export { generateInternalKeyPair, type InternalKeyPair } from "@shopstream/auth";
 export {
   ALL_SPECS,
   GATEWAY_SPEC,
@@ -7,6 +9,7 @@ export {
   WORKERS_SPEC,
 } from "./services.ts";
 export {
+  DEFAULT_DEV_KEY_FILE,
   REPO_ROOT,
   type RunningStack,
   StackError,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { get } from "node:http";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { DEV_KEY_FILE, generateInternalKeyPair, type InternalKeyPair } from "@shopstream/auth";
 import {
   applyMigrations,
   CONTEXTS,
@@ -14,7 +15,7 @@ import {
 } from "@shopstream/db";
 import { checkRedis } from "@shopstream/redis";
 import { portBaseProblem } from "./ports.ts";
-import { ALL_SPECS, type ServiceSpec } from "./services.ts";
+import { ALL_SPECS, GATEWAY_SPEC, type ServiceSpec } from "./services.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -34,6 +35,17 @@ export interface StackOptions {
   log: (line: string) => void;
   /** Extra environment for every service. */
   env?: Record<string, string>;
+  /**
+   * Client sign-in at the gateway: `dev` (the default) verifies tokens of `pnpm token`, signed
+   * with the key in `devKeyFile` (default: the gateway's `AUTH_DEV_KEY_FILE`, else
+   * `<repo>/.data/auth/dev-signing-key.json`; made by the gateway on its first start).
+   */
+  auth?: { mode?: "dev" | "oidc"; devKeyFile?: string };
+  /**
+   * The gateway → subgraph key pair; a new one for this start when absent. Given by a caller that
+   * starts more processes against the stack itself (the e2e setup: a second gateway).
+   */
+  internalKeys?: InternalKeyPair;
   readyTimeoutMs?: number;
 }
 
@@ -125,6 +137,20 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...options.env,
     };
 
+    // Gateway → subgraph tokens: a key pair of this start's own. Only the gateway gets the
+    // private half; every subgraph gets the public one to verify the gateway's tokens with.
+    const internalKeys = options.internalKeys ?? (await generateInternalKeyPair());
+    const serviceEnv = (spec: ServiceSpec): Record<string, string> =>
+      spec === GATEWAY_SPEC
+        ? {
+            INTERNAL_AUTH_PRIVATE_KEY: JSON.stringify(internalKeys.privateKey),
+            ...(options.auth?.mode ? { AUTH_MODE: options.auth.mode } : {}),
+            ...(options.auth?.devKeyFile ? { AUTH_DEV_KEY_FILE: options.auth.devKeyFile } : {}),
+          }
+        : spec.context
+          ? { INTERNAL_AUTH_PUBLIC_KEYS: JSON.stringify([internalKeys.publicKey]) }
+          : {};
+
     let onCrash: (value: { service: string; code: number | null }) => void = () => {};
     const crashed = new Promise<{ service: string; code: number | null }>((resolve) => {
       onCrash = resolve;
@@ -134,10 +160,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...baseEnv,
+        ...serviceEnv(spec),
         PORT: String(port(spec)),
         HOST: "127.0.0.1",
       };
       delete env.DATABASE_URL;
+      // The private key reaches the gateway only, whatever the orchestrator's own environment.
+      if (spec !== GATEWAY_SPEC) delete env.INTERNAL_AUTH_PRIVATE_KEY;
       const child = spawn(process.execPath, ["--import", "tsx", spec.entry], {
         cwd: REPO_ROOT,
         env,
@@ -188,6 +217,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     throw error;
   }
 }
+
+/** The development sign-in key's default place (the gateway's and `pnpm token`'s default). */
+export const DEFAULT_DEV_KEY_FILE = `${REPO_ROOT}${DEV_KEY_FILE}`;
 
 async function waitFor(url: string, deadline: number): Promise<void> {
   for (;;) {

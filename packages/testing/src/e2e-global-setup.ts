@@ -1,4 +1,4 @@
-import { startStack } from "@shopstream/stack";
+import { generateInternalKeyPair, startStack } from "@shopstream/stack";
 import {
   E2E_NAMESPACE,
   E2E_QUEUE_PREFIX,
@@ -21,7 +21,12 @@ declare module "vitest" {
  */
 export default async function setup(project: TestProject) {
   const lines: string[] = [];
+  // The stack's gateway → subgraph key pair. A test that starts another gateway process against
+  // the stack (with this process's environment) signs with the same private key.
+  const internalKeys = await generateInternalKeyPair();
+  process.env.INTERNAL_AUTH_PRIVATE_KEY = JSON.stringify(internalKeys.privateKey);
   const stack = await startStack({
+    internalKeys,
     portBase: Number(process.env.E2E_PORT_BASE ?? 14000),
     databaseUrl: TEST_SERVER_URL,
     // Databases of its own: its workers react to every event in them, which would race the
