@@ -1,6 +1,6 @@
 import { createRedis } from "@shopstream/redis";
 import { createLogger, startHttpService } from "@shopstream/service";
-import { TEST_REDIS_URL, unique } from "@shopstream/testing";
+import { gatewayTestEnv, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { loadGatewayConfig } from "../src/config.ts";
@@ -19,7 +19,12 @@ export const logger = createLogger("gateway-test", "error");
  * refused or answered before any subgraph would be asked.
  */
 export async function startTestGateway(env: Record<string, string> = {}, prefix = unique("rl")) {
-  const config = loadGatewayConfig({ REDIS_URL: TEST_REDIS_URL, ...env });
+  // Production needs real sign-in settings (no dev tokens); the key signs subgraph tokens.
+  const config = loadGatewayConfig({
+    REDIS_URL: TEST_REDIS_URL,
+    ...gatewayTestEnv({ production: env.NODE_ENV === "production" }),
+    ...env,
+  });
   const { server, executor, apiSchema } = createGateway({ ...config, logger });
   const reader = createRedis(TEST_REDIS_URL, { maxRetriesPerRequest: 3 });
   const subscriber = createRedis(TEST_REDIS_URL);

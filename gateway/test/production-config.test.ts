@@ -1,4 +1,5 @@
 import { loadProviderConfig } from "@shopstream/payment-provider/config";
+import { gatewayTestEnv } from "@shopstream/testing";
 import { describe, expect, it } from "vitest";
 import { loadGatewayConfig } from "../src/config.ts";
 
@@ -7,7 +8,7 @@ const SECRET = "a-production-webhook-secret";
 
 describe("gateway configuration of the security profile", () => {
   it("defaults to development, generous rate budgets and no Origin allow-list", () => {
-    const c = loadGatewayConfig({});
+    const c = loadGatewayConfig(gatewayTestEnv());
     expect(c.production).toBe(false);
     expect(c.rateLimit).toEqual({ enabled: true, perMinute: 6_000, anonymousPerMinute: 6_000 });
     expect(c.allowedOrigins).toBeNull();
@@ -16,7 +17,7 @@ describe("gateway configuration of the security profile", () => {
 
   it("reads the production profile, the limits, the budgets and the allowed origins", () => {
     const c = loadGatewayConfig({
-      NODE_ENV: "production",
+      ...gatewayTestEnv({ production: true }),
       MAX_QUERY_ALIASES: "5",
       MAX_QUERY_DIRECTIVES: "6",
       MAX_QUERY_COST: "700",
@@ -32,7 +33,7 @@ describe("gateway configuration of the security profile", () => {
   });
 
   it("refuses a rate switch that is not true or false", () => {
-    expect(() => loadGatewayConfig({ RATE_LIMIT_ENABLED: "yes" })).toThrow(
+    expect(() => loadGatewayConfig({ ...gatewayTestEnv(), RATE_LIMIT_ENABLED: "yes" })).toThrow(
       /RATE_LIMIT_ENABLED: must be true or false/,
     );
   });

@@ -2,13 +2,13 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { GATEWAY_ENV_KEYS, loadGatewayConfig } from "@shopstream/gateway/config";
 import { loadProviderConfig, PROVIDER_ENV_KEYS } from "@shopstream/payment-provider/config";
+// Payments' own variables (the webhook secrets); a relative import because this package does not
+// depend on the payments subgraph.
+import { loadPaymentsConfig, PAYMENTS_ENV_KEYS } from "@shopstream/payments/config";
 import { loadSubgraphConfig, SUBGRAPH_PORTS, subgraphEnvKeys } from "@shopstream/service";
 import { loadWorkersConfig, WORKERS_ENV_KEYS } from "@shopstream/workers/config";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-// Payments' own variables (the webhook secrets); a relative import because this package does not
-// depend on the payments subgraph.
-import { loadPaymentsConfig, PAYMENTS_ENV_KEYS } from "../../../subgraphs/payments/src/config.ts";
 import {
   ALL_SPECS,
   GATEWAY_SPEC,
@@ -212,6 +212,11 @@ describe("docker-compose.yml", () => {
     const production = composeWith({
       ...OPERATOR_ENV,
       NODE_ENV: "production",
+      // Production signs in with the operator's identity provider, never dev tokens.
+      AUTH_MODE: "oidc",
+      AUTH_JWKS_URL: "https://id.shop.example/.well-known/jwks.json",
+      AUTH_ISSUER: "https://id.shop.example/",
+      AUTH_AUDIENCE: "shopstream",
       PAYMENTS_WEBHOOK_SECRETS: "a-new-webhook-secret-0001,an-old-webhook-secret-0002",
       WS_ALLOWED_ORIGINS: "https://shop.example",
     }).services;

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import {
   ANONYMOUS,
   createInternalSigner,
@@ -27,4 +28,30 @@ export async function internalAuthHeaders(
   signer ??= testInternalKeys().then(({ privateKey }) => createInternalSigner(privateKey));
   const token = await (await signer).sign(principal, audience);
   return { authorization: `Bearer ${token}` };
+}
+
+/**
+ * The environment a gateway's config needs in tests that load it directly: an internal signing
+ * key (made once per process, synchronously, as the operator's key generator would), and with
+ * `production` the sign-in settings production requires instead of dev tokens.
+ */
+let sampleKey: string | undefined;
+export function gatewayTestEnv(opts: { production?: boolean } = {}): Record<string, string> {
+  sampleKey ??= JSON.stringify({
+    ...generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" }),
+    kid: "test-internal-key",
+    alg: "ES256",
+  });
+  return {
+    INTERNAL_AUTH_PRIVATE_KEY: sampleKey,
+    ...(opts.production
+      ? {
+          NODE_ENV: "production",
+          AUTH_MODE: "oidc",
+          AUTH_JWKS_URL: "https://id.shop.example/.well-known/jwks.json",
+          AUTH_ISSUER: "https://id.shop.example/",
+          AUTH_AUDIENCE: "shopstream",
+        }
+      : {}),
+  };
 }
