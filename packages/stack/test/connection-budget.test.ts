@@ -1,7 +1,7 @@
 import { CONTEXTS } from "@shopstream/db";
 import { loadSubgraphConfig } from "@shopstream/service";
-import { describe, expect, it } from "vitest";
 import { loadWorkersConfig } from "@shopstream/workers/config";
+import { describe, expect, it } from "vitest";
 import { SUBGRAPH_SPECS } from "../src/services.ts";
 
 // PostgreSQL allows 100 connections unless configured otherwise, and every process of the stack
