@@ -51,7 +51,7 @@ describe("inventory.variant-stock consumer", () => {
       actor: "inventory.variant-stock",
     });
     // Caused by whichever delivery won the race: the original or its replay under a new id.
-    expect(delivered.ids).toContain((events[0]?.metadata as { causationId: string }).causationId);
+    expect(delivered.ids).toContain((events[0]!.metadata as { causationId: string }).causationId);
   });
 
   it("dead-letters a payload without a variant id at once", async () => {
