@@ -135,7 +135,7 @@ export const profiles: Record<string, Profile> = {
     durationMs: 1 * min,
     userClass: "mixed",
     purpose: "set-up works, 0 failures",
-    thresholds: { maxErrorRate: 0, maxP95Ms: 2000 },
+    thresholds: { maxErrorRate: 0, maxP95Ms: 3000 },
   },
   load: {
     name: "load",

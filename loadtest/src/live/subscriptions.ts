@@ -20,6 +20,9 @@ export function subscribeToGateway(
     url,
     webSocketImpl: WebSocket,
     lazy: false,
+    onNonLazyError: () => {
+      state = "unavailable";
+    },
     retryAttempts: 5,
     connectionParams: { actor: "loadtest-live-page" },
     on: {

@@ -50,7 +50,7 @@ export function htmlReport(r: RunResult): string {
   const t = stats.totals;
   const body = [
     `<h1>Load test: ${escapeHtml(r.profile.name)} — <span class="${r.passed ? "pass" : "fail"}">${r.passed ? "PASSED" : "FAILED"}</span></h1>`,
-    `<p>${r.options.users} users (spawn ${r.options.spawnRate}/s), class ${escapeHtml(r.profile.userClass)}, ${f(stats.elapsedSeconds)} s against ${escapeHtml(r.options.gateway)}; started ${escapeHtml(r.startedAt)}. ${t.requests} requests, ${f(t.rate)}/s, ${t.failures} unexpected and ${t.expectedFailures} expected failures; p95 ${f(t.p95)} ms. Generator CPU ${(r.generatorCpu.share * 100).toFixed(1)} % of one core.</p>`,
+    `<p>${r.options.users} users (spawn ${r.options.spawnRate}/s), class ${escapeHtml(r.profile.userClass)}, ${f(stats.elapsedSeconds)} s against ${escapeHtml(r.options.gateway)}; started ${escapeHtml(r.startedAt)}. ${t.requests} requests, ${f(t.rate)}/s, ${t.failures} unexpected and ${t.expectedFailures} expected failures; p95 ${f(t.p95)} ms. Generator CPU ${(r.generatorCpu.share * 100).toFixed(1)} % of one core. Machine: ${r.machine.cpus} × ${escapeHtml(r.machine.cpuModel)}, ${r.machine.memoryMiB} MiB, Node ${escapeHtml(r.machine.node)}.</p>`,
     svgChart("Requests per second", r.series, (p) => p.requests, "req/s"),
     svgChart("p95 latency per second", r.series, (p) => p.p95, "ms"),
     "<h2>Thresholds</h2>",
