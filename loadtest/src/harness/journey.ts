@@ -128,6 +128,11 @@ export interface Journey {
   /** Who the user plays; default staff of the journey's context, a customer once known. */
   principal?: (state: Record<string, unknown>, user: UserSession) => Principal;
   steps: Step[];
+  /**
+   * Runs after an aborted journey (not counted as a step), to leave nothing hanging: a held
+   * provider report released, say. Its failures are ignored.
+   */
+  cleanup?: (ctx: JourneyContext) => Promise<void>;
 }
 
 let counter = 0;
@@ -279,6 +284,7 @@ export async function runJourney(
         true,
         "run stopped",
       );
+      await journey.cleanup?.(ctx).catch(() => undefined);
       return false;
     }
     try {
@@ -294,6 +300,7 @@ export async function runJourney(
         isExpected,
         (error as Error).message,
       );
+      await journey.cleanup?.(ctx).catch(() => undefined);
       return false;
     }
   }
@@ -329,4 +336,27 @@ export function need<T = string>(ctx: JourneyContext, key: string): T {
   const v = ctx.state[key];
   if (v === undefined || v === null) throw new StepError("MISSING_STATE", `no ${key} captured`);
   return v as T;
+}
+
+/**
+ * Cleanup for journeys that script a held report: once the charge was made and its report held,
+ * release it, so no order waits forever (a stop may come before the charge reached the
+ * provider, hence the bounded wait). An order never confirmed has no charge to wait for.
+ */
+export async function releaseHeld(ctx: JourneyContext): Promise<void> {
+  const orderId = ctx.state.orderId;
+  if (typeof orderId !== "string" || !ctx.state.held) return;
+  const deadline = Date.now() + ctx.env.settleTimeoutMs;
+  while (Date.now() < deadline) {
+    const r = await ctx.env.provider.release({ orderId });
+    if ((r.body?.released?.length ?? 0) > 0) return;
+    const o = await ctx.env.client.request<{ order: { status: string } | null }>(
+      "OrderState",
+      "query OrderState($id: ID!) { order(id: $id) { status } }",
+      { id: orderId },
+    );
+    if (o.data?.order?.status !== "CONFIRMED" && o.data?.order?.status !== "PAYMENT_PENDING")
+      return;
+    await sleep(250);
+  }
 }

@@ -1,4 +1,4 @@
-import { type Journey, need, StepError, step, tally } from "../harness/journey.ts";
+import { type Journey, need, releaseHeld, StepError, step, tally } from "../harness/journey.ts";
 import { fixtureStep } from "../journeys/fixture.ts";
 import { confirmStep, placeStep } from "../journeys/ordering/lifecycle-steps.ts";
 import { CANCEL, orderReaches } from "../journeys/orders.ts";
@@ -13,12 +13,14 @@ export const cancelDuringPaymentRace = (): Journey => ({
   name: "race.cancel-during-payment",
   context: "ordering",
   expected: ["CONFLICT"],
+  cleanup: releaseHeld,
   steps: [
     fixtureStep,
     placeStep(1),
-    step("provider /script", (c) =>
-      c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed", hold: true }]),
-    ),
+    step("provider /script", async (c) => {
+      c.state.held = true;
+      await c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed", hold: true }]);
+    }),
     confirmStep,
     step("await held report", async (c) => {
       await c.until(

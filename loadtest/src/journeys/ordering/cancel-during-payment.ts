@@ -1,4 +1,4 @@
-import { type Journey, need, step } from "../../harness/journey.ts";
+import { type Journey, need, releaseHeld, step } from "../../harness/journey.ts";
 import { fixtureStep } from "../fixture.ts";
 import { CANCEL, orderReaches } from "../orders.ts";
 import { confirmStep, placeStep } from "./lifecycle-steps.ts";
@@ -11,12 +11,14 @@ import { confirmStep, placeStep } from "./lifecycle-steps.ts";
 export const cancelDuringPaymentRefund = (): Journey => ({
   name: "ordering.cancel-during-payment",
   context: "ordering",
+  cleanup: releaseHeld,
   steps: [
     fixtureStep,
     placeStep(1),
-    step("provider /script", (c) =>
-      c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed", hold: true }]),
-    ),
+    step("provider /script", async (c) => {
+      c.state.held = true;
+      await c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed", hold: true }]);
+    }),
     confirmStep,
     step("await held report", async (c) => {
       await c.until(
