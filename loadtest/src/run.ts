@@ -46,7 +46,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
   const profile = profiles[o.profile]!;
   const userClass = userClasses[profile.userClass]!;
   const providerUrl = o.provider ?? serviceUrl(o.gateway, 20);
-  const workersReady = `${o.workers ?? serviceUrl(o.gateway, 10)}/ready`;
+  const workersReady = `${new URL(o.workers ?? serviceUrl(o.gateway, 10)).origin}/ready`;
 
   const gw = await reachable(o.gateway, {
     method: "POST",

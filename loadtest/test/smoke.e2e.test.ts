@@ -24,8 +24,6 @@ describe("pnpm load smoke against the e2e stack", () => {
         inject("gatewayUrl"),
         "--provider",
         inject("serviceUrls")["payment-provider"]!,
-        "--workers",
-        inject("serviceUrls").workers!,
       ],
       { stdout: (l) => void out.push(l), stderr: (l) => void err.push(l) },
     );
