@@ -72,7 +72,7 @@ describe("pnpm load", () => {
     );
     expect(code).toBe(1);
     expect(out.find((l) => l.startsWith("threshold unexpected error rate"))).toMatch(
-      /: FAIL \(0\.\d+|1\) vs 0\)/,
+      /: FAIL \((0\.\d+|1) vs 0\)/,
     );
     expect(out.at(-1)).toBe("FAILED");
     for (const f of ["results.json", "stats.csv", "failures.csv", "report.md", "report.html"])
@@ -84,5 +84,44 @@ describe("pnpm load", () => {
       expected: false,
     });
     expect(readFileSync(join(dir, "report.md"), "utf8")).toContain("FAILED");
+  }, 20_000);
+
+  it("on Ctrl-C stops the users, settles and still writes the report", async () => {
+    const stub = await startStub(() => ({
+      errors: [{ message: "boom", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+    }));
+    cleanup.push(stub.close);
+    const dir = mkdtempSync(join(tmpdir(), "loadtest-"));
+    const { out, io } = capture();
+    const t0 = Date.now();
+    const code = await main(
+      [
+        "smoke",
+        "--headless",
+        "--duration",
+        "10m",
+        "--report",
+        dir,
+        "--settle",
+        "1s",
+        "--gateway",
+        stub.url,
+        "--provider",
+        stub.origin,
+      ],
+      {
+        ...io,
+        onInterrupt(stop) {
+          const timer = setTimeout(stop, 1500); // the user pressing Ctrl-C
+          return () => clearTimeout(timer);
+        },
+      },
+    );
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(code).toBe(1);
+    expect(out).toContain("stopping: letting in-flight steps settle…");
+    const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
+    expect(results.stoppedEarly).toBe(true);
+    expect(results.stats.totals.requests).toBeGreaterThan(0);
   }, 20_000);
 });

@@ -1,7 +1,8 @@
 import { type Journey, need, StepError, step } from "../../harness/journey.ts";
+import { sleep } from "../../harness/time.ts";
 import { fixtureStep } from "../fixture.ts";
 import { confirmStep, placeStep } from "../ordering/lifecycle-steps.ts";
-import { readOrder } from "../orders.ts";
+import { CANCEL, readOrder } from "../orders.ts";
 
 /**
  * Checkout saga: 70 % of orders are paid, 30 % have every payment attempt declined (scripted at
@@ -10,6 +11,18 @@ import { readOrder } from "../orders.ts";
 export const checkoutSaga = (): Journey => ({
   name: "cross-context.checkout-saga",
   context: "cross-context",
+  // A customer who leaves while a declined order awaits its retry cancels it, so no order is
+  // left CONFIRMED holding stock when the run stops.
+  cleanup: async (c) => {
+    const id = c.state.orderId;
+    if (typeof id !== "string" || !c.state.fail) return;
+    // The saga may move the order at the same moment (CONFLICT): try again, a few times.
+    for (let i = 0; i < 10; i++) {
+      const r = await c.env.client.request("CancelOrder", CANCEL, { id, reason: "customer left" });
+      if (r.code !== "CONFLICT") return;
+      await sleep(200);
+    }
+  },
   steps: [
     fixtureStep,
     placeStep(2),

@@ -1,4 +1,4 @@
-import { type Journey, need, op, StepError, step } from "../../harness/journey.ts";
+import { type Journey, need, op, step } from "../../harness/journey.ts";
 import { activeProduct, createWarehouse, registerCustomer, stockItem } from "../fixture.ts";
 import {
   awaitPaid,
@@ -79,14 +79,13 @@ export const endToEnd = (): Journey => ({
       );
     }),
     completeStep,
-    step("check reservations", async (c) => {
-      const o = await readOrder(c, need(c, "orderId"));
-      if (o.reservations.some((r) => r.status !== "COMMITTED")) {
-        throw new StepError(
-          "RESERVATIONS_NOT_COMMITTED",
-          `reservations ${o.reservations.map((r) => r.status).join(",")}`,
-        );
-      }
+    step("await reservations COMMITTED", async (c) => {
+      // Inventory commits the reservations on the shipment's event, on its own time.
+      await c.until(
+        "the reservations to be committed",
+        () => readOrder(c, need(c, "orderId")),
+        (o) => o.reservations.length > 0 && o.reservations.every((r) => r.status === "COMMITTED"),
+      );
     }),
   ],
 });
