@@ -122,6 +122,11 @@ export interface InvariantOptions {
   settleMs: number;
   /** Workers' readiness URL, when known. */
   workersReadyUrl?: string;
+  /**
+   * Called with the orders still waiting for a payment on every poll: the run's own held provider
+   * reports (a journey cut short before its charge was made) are released there.
+   */
+  unstick?: (orderIds: string[]) => Promise<void>;
 }
 
 /** Checks every invariant after the run, polling with a deadline until the pipeline settled. */
@@ -142,6 +147,7 @@ export async function checkInvariants(o: InvariantOptions): Promise<InvariantRes
         return !order || orderInconsistency(order) !== undefined;
       });
       if (pending.length === 0 || Date.now() >= deadline) break;
+      await o.unstick?.(pending.filter((id) => byId.get(id)?.status === "PAYMENT_PENDING"));
       await sleep(500);
     }
     const statuses: Record<string, number> = {};

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { type CliOptions, parseArgs, serviceUrl, USAGE, UsageError } from "./args.ts";
@@ -70,6 +71,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
   const durationMs = o.durationMs ?? profile.durationMs;
   const stats = new Stats();
   const stop = new AbortController();
+  // Every sleeping user listens for the stop: far more than Node's default of 10 listeners.
+  setMaxListeners(0, stop.signal);
   const client = new GqlClient(o.gateway, { connections: Math.min(128, Math.max(8, users)) });
   const provider = new ProviderHooks(providerUrl);
   const env: RunEnv = {
@@ -127,6 +130,10 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     tracker: env.tracker,
     settleMs: o.settleMs,
     workersReadyUrl: workersReady,
+    // Any report the provider still holds for one of the run's orders is the run's own.
+    unstick: async (ids) => {
+      await Promise.all(ids.map((orderId) => provider.release({ orderId })));
+    },
   });
   const snapshot = stats.snapshot();
   const t = snapshot.totals;
