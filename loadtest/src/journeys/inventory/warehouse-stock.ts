@@ -1,0 +1,55 @@
+import { type Journey, need, op } from "../../harness/journey.ts";
+import {
+  CREATE_WAREHOUSE,
+  fixtureOf,
+  fixtureStep,
+  INIT_STOCK,
+  RECEIVE,
+  warehouseInput,
+} from "../fixture.ts";
+
+/** Warehouse + stock: create → initialize → receive → adjust → stock check. */
+export const warehouseStock = (): Journey => ({
+  name: "inventory.warehouse-stock",
+  context: "inventory",
+  steps: [
+    fixtureStep,
+    op<{ createWarehouse: { id: string } }>(
+      "CreateWarehouse",
+      CREATE_WAREHOUSE,
+      (c) => ({ input: warehouseInput(c.unique("wh")) }),
+      (d, c) => {
+        c.state.warehouseId = d.createWarehouse.id;
+      },
+    ),
+    op<{ initializeStock: { id: string } }>(
+      "InitializeStock",
+      INIT_STOCK,
+      (c) => ({
+        input: {
+          variantId: fixtureOf(c).variantIds[0],
+          warehouseId: need(c, "warehouseId"),
+          reorderPoint: 5,
+        },
+      }),
+      (d, c) => {
+        c.state.stockItemId = d.initializeStock.id;
+        c.env.tracker.stockItems.add(d.initializeStock.id);
+      },
+    ),
+    op("ReceiveStock", RECEIVE, (c) => ({ id: need(c, "stockItemId"), q: 50 })),
+    op(
+      "AdjustStock",
+      `mutation AdjustStock($id: ID!, $input: AdjustStockInput!) { adjustStock(stockItemId: $id, input: $input) { id onHand } }`,
+      (c) => ({
+        id: need(c, "stockItemId"),
+        input: { quantity: -2, type: "SHRINKAGE", reason: "load test shrinkage" },
+      }),
+    ),
+    op(
+      "RecordStockCheck",
+      `mutation RecordStockCheck($id: ID!, $q: Int!) { recordStockCheck(stockItemId: $id, countedQuantity: $q, note: "cycle count") { id onHand } }`,
+      (c) => ({ id: need(c, "stockItemId"), q: 47 }),
+    ),
+  ],
+});
