@@ -146,3 +146,48 @@ export const serviceEnv = (defaultPort: number) => ({
 /** ServiceConfig out of a config parsed with `serviceEnv`'s variables. */
 export const serviceConfig = (c: { PORT: number; HOST: string; LOG_LEVEL: LogLevel }) =>
   ({ port: c.PORT, host: c.HOST, logLevel: c.LOG_LEVEL }) satisfies ServiceConfig;
+
+/** The development webhook secret: public (it is in the source), so refused in production. */
+export const DEV_WEBHOOK_SECRET = "shopstream-dev-webhook-secret";
+
+const webhookSecret = z.string().min(16, "must be at least 16 characters");
+
+/**
+ * The payment provider's webhook secrets, read alike by payments (which verifies) and the
+ * simulated provider (which signs). `PAYMENTS_WEBHOOK_SECRETS="<new>,<old>"` is a rotation: the
+ * first signs, either verifies, so the provider moves to the new secret while reports signed
+ * with the old one still land; it takes precedence over `PAYMENTS_WEBHOOK_SECRET`.
+ */
+export const webhookSecretEnv = {
+  // A development default keeps `npm start` zero-config; production sets its own.
+  PAYMENTS_WEBHOOK_SECRET: webhookSecret.default(DEV_WEBHOOK_SECRET),
+  PAYMENTS_WEBHOOK_SECRETS: z
+    .string()
+    .transform((value) => value.split(",").map((s) => s.trim()))
+    .pipe(
+      z
+        .array(webhookSecret)
+        .min(1)
+        .max(2, "holds at most two secrets: the new one first, the one it replaces second"),
+    )
+    .optional(),
+  NODE_ENV: z.string().optional(),
+};
+
+/** The secrets in force, the signing one first; the development default is refused in production. */
+export function webhookSecretsOf(c: {
+  PAYMENTS_WEBHOOK_SECRET: string;
+  PAYMENTS_WEBHOOK_SECRETS?: string[] | undefined;
+  NODE_ENV?: string | undefined;
+}): { secrets: [string, ...string[]]; rotating: boolean } {
+  const secrets = (c.PAYMENTS_WEBHOOK_SECRETS ?? [c.PAYMENTS_WEBHOOK_SECRET]) as [
+    string,
+    ...string[],
+  ];
+  if (c.NODE_ENV === "production" && secrets.includes(DEV_WEBHOOK_SECRET)) {
+    throw new ConfigError([
+      "PAYMENTS_WEBHOOK_SECRET: must be a secret of your own under NODE_ENV=production (the development default is public)",
+    ]);
+  }
+  return { secrets, rotating: c.PAYMENTS_WEBHOOK_SECRETS !== undefined };
+}
