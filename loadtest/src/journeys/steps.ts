@@ -13,6 +13,13 @@ import { orderReaches } from "./orders.ts";
 export const idOp = (name: string, query: string, key: string): Step =>
   op(name, query, (c) => ({ id: need(c, key) }));
 
+/**
+ * The transitions a journey drives one aggregate through, in order: each operation (name → its
+ * mutation) takes only the id captured under `key`.
+ */
+export const transitionSteps = (key: string, operations: Record<string, string>): Step[] =>
+  Object.entries(operations).map(([name, query]) => idOp(name, query, key));
+
 /** Registers a customer tagged `tag`; its id goes to `state.customerId`. */
 export const registerCustomerStep = (tag: string): Step =>
   op<{ registerCustomer: { id: string } }>(

@@ -1,5 +1,10 @@
 import type { Journey } from "../../harness/journey.ts";
-import { activateProductStep, addVariantStep, createProductStep, idOp } from "../steps.ts";
+import {
+  activateProductStep,
+  addVariantStep,
+  createProductStep,
+  transitionSteps,
+} from "../steps.ts";
 
 /** Product lifecycle: DRAFT → ACTIVE → DISCONTINUED → ARCHIVED. */
 export const productLifecycle = (): Journey => ({
@@ -9,15 +14,9 @@ export const productLifecycle = (): Journey => ({
     createProductStep("PL", (sku) => ({ title: `Lifecycle ${sku}` })),
     addVariantStep("V", 999),
     activateProductStep,
-    idOp(
-      "DiscontinueProduct",
-      `mutation DiscontinueProduct($id: ID!) { discontinueProduct(id: $id) { id status } }`,
-      "productId",
-    ),
-    idOp(
-      "ArchiveProduct",
-      `mutation ArchiveProduct($id: ID!) { archiveProduct(id: $id) { id status } }`,
-      "productId",
-    ),
+    ...transitionSteps("productId", {
+      DiscontinueProduct: `mutation DiscontinueProduct($id: ID!) { discontinueProduct(id: $id) { id status } }`,
+      ArchiveProduct: `mutation ArchiveProduct($id: ID!) { archiveProduct(id: $id) { id status } }`,
+    }),
   ],
 });

@@ -1,5 +1,5 @@
 import type { Journey } from "../../harness/journey.ts";
-import { idOp, registerCustomerStep } from "../steps.ts";
+import { registerCustomerStep, transitionSteps } from "../steps.ts";
 
 /** Account lifecycle: register → suspend → reactivate → close. */
 export const accountLifecycle = (): Journey => ({
@@ -7,20 +7,10 @@ export const accountLifecycle = (): Journey => ({
   context: "identity",
   steps: [
     registerCustomerStep("al"),
-    idOp(
-      "SuspendCustomer",
-      `mutation SuspendCustomer($id: ID!) { suspendCustomer(id: $id, reason: "load test") { id status } }`,
-      "customerId",
-    ),
-    idOp(
-      "ReactivateCustomer",
-      `mutation ReactivateCustomer($id: ID!) { reactivateCustomer(id: $id) { id status } }`,
-      "customerId",
-    ),
-    idOp(
-      "CloseCustomer",
-      `mutation CloseCustomer($id: ID!) { closeCustomer(id: $id) { id status } }`,
-      "customerId",
-    ),
+    ...transitionSteps("customerId", {
+      SuspendCustomer: `mutation SuspendCustomer($id: ID!) { suspendCustomer(id: $id, reason: "load test") { id status } }`,
+      ReactivateCustomer: `mutation ReactivateCustomer($id: ID!) { reactivateCustomer(id: $id) { id status } }`,
+      CloseCustomer: `mutation CloseCustomer($id: ID!) { closeCustomer(id: $id) { id status } }`,
+    }),
   ],
 });

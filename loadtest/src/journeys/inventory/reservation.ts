@@ -1,6 +1,6 @@
 import { type Journey, op, type Step } from "../../harness/journey.ts";
 import { fixtureOf, fixtureStep } from "../fixture.ts";
-import { idOp } from "../steps.ts";
+import { transitionSteps } from "../steps.ts";
 
 export const RESERVE = `mutation ReserveStock($input: ReserveStockInput!) { reserveStock(input: $input) { id status quantity } }`;
 
@@ -26,15 +26,9 @@ export const reservation = (): Journey => ({
   steps: [
     fixtureStep,
     reserveStep(1, 2),
-    idOp(
-      "ConfirmReservation",
-      `mutation ConfirmReservation($id: ID!) { confirmReservation(id: $id) { id status } }`,
-      "reservationId",
-    ),
-    idOp(
-      "CommitReservation",
-      `mutation CommitReservation($id: ID!) { commitReservation(id: $id) { id status } }`,
-      "reservationId",
-    ),
+    ...transitionSteps("reservationId", {
+      ConfirmReservation: `mutation ConfirmReservation($id: ID!) { confirmReservation(id: $id) { id status } }`,
+      CommitReservation: `mutation CommitReservation($id: ID!) { commitReservation(id: $id) { id status } }`,
+    }),
   ],
 });

@@ -1,5 +1,5 @@
 import type { Journey } from "../../harness/journey.ts";
-import { awaitRefunded, idOp } from "../steps.ts";
+import { awaitRefunded, transitionSteps } from "../steps.ts";
 import { deliverStep, paidOrderSteps, shipStep } from "./lifecycle-steps.ts";
 
 /** Return: … delivered → return requested → approved → returned → refunded. */
@@ -10,21 +10,11 @@ export const orderReturn = (): Journey => ({
     ...paidOrderSteps(),
     shipStep,
     deliverStep,
-    idOp(
-      "RequestOrderReturn",
-      `mutation RequestOrderReturn($id: ID!) { requestOrderReturn(id: $id, reason: "too small") { id status } }`,
-      "orderId",
-    ),
-    idOp(
-      "ApproveOrderReturn",
-      `mutation ApproveOrderReturn($id: ID!) { approveOrderReturn(id: $id) { id status } }`,
-      "orderId",
-    ),
-    idOp(
-      "RecordOrderReturn",
-      `mutation RecordOrderReturn($id: ID!) { recordOrderReturn(id: $id) { id status } }`,
-      "orderId",
-    ),
+    ...transitionSteps("orderId", {
+      RequestOrderReturn: `mutation RequestOrderReturn($id: ID!) { requestOrderReturn(id: $id, reason: "too small") { id status } }`,
+      ApproveOrderReturn: `mutation ApproveOrderReturn($id: ID!) { approveOrderReturn(id: $id) { id status } }`,
+      RecordOrderReturn: `mutation RecordOrderReturn($id: ID!) { recordOrderReturn(id: $id) { id status } }`,
+    }),
     awaitRefunded,
   ],
 });
