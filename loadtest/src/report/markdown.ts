@@ -30,43 +30,23 @@ export function markdownReport(r: RunResult): string {
   out.push(
     `**${t.requests} requests, ${f(t.rate)}/s; ${t.failures} unexpected failures (${(t.errorRate * 100).toFixed(2)} %), ${t.expectedFailures} expected; p50 ${f(t.p50)} ms, p95 ${f(t.p95)} ms, p99 ${f(t.p99)} ms, max ${f(t.max)} ms.**`,
   );
-  out.push("");
-  out.push("## Thresholds");
-  out.push("");
-  out.push(table(tables.thresholds));
-  out.push("");
-  out.push("## Invariants");
-  out.push("");
-  out.push(table(tables.invariants));
+  /** A heading after a blank line, a blank line, then the lines of its body. */
+  const section = (heading: string, ...body: string[]) => out.push("", heading, "", ...body);
+  section("## Thresholds", table(tables.thresholds));
   const violations = r.invariants.flatMap((i) =>
     (i.violations ?? []).slice(0, 10).map((v) => `- ${i.name}: ${v}`),
   );
-  if (violations.length) out.push("", ...violations);
-  out.push("");
-  out.push("## Operations");
-  out.push("");
-  out.push(table(tables.operations));
-  out.push("");
-  out.push("## Journeys");
-  out.push("");
-  out.push(table(tables.journeys));
-
-  if (tables.aborts.rows.length) {
-    out.push("");
-    out.push("### Aborted journeys, by step and code");
-    out.push("");
-    out.push(table(tables.aborts));
-  }
-  out.push("");
-  out.push("## Errors by code");
-  out.push("");
-  out.push(stats.errors.length ? table(tables.errors) : "None.");
-  if (Object.keys(r.raceOutcomes).length) {
-    out.push("");
-    out.push("## Race outcomes");
-    out.push("");
-    out.push(table(tables.races));
-  }
+  section(
+    "## Invariants",
+    table(tables.invariants),
+    ...(violations.length ? ["", ...violations] : []),
+  );
+  section("## Operations", table(tables.operations));
+  section("## Journeys", table(tables.journeys));
+  if (tables.aborts.rows.length)
+    section("### Aborted journeys, by step and code", table(tables.aborts));
+  section("## Errors by code", stats.errors.length ? table(tables.errors) : "None.");
+  if (Object.keys(r.raceOutcomes).length) section("## Race outcomes", table(tables.races));
   out.push("");
   return out.join("\n");
 }
