@@ -1,7 +1,7 @@
 import { need, type Step, step } from "../../harness/journey.ts";
 import { fixtureOf, fixtureStep } from "../fixture.ts";
 import { CONFIRM, orderReaches, placeOrder } from "../orders.ts";
-import { idOp } from "../steps.ts";
+import { idOp, transitionSteps } from "../steps.ts";
 
 /** Steps several ordering journeys (and the cancel race) share: place, confirm, wait for PAID, ship, deliver. */
 
@@ -49,26 +49,13 @@ export const heldChargeSteps = (what: string): Step[] => [
   }),
 ];
 
-export const shipStep = idOp(
-  "RecordOrderShipment",
-  `mutation RecordOrderShipment($id: ID!) { recordOrderShipment(orderId: $id) { id status } }`,
-  "orderId",
-);
-
-export const deliverStep = idOp(
-  "RecordOrderDelivery",
-  `mutation RecordOrderDelivery($id: ID!) { recordOrderDelivery(id: $id) { id status } }`,
-  "orderId",
-);
-
-export const processingStep = idOp(
-  "MarkOrderProcessing",
-  `mutation MarkOrderProcessing($id: ID!) { markOrderProcessing(id: $id) { id status } }`,
-  "orderId",
-);
-
-export const completeStep = idOp(
-  "CompleteOrder",
-  `mutation CompleteOrder($id: ID!) { completeOrder(id: $id) { id status } }`,
-  "orderId",
-);
+/**
+ * The order's fulfilment transitions, each taking only the order id: journeys pick the ones they
+ * drive (the return journey stops at delivered).
+ */
+export const [processingStep, shipStep, deliverStep, completeStep] = transitionSteps("orderId", {
+  MarkOrderProcessing: `mutation MarkOrderProcessing($id: ID!) { markOrderProcessing(id: $id) { id status } }`,
+  RecordOrderShipment: `mutation RecordOrderShipment($id: ID!) { recordOrderShipment(orderId: $id) { id status } }`,
+  RecordOrderDelivery: `mutation RecordOrderDelivery($id: ID!) { recordOrderDelivery(id: $id) { id status } }`,
+  CompleteOrder: `mutation CompleteOrder($id: ID!) { completeOrder(id: $id) { id status } }`,
+}) as [Step, Step, Step, Step];
