@@ -3,7 +3,10 @@ import { fixtureOf, fixtureStep } from "../fixture.ts";
 import { CONFIRM, orderReaches, placeOrder } from "../orders.ts";
 import { idOp, transitionSteps } from "../steps.ts";
 
-/** Steps several ordering journeys (and the cancel race) share: place, confirm, wait for PAID, ship, deliver. */
+/**
+ * Steps the ordering journeys and the cancel race share: place, confirm, wait for PAID, the
+ * openings built from them, and the fulfilment transitions.
+ */
 
 export const placeStep = (lines = 2) =>
   step("PlaceOrder", async (c) => {
