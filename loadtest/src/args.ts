@@ -40,6 +40,60 @@ const positiveInt = (flag: string, v: string) => {
   return Number(v);
 };
 
+const duration = (flag: string, v: string, examples: string) => {
+  const ms = parseDuration(v);
+  if (!ms) throw new UsageError(`${flag}: expected e.g. ${examples}, got "${v}"`);
+  return ms;
+};
+
+const liveAddress = (flag: string, v: string) => {
+  const m = /^(127\.0\.0\.1|localhost):(\d{1,5})$/.exec(v);
+  if (!m || Number(m[2]) > 65535)
+    throw new UsageError(`${flag}: expected 127.0.0.1:<port>, got "${v}"`);
+  return { host: "127.0.0.1", port: Number(m[2]) };
+};
+
+interface CliOption {
+  /** Takes no value. */
+  switch?: true;
+  set: (o: Partial<CliOptions>, value: string, flag: string) => void;
+}
+
+/** An option whose value, checked and converted by `parse`, becomes `key`. */
+const valued = <K extends keyof CliOptions>(
+  key: K,
+  parse: (flag: string, v: string) => CliOptions[K],
+): CliOption => ({
+  set: (o, v, flag) => {
+    o[key] = parse(flag, v);
+  },
+});
+
+/**
+ * The options. One table, so every option is parsed the same way: its value is the next
+ * argument and never another option.
+ */
+const OPTIONS = new Map<string, CliOption>([
+  ["--duration", valued("durationMs", (f, v) => duration(f, v, "30s, 2m or 1h"))],
+  ["--users", valued("users", positiveInt)],
+  ["--spawn-rate", valued("spawnRate", positiveInt)],
+  [
+    "--headless",
+    {
+      switch: true,
+      set: (o) => {
+        o.headless = true;
+      },
+    },
+  ],
+  ["--report", valued("reportDir", (_, v) => v)],
+  ["--gateway", valued("gateway", loopbackUrl)],
+  ["--provider", valued("provider", loopbackUrl)],
+  ["--workers", valued("workers", loopbackUrl)],
+  ["--settle", valued("settleMs", (f, v) => duration(f, v, "60s"))],
+  ["--live", valued("live", liveAddress)],
+]);
+
 export const USAGE = `usage: pnpm load <profile> [--duration 30s] [--users N] [--spawn-rate N] [--headless] [--report <dir>] [--gateway http://127.0.0.1:4000/graphql] [--provider URL] [--workers URL] [--live 127.0.0.1:8089] [--settle 60s]
 profiles: ${Object.keys(profiles).join(", ")}`;
 
@@ -55,56 +109,11 @@ export function parseArgs(argv: string[]): CliOptions {
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    switch (a) {
-      case "--duration": {
-        const ms = parseDuration(value(a, i));
-        if (!ms)
-          throw new UsageError(`--duration: expected e.g. 30s, 2m or 1h, got "${args[i + 1]}"`);
-        o.durationMs = ms;
-        i++;
-        break;
-      }
-      case "--users":
-        o.users = positiveInt(a, value(a, i++));
-        break;
-      case "--spawn-rate":
-        o.spawnRate = positiveInt(a, value(a, i++));
-        break;
-      case "--headless":
-        o.headless = true;
-        break;
-      case "--report":
-        o.reportDir = value(a, i++);
-        break;
-      case "--gateway":
-        o.gateway = loopbackUrl(a, value(a, i++));
-        break;
-      case "--provider":
-        o.provider = loopbackUrl(a, value(a, i++));
-        break;
-      case "--workers":
-        o.workers = loopbackUrl(a, value(a, i++));
-        break;
-      case "--settle": {
-        const ms = parseDuration(value(a, i));
-        if (!ms) throw new UsageError(`--settle: expected e.g. 60s, got "${args[i + 1]}"`);
-        o.settleMs = ms;
-        i++;
-        break;
-      }
-      case "--live": {
-        const v = value(a, i++);
-        const m = /^(127\.0\.0\.1|localhost):(\d{1,5})$/.exec(v);
-        if (!m || Number(m[2]) > 65535)
-          throw new UsageError(`--live: expected 127.0.0.1:<port>, got "${v}"`);
-        o.live = { host: "127.0.0.1", port: Number(m[2]) };
-        break;
-      }
-      default:
-        if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-        if (profile) throw new UsageError(`one profile only, got "${profile}" and "${a}"`);
-        profile = a;
-    }
+    const option = OPTIONS.get(a);
+    if (option) option.set(o, option.switch ? "" : value(a, i++), a);
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else if (profile) throw new UsageError(`one profile only, got "${profile}" and "${a}"`);
+    else profile = a;
   }
   if (!profile)
     throw new UsageError(`no profile given (one of ${Object.keys(profiles).join(", ")})`);

@@ -20,6 +20,31 @@ const capture = () => {
   };
 };
 
+/** A stub gateway failing every request (closed after the test), a report dir, captured output. */
+async function failingRun() {
+  const stub = await startStub(() => ({
+    errors: [{ message: "boom", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
+  }));
+  cleanup.push(stub.close);
+  return { stub, dir: mkdtempSync(join(tmpdir(), "loadtest-")), ...capture() };
+}
+
+/** A headless smoke run of `duration` against the stub, reporting into `dir`, settling 1 s. */
+const headlessSmoke = (duration: string, dir: string, stub: { url: string; origin: string }) => [
+  "smoke",
+  "--headless",
+  "--duration",
+  duration,
+  "--report",
+  dir,
+  "--settle",
+  "1s",
+  "--gateway",
+  stub.url,
+  "--provider",
+  stub.origin,
+];
+
 describe("pnpm load", () => {
   it("exits 2 with one line, before any load, when the gateway is unreachable", async () => {
     const port = await closedPort();
@@ -45,31 +70,8 @@ describe("pnpm load", () => {
   });
 
   it("exits 1 when a threshold fails, and still writes every report", async () => {
-    const stub = await startStub(() => ({
-      errors: [{ message: "boom", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
-    }));
-    cleanup.push(stub.close);
-    const dir = mkdtempSync(join(tmpdir(), "loadtest-"));
-    const { out, io } = capture();
-    const code = await main(
-      [
-        "smoke",
-        "--headless",
-        "--duration",
-        "2s",
-        "--report",
-        dir,
-        "--settle",
-        "1s",
-        "--gateway",
-        stub.url,
-        "--provider",
-        stub.origin,
-        "--workers",
-        stub.origin,
-      ],
-      io,
-    );
+    const { stub, dir, out, io } = await failingRun();
+    const code = await main([...headlessSmoke("2s", dir, stub), "--workers", stub.origin], io);
     expect(code).toBe(1);
     expect(out.find((l) => l.startsWith("threshold unexpected error rate"))).toMatch(
       /: FAIL \((0\.\d+|1) vs 0\)/,
@@ -87,36 +89,15 @@ describe("pnpm load", () => {
   }, 20_000);
 
   it("on Ctrl-C stops the users, settles and still writes the report", async () => {
-    const stub = await startStub(() => ({
-      errors: [{ message: "boom", extensions: { code: "INTERNAL_SERVER_ERROR" } }],
-    }));
-    cleanup.push(stub.close);
-    const dir = mkdtempSync(join(tmpdir(), "loadtest-"));
-    const { out, io } = capture();
+    const { stub, dir, out, io } = await failingRun();
     const t0 = Date.now();
-    const code = await main(
-      [
-        "smoke",
-        "--headless",
-        "--duration",
-        "10m",
-        "--report",
-        dir,
-        "--settle",
-        "1s",
-        "--gateway",
-        stub.url,
-        "--provider",
-        stub.origin,
-      ],
-      {
-        ...io,
-        onInterrupt(stop) {
-          const timer = setTimeout(stop, 1500); // the user pressing Ctrl-C
-          return () => clearTimeout(timer);
-        },
+    const code = await main(headlessSmoke("10m", dir, stub), {
+      ...io,
+      onInterrupt(stop) {
+        const timer = setTimeout(stop, 1500); // the user pressing Ctrl-C
+        return () => clearTimeout(timer);
       },
-    );
+    });
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(code).toBe(1);
     expect(out).toContain("stopping: letting in-flight steps settle…");

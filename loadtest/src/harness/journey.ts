@@ -1,5 +1,5 @@
 import type { GqlClient, GqlResult, Principal, TokenFor } from "./client.ts";
-import type { PaymentOutcome, PaymentTarget, ProviderHooks } from "./provider.ts";
+import type { HookResult, PaymentOutcome, PaymentTarget, ProviderHooks } from "./provider.ts";
 import type { Stats } from "./stats.ts";
 import { sleep } from "./time.ts";
 
@@ -149,6 +149,20 @@ const defaultPrincipal = (journey: Journey, state: Record<string, unknown>): Pri
 
 /** Builds the context one run of `journey` by `user` works in. */
 export function journeyContext(journey: Journey, user: UserSession, env: RunEnv): JourneyContext {
+  /**
+   * Counts a provider hook call in the stats like an operation, and fails the step when the
+   * provider refused it; its body.
+   */
+  const hookCall = <T>(name: string, r: HookResult<T>): T | undefined => {
+    env.stats.request(
+      name,
+      r.ms,
+      r.at,
+      r.ok ? undefined : { code: `HTTP_${r.status}`, expected: false, message: "" },
+    );
+    if (!r.ok) throw new StepError(`PROVIDER_${r.status}`, `${name} answered ${r.status}`);
+    return r.body;
+  };
   const state: Record<string, unknown> = {};
   const expected = new Set(journey.expected ?? []);
 
@@ -222,37 +236,13 @@ export function journeyContext(journey: Journey, user: UserSession, env: RunEnv)
       }
     },
     async script(target, outcomes) {
-      const r = await env.provider.script(target, outcomes);
-      env.stats.request(
-        "provider /script",
-        r.ms,
-        r.at,
-        r.ok ? undefined : { code: `HTTP_${r.status}`, expected: false, message: "" },
-      );
-      if (!r.ok)
-        throw new StepError(`PROVIDER_${r.status}`, `provider /script answered ${r.status}`);
+      hookCall("provider /script", await env.provider.script(target, outcomes));
     },
     async held(target) {
-      const r = await env.provider.held(target);
-      env.stats.request(
-        "provider /held",
-        r.ms,
-        r.at,
-        r.ok ? undefined : { code: `HTTP_${r.status}`, expected: false, message: "" },
-      );
-      if (!r.ok) throw new StepError(`PROVIDER_${r.status}`, `provider /held answered ${r.status}`);
-      return r.body?.held.length ?? 0;
+      return hookCall("provider /held", await env.provider.held(target))?.held.length ?? 0;
     },
     async release(target) {
-      const r = await env.provider.release(target);
-      env.stats.request(
-        "provider /release",
-        r.ms,
-        r.at,
-        r.ok ? undefined : { code: `HTTP_${r.status}`, expected: false, message: "" },
-      );
-      if (!r.ok)
-        throw new StepError(`PROVIDER_${r.status}`, `provider /release answered ${r.status}`);
+      hookCall("provider /release", await env.provider.release(target));
     },
     unique: uniqueToken,
     random: Math.random,

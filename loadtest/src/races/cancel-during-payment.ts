@@ -1,6 +1,5 @@
 import { type Journey, need, releaseHeld, StepError, step, tally } from "../harness/journey.ts";
-import { fixtureStep } from "../journeys/fixture.ts";
-import { confirmStep, placeStep } from "../journeys/ordering/lifecycle-steps.ts";
+import { heldChargeSteps } from "../journeys/ordering/lifecycle-steps.ts";
 import { CANCEL, orderReaches } from "../journeys/orders.ts";
 
 /**
@@ -15,20 +14,7 @@ export const cancelDuringPaymentRace = (): Journey => ({
   expected: ["CONFLICT"],
   cleanup: releaseHeld,
   steps: [
-    fixtureStep,
-    placeStep(1),
-    step("provider /script", async (c) => {
-      c.state.held = true;
-      await c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed", hold: true }]);
-    }),
-    confirmStep,
-    step("await held report", async (c) => {
-      await c.until(
-        "the provider to hold the report",
-        () => c.held({ orderId: need(c, "orderId") }),
-        (n) => n > 0,
-      );
-    }),
+    ...heldChargeSteps("the provider to hold the report"),
     step("release + CancelOrder", async (c) => {
       const id = need(c, "orderId");
       const [, cancel] = await Promise.all([

@@ -1,5 +1,6 @@
 import type { SeriesPoint } from "../harness/stats.ts";
 import type { RunResult } from "./model.ts";
+import { fmt as f, reportTables, type Table } from "./tables.ts";
 
 export const escapeHtml = (s: string) =>
   s
@@ -7,8 +8,6 @@ export const escapeHtml = (s: string) =>
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")
     .replaceAll('"', "&quot;");
-
-const f = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
 /** An inline SVG line chart of one series over the run's seconds. */
 export function svgChart(
@@ -39,7 +38,7 @@ ${points.length ? `<path d="${path}" fill="none" stroke="#2a6fdb" stroke-width="
 </svg></figure>`;
 }
 
-const table = (head: string[], rows: (string | number)[][]) =>
+const table = ({ head, rows }: Table) =>
   `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join("")}</tr>`)
     .join("")}</tbody></table>`;
@@ -48,79 +47,24 @@ const table = (head: string[], rows: (string | number)[][]) =>
 export function htmlReport(r: RunResult): string {
   const { stats } = r;
   const t = stats.totals;
+  const tables = reportTables(r, "compact");
   const body = [
     `<h1>Load test: ${escapeHtml(r.profile.name)} — <span class="${r.passed ? "pass" : "fail"}">${r.passed ? "PASSED" : "FAILED"}</span></h1>`,
     `<p>${r.options.users} users (spawn ${r.options.spawnRate}/s), class ${escapeHtml(r.profile.userClass)}, ${f(stats.elapsedSeconds)} s against ${escapeHtml(r.options.gateway)}; started ${escapeHtml(r.startedAt)}. ${t.requests} requests, ${f(t.rate)}/s, ${t.failures} unexpected and ${t.expectedFailures} expected failures; p95 ${f(t.p95)} ms. Generator CPU ${(r.generatorCpu.share * 100).toFixed(1)} % of one core. Machine: ${r.machine.cpus} × ${escapeHtml(r.machine.cpuModel)}, ${r.machine.memoryMiB} MiB, Node ${escapeHtml(r.machine.node)}.</p>`,
     svgChart("Requests per second", r.series, (p) => p.requests, "req/s"),
     svgChart("p95 latency per second", r.series, (p) => p.p95, "ms"),
     "<h2>Thresholds</h2>",
-    table(
-      ["threshold", "limit", "actual", "result"],
-      r.thresholds.map((th) => [
-        th.name,
-        th.limit,
-        Number(th.actual.toFixed(4)),
-        th.pass ? "pass" : "FAIL",
-      ]),
-    ),
+    table(tables.thresholds),
     "<h2>Invariants</h2>",
-    table(
-      ["invariant", "result", "detail"],
-      r.invariants.map((i) => [i.name, i.status, i.detail]),
-    ),
+    table(tables.invariants),
     "<h2>Operations</h2>",
-    table(
-      ["operation", "count", "rate/s", "p50", "p90", "p95", "p99", "max", "failures", "expected"],
-      stats.operations.map((o) => [
-        o.name,
-        o.count,
-        f(o.rate),
-        f(o.p50),
-        f(o.p90),
-        f(o.p95),
-        f(o.p99),
-        f(o.max),
-        o.failures,
-        o.expectedFailures,
-      ]),
-    ),
+    table(tables.operations),
     "<h2>Journeys</h2>",
-    table(
-      ["journey", "started", "completed", "aborted", "p50", "p95", "p99", "max"],
-      stats.journeys.map((j) => [
-        j.name,
-        j.started,
-        j.completed,
-        j.aborted,
-        f(j.p50),
-        f(j.p95),
-        f(j.p99),
-        f(j.max),
-      ]),
-    ),
+    table(tables.journeys),
     "<h2>Aborts by step and code</h2>",
-    table(
-      ["journey", "step", "code", "kind", "count"],
-      stats.journeys.flatMap((j) =>
-        j.aborts.map((a) => [
-          j.name,
-          a.step,
-          a.code,
-          a.expected ? "expected" : "unexpected",
-          a.count,
-        ]),
-      ),
-    ),
+    table(tables.aborts),
     "<h2>Errors by code</h2>",
-    table(
-      ["code", "kind", "count", "operations"],
-      stats.errors.map((e) => [
-        e.code,
-        e.expected ? "expected" : "unexpected",
-        e.count,
-        e.operations.join(", "),
-      ]),
-    ),
+    table(tables.errors),
   ].join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Load test ${escapeHtml(r.profile.name)}</title>

@@ -1,12 +1,12 @@
 import type { RunResult } from "./model.ts";
+import { fmt as f, reportTables, type Table } from "./tables.ts";
 
-const f = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const esc = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
 
 /** A Markdown table; columns whose cells are all numbers align right. */
 const numeric = (rows: (string | number)[][], i: number) =>
   rows.length > 0 && rows.every((r) => /^-?[\d.]+$/.test(String(r[i])));
-const table = (head: string[], rows: (string | number)[][]) =>
+const table = ({ head, rows }: Table) =>
   [
     `| ${head.join(" | ")} |`,
     `| ${head.map((_, i) => (numeric(rows, i) ? "---:" : "---")).join(" | ")} |`,
@@ -17,6 +17,7 @@ const table = (head: string[], rows: (string | number)[][]) =>
 export function markdownReport(r: RunResult): string {
   const { stats } = r;
   const t = stats.totals;
+  const tables = reportTables(r, "full");
   const out: string[] = [];
   out.push(`# Load test: ${r.profile.name} — ${r.passed ? "PASSED" : "FAILED"}`);
   out.push("");
@@ -29,137 +30,23 @@ export function markdownReport(r: RunResult): string {
   out.push(
     `**${t.requests} requests, ${f(t.rate)}/s; ${t.failures} unexpected failures (${(t.errorRate * 100).toFixed(2)} %), ${t.expectedFailures} expected; p50 ${f(t.p50)} ms, p95 ${f(t.p95)} ms, p99 ${f(t.p99)} ms, max ${f(t.max)} ms.**`,
   );
-  out.push("");
-  out.push("## Thresholds");
-  out.push("");
-  out.push(
-    table(
-      ["threshold", "limit", "actual", "result"],
-      r.thresholds.map((th) => [
-        th.name,
-        th.limit,
-        Number(th.actual.toFixed(4)),
-        th.pass ? "pass" : "FAIL",
-      ]),
-    ),
-  );
-  out.push("");
-  out.push("## Invariants");
-  out.push("");
-  out.push(
-    table(
-      ["invariant", "result", "detail"],
-      r.invariants.map((i) => [i.name, i.status === "fail" ? "FAIL" : i.status, i.detail]),
-    ),
-  );
+  /** A heading after a blank line, a blank line, then the lines of its body. */
+  const section = (heading: string, ...body: string[]) => out.push("", heading, "", ...body);
+  section("## Thresholds", table(tables.thresholds));
   const violations = r.invariants.flatMap((i) =>
     (i.violations ?? []).slice(0, 10).map((v) => `- ${i.name}: ${v}`),
   );
-  if (violations.length) out.push("", ...violations);
-  out.push("");
-  out.push("## Operations");
-  out.push("");
-  out.push(
-    table(
-      [
-        "operation",
-        "count",
-        "rate/s",
-        "p50 ms",
-        "p90 ms",
-        "p95 ms",
-        "p99 ms",
-        "max ms",
-        "failures",
-        "expected",
-      ],
-      stats.operations.map((o) => [
-        o.name,
-        o.count,
-        f(o.rate),
-        f(o.p50),
-        f(o.p90),
-        f(o.p95),
-        f(o.p99),
-        f(o.max),
-        o.failures,
-        o.expectedFailures,
-      ]),
-    ),
+  section(
+    "## Invariants",
+    table(tables.invariants),
+    ...(violations.length ? ["", ...violations] : []),
   );
-  out.push("");
-  out.push("## Journeys");
-  out.push("");
-  out.push(
-    table(
-      [
-        "journey",
-        "started",
-        "completed",
-        "aborted",
-        "p50 ms",
-        "p90 ms",
-        "p95 ms",
-        "p99 ms",
-        "max ms",
-      ],
-      stats.journeys.map((j) => [
-        j.name,
-        j.started,
-        j.completed,
-        j.aborted,
-        f(j.p50),
-        f(j.p90),
-        f(j.p95),
-        f(j.p99),
-        f(j.max),
-      ]),
-    ),
-  );
-  const aborts = stats.journeys.flatMap((j) =>
-    j.aborts.map((a) => [
-      j.name,
-      a.step,
-      a.code,
-      a.expected ? "expected" : "unexpected",
-      a.count,
-      a.message.slice(0, 120),
-    ]),
-  );
-  if (aborts.length) {
-    out.push("");
-    out.push("### Aborted journeys, by step and code");
-    out.push("");
-    out.push(table(["journey", "step", "code", "kind", "count", "first message"], aborts));
-  }
-  out.push("");
-  out.push("## Errors by code");
-  out.push("");
-  out.push(
-    stats.errors.length
-      ? table(
-          ["code", "kind", "count", "operations"],
-          stats.errors.map((e) => [
-            e.code,
-            e.expected ? "expected" : "unexpected",
-            e.count,
-            e.operations.join(", "),
-          ]),
-        )
-      : "None.",
-  );
-  const races = Object.entries(r.raceOutcomes);
-  if (races.length) {
-    out.push("");
-    out.push("## Race outcomes");
-    out.push("");
-    out.push(
-      table(
-        ["scenario", "outcome", "count"],
-        races.flatMap(([s, o]) => Object.entries(o).map(([k, n]) => [s, k, n])),
-      ),
-    );
-  }
+  section("## Operations", table(tables.operations));
+  section("## Journeys", table(tables.journeys));
+  if (tables.aborts.rows.length)
+    section("### Aborted journeys, by step and code", table(tables.aborts));
+  section("## Errors by code", stats.errors.length ? table(tables.errors) : "None.");
+  if (Object.keys(r.raceOutcomes).length) section("## Race outcomes", table(tables.races));
   out.push("");
   return out.join("\n");
 }

@@ -1,9 +1,14 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { Percentiles } from "../harness/stats.ts";
 import { csv } from "./csv.ts";
 import { htmlReport } from "./html.ts";
 import { markdownReport } from "./markdown.ts";
 import type { RunResult } from "./model.ts";
+
+/** The `p50_ms` … `max_ms` cells every `stats.csv` row ends with. */
+const latencyCells = (p: Percentiles) =>
+  (["p50", "p90", "p95", "p99", "max"] as const).map((k) => p[k].toFixed(1));
 
 export function statsCsv(r: RunResult): string {
   const rows: unknown[][] = [
@@ -29,11 +34,7 @@ export function statsCsv(r: RunResult): string {
       o.rate.toFixed(3),
       o.failures,
       o.expectedFailures,
-      o.p50.toFixed(1),
-      o.p90.toFixed(1),
-      o.p95.toFixed(1),
-      o.p99.toFixed(1),
-      o.max.toFixed(1),
+      ...latencyCells(o),
     ]);
   for (const j of r.stats.journeys) {
     const expected = j.aborts.filter((a) => a.expected).reduce((s, a) => s + a.count, 0);
@@ -44,11 +45,7 @@ export function statsCsv(r: RunResult): string {
       (j.started / r.stats.elapsedSeconds).toFixed(3),
       j.aborted - expected,
       expected,
-      j.p50.toFixed(1),
-      j.p90.toFixed(1),
-      j.p95.toFixed(1),
-      j.p99.toFixed(1),
-      j.max.toFixed(1),
+      ...latencyCells(j),
     ]);
   }
   const t = r.stats.totals;
@@ -59,11 +56,7 @@ export function statsCsv(r: RunResult): string {
     t.rate.toFixed(3),
     t.failures,
     t.expectedFailures,
-    t.p50.toFixed(1),
-    t.p90.toFixed(1),
-    t.p95.toFixed(1),
-    t.p99.toFixed(1),
-    t.max.toFixed(1),
+    ...latencyCells(t),
   ]);
   return csv(rows);
 }

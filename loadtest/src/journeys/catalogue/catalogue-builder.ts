@@ -1,5 +1,5 @@
 import { type Journey, need, op } from "../../harness/journey.ts";
-import { ACTIVATE, ADD_VARIANT, CREATE_PRODUCT } from "../fixture.ts";
+import { activateProductStep, addVariantStep, createProductStep } from "../steps.ts";
 
 const ADD_IMAGE = `mutation AddProductImage($id: ID!, $input: AddProductImageInput!) { addProductImage(productId: $id, input: $input) { id } }`;
 
@@ -8,26 +8,8 @@ export const catalogueBuilder = (): Journey => ({
   name: "catalogue.catalogue-builder",
   context: "catalogue",
   steps: [
-    op<{ createProduct: { id: string } }>(
-      "CreateProduct",
-      CREATE_PRODUCT,
-      (c) => {
-        c.state.sku = c.unique("CB").toUpperCase();
-        return { input: { sku: c.state.sku, title: `Builder ${c.state.sku}`, brand: "Load" } };
-      },
-      (d, c) => {
-        c.state.productId = d.createProduct.id;
-      },
-    ),
-    ...[0, 1].map((i) =>
-      op("AddProductVariant", ADD_VARIANT, (c) => ({
-        id: need(c, "productId"),
-        input: {
-          variantSku: `${need(c, "sku")}-${i}`,
-          price: { amount: 1500 + i * 250, currency: "EUR" },
-        },
-      })),
-    ),
+    createProductStep("CB", (sku) => ({ title: `Builder ${sku}`, brand: "Load" })),
+    ...[0, 1].map((i) => addVariantStep(String(i), 1500 + i * 250)),
     ...[0, 1].map((i) =>
       op("AddProductImage", ADD_IMAGE, (c) => ({
         id: need(c, "productId"),
@@ -38,6 +20,6 @@ export const catalogueBuilder = (): Journey => ({
         },
       })),
     ),
-    op("ActivateProduct", ACTIVATE, (c) => ({ id: need(c, "productId") })),
+    activateProductStep,
   ],
 });

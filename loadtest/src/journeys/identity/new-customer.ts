@@ -1,19 +1,12 @@
 import { type Journey, need, op } from "../../harness/journey.ts";
-import { customerInput, REGISTER } from "../fixture.ts";
+import { registerCustomerStep } from "../steps.ts";
 
 /** New customer: register → profile → 2 addresses → tier upgrade (5 events). */
 export const newCustomer = (): Journey => ({
   name: "identity.new-customer",
   context: "identity",
   steps: [
-    op<{ registerCustomer: { id: string } }>(
-      "RegisterCustomer",
-      REGISTER,
-      (c) => ({ input: customerInput(c.unique("nc")) }),
-      (d, c) => {
-        c.state.customerId = d.registerCustomer.id;
-      },
-    ),
+    registerCustomerStep("nc"),
     op(
       "UpdateCustomerProfile",
       `mutation UpdateCustomerProfile($id: ID!, $input: UpdateCustomerProfileInput!) { updateCustomerProfile(id: $id, input: $input) { id version } }`,

@@ -1,5 +1,5 @@
 import { type Journey, need, op } from "../../harness/journey.ts";
-import { customerInput, REGISTER } from "../fixture.ts";
+import { registerCustomerStep } from "../steps.ts";
 
 const UPGRADE = `mutation UpgradeCustomerTier($id: ID!, $tier: CustomerTier!) { upgradeCustomerTier(id: $id, tier: $tier) { id tier } }`;
 
@@ -8,14 +8,7 @@ export const tierLadder = (): Journey => ({
   name: "identity.tier-ladder",
   context: "identity",
   steps: [
-    op<{ registerCustomer: { id: string } }>(
-      "RegisterCustomer",
-      REGISTER,
-      (c) => ({ input: customerInput(c.unique("tl")) }),
-      (d, c) => {
-        c.state.customerId = d.registerCustomer.id;
-      },
-    ),
+    registerCustomerStep("tl"),
     ...["SILVER", "GOLD", "PLATINUM"].map((tier) =>
       op("UpgradeCustomerTier", UPGRADE, (c) => ({ id: need(c, "customerId"), tier })),
     ),

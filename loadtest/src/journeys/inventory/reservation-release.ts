@@ -1,6 +1,7 @@
-import { type Journey, need, op } from "../../harness/journey.ts";
-import { fixtureOf, fixtureStep } from "../fixture.ts";
-import { RESERVE } from "./reservation.ts";
+import type { Journey } from "../../harness/journey.ts";
+import { fixtureStep } from "../fixture.ts";
+import { idOp } from "../steps.ts";
+import { reserveStep } from "./reservation.ts";
 
 /** Reservation release: reserve → release (units back to available). */
 export const reservationRelease = (): Journey => ({
@@ -8,18 +9,11 @@ export const reservationRelease = (): Journey => ({
   context: "inventory",
   steps: [
     fixtureStep,
-    op<{ reserveStock: { id: string } }>(
-      "ReserveStock",
-      RESERVE,
-      (c) => ({ input: { stockItemId: fixtureOf(c).stockItemIds[2], quantity: 3 } }),
-      (d, c) => {
-        c.state.reservationId = d.reserveStock.id;
-      },
-    ),
-    op(
+    reserveStep(2, 3),
+    idOp(
       "ReleaseReservation",
       `mutation ReleaseReservation($id: ID!) { releaseReservation(id: $id, reason: "load test") { id status } }`,
-      (c) => ({ id: need(c, "reservationId") }),
+      "reservationId",
     ),
   ],
 });

@@ -1,7 +1,23 @@
-import { type Journey, need, op } from "../../harness/journey.ts";
+import { type Journey, op, type Step } from "../../harness/journey.ts";
 import { fixtureOf, fixtureStep } from "../fixture.ts";
+import { transitionSteps } from "../steps.ts";
 
 export const RESERVE = `mutation ReserveStock($input: ReserveStockInput!) { reserveStock(input: $input) { id status quantity } }`;
+
+/**
+ * Reserves `quantity` units of the fixture's stock item `item`; the id goes to
+ * `state.reservationId`. Each reservation journey uses an item of its own, so their counts stay
+ * apart.
+ */
+export const reserveStep = (item: number, quantity: number): Step =>
+  op<{ reserveStock: { id: string } }>(
+    "ReserveStock",
+    RESERVE,
+    (c) => ({ input: { stockItemId: fixtureOf(c).stockItemIds[item], quantity } }),
+    (d, c) => {
+      c.state.reservationId = d.reserveStock.id;
+    },
+  );
 
 /** Reservation: reserve → confirm → commit (units leave on hand). */
 export const reservation = (): Journey => ({
@@ -9,27 +25,10 @@ export const reservation = (): Journey => ({
   context: "inventory",
   steps: [
     fixtureStep,
-    op<{ reserveStock: { id: string } }>(
-      "ReserveStock",
-      RESERVE,
-      (c) => ({ input: { stockItemId: fixtureOf(c).stockItemIds[1], quantity: 2 } }),
-      (d, c) => {
-        c.state.reservationId = d.reserveStock.id;
-      },
-    ),
-    op(
-      "ConfirmReservation",
-      `mutation ConfirmReservation($id: ID!) { confirmReservation(id: $id) { id status } }`,
-      (c) => ({
-        id: need(c, "reservationId"),
-      }),
-    ),
-    op(
-      "CommitReservation",
-      `mutation CommitReservation($id: ID!) { commitReservation(id: $id) { id status } }`,
-      (c) => ({
-        id: need(c, "reservationId"),
-      }),
-    ),
+    reserveStep(1, 2),
+    ...transitionSteps("reservationId", {
+      ConfirmReservation: `mutation ConfirmReservation($id: ID!) { confirmReservation(id: $id) { id status } }`,
+      CommitReservation: `mutation CommitReservation($id: ID!) { commitReservation(id: $id) { id status } }`,
+    }),
   ],
 });

@@ -1,5 +1,6 @@
-import { type Journey, need, op } from "../../harness/journey.ts";
+import { type Journey, need, op, type Step } from "../../harness/journey.ts";
 import { fixtureOf, fixtureStep } from "../fixture.ts";
+import { idOp } from "../steps.ts";
 
 export const CREATE_CART = `mutation CreateCart($c: ID) { createCart(input: { customerId: $c }) { id } }`;
 export const ADD_CART_ITEM = `mutation AddCartItem($id: ID!, $v: ID!, $q: Int!) { addCartItem(cartId: $id, input: { variantId: $v, quantity: $q }) { id } }`;
@@ -25,20 +26,23 @@ export const addCartItemStep = (i: number) =>
     },
   );
 
+/** The opening of the cart journeys: set up, a cart for the user's customer, `items` variants in it. */
+export const cartWithItemsSteps = (items: number): Step[] => [
+  fixtureStep,
+  createCartStep,
+  ...Array.from({ length: items }, (_, i) => addCartItemStep(i)),
+];
+
 /** Cart lifecycle: create → add ×3 → abandon. */
 export const cartLifecycle = (): Journey => ({
   name: "ordering.cart-lifecycle",
   context: "ordering",
   steps: [
-    fixtureStep,
-    createCartStep,
-    addCartItemStep(0),
-    addCartItemStep(1),
-    addCartItemStep(2),
-    op(
+    ...cartWithItemsSteps(3),
+    idOp(
       "AbandonCart",
       `mutation AbandonCart($id: ID!) { abandonCart(id: $id) { id status } }`,
-      (c) => ({ id: need(c, "cartId") }),
+      "cartId",
     ),
   ],
 });

@@ -1,6 +1,6 @@
 import { type Journey, need, op } from "../../harness/journey.ts";
-import { fixtureStep } from "../fixture.ts";
-import { addCartItemStep, createCartStep } from "./cart-lifecycle.ts";
+import { idOp } from "../steps.ts";
+import { cartWithItemsSteps } from "./cart-lifecycle.ts";
 import { awaitPaid, confirmStep } from "./lifecycle-steps.ts";
 
 /** Cart to checkout: create → add ×2 → coupon → checkout → confirm → paid. */
@@ -8,16 +8,11 @@ export const cartToCheckout = (): Journey => ({
   name: "ordering.cart-to-checkout",
   context: "ordering",
   steps: [
-    fixtureStep,
-    createCartStep,
-    addCartItemStep(0),
-    addCartItemStep(1),
-    op(
+    ...cartWithItemsSteps(2),
+    idOp(
       "ApplyCartCoupon",
       `mutation ApplyCartCoupon($id: ID!) { applyCartCoupon(cartId: $id, code: "WELCOME10") { id } }`,
-      (c) => ({
-        id: need(c, "cartId"),
-      }),
+      "cartId",
     ),
     op<{ checkoutCart: { id: string } }>(
       "CheckoutCart",

@@ -1,11 +1,8 @@
 import type { Journey } from "../../harness/journey.ts";
-import { fixtureStep } from "../fixture.ts";
 import {
-  awaitPaid,
   completeStep,
-  confirmStep,
   deliverStep,
-  placeStep,
+  paidOrderSteps,
   processingStep,
   shipStep,
 } from "./lifecycle-steps.ts";
@@ -14,14 +11,5 @@ import {
 export const fullOrderLifecycle = (): Journey => ({
   name: "ordering.full-order-lifecycle",
   context: "ordering",
-  steps: [
-    fixtureStep,
-    placeStep(2),
-    confirmStep,
-    awaitPaid,
-    processingStep,
-    shipStep,
-    deliverStep,
-    completeStep,
-  ],
+  steps: [...paidOrderSteps(), processingStep, shipStep, deliverStep, completeStep],
 });

@@ -1,8 +1,12 @@
-import { need, op, step } from "../../harness/journey.ts";
-import { fixtureOf } from "../fixture.ts";
+import { need, type Step, step } from "../../harness/journey.ts";
+import { fixtureOf, fixtureStep } from "../fixture.ts";
 import { CONFIRM, orderReaches, placeOrder } from "../orders.ts";
+import { idOp, transitionSteps } from "../steps.ts";
 
-/** Steps several ordering journeys share: place, confirm, wait for PAID, ship, deliver. */
+/**
+ * Steps the ordering journeys and the cancel race share: place, confirm, wait for PAID, the
+ * openings built from them, and the fulfilment transitions.
+ */
 
 export const placeStep = (lines = 2) =>
   step("PlaceOrder", async (c) => {
@@ -16,32 +20,45 @@ export const placeStep = (lines = 2) =>
     c.state.total = o.grandTotal;
   });
 
-export const confirmStep = op("ConfirmOrder", CONFIRM, (c) => ({ id: need(c, "orderId") }));
+export const confirmStep = idOp("ConfirmOrder", CONFIRM, "orderId");
 
 export const awaitPaid = step("await PAID", async (c) => {
   await orderReaches(c, need(c, "orderId"), ["PAID"], ["CANCELLED", "REFUNDED"]);
 });
 
-export const shipStep = op(
-  "RecordOrderShipment",
-  `mutation RecordOrderShipment($id: ID!) { recordOrderShipment(orderId: $id) { id status } }`,
-  (c) => ({ id: need(c, "orderId") }),
-);
+/** The opening of the journeys that go on from a paid order: set up, place 2 lines, confirm, PAID. */
+export const paidOrderSteps = (): Step[] => [fixtureStep, placeStep(2), confirmStep, awaitPaid];
 
-export const deliverStep = op(
-  "RecordOrderDelivery",
-  `mutation RecordOrderDelivery($id: ID!) { recordOrderDelivery(id: $id) { id status } }`,
-  (c) => ({ id: need(c, "orderId") }),
-);
+/**
+ * The opening of the cancel-during-payment journey and race: a 1-line order whose charge the
+ * provider succeeds but holds the report of, confirmed, until the report is held. `what` names
+ * the wait in its timeout message.
+ */
+export const heldChargeSteps = (what: string): Step[] => [
+  fixtureStep,
+  placeStep(1),
+  step("provider /script", async (c) => {
+    // Marks the charge held before scripting it, so `releaseHeld` cleans up even on a stop here.
+    c.state.held = true;
+    await c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed", hold: true }]);
+  }),
+  confirmStep,
+  step("await held report", async (c) => {
+    await c.until(
+      what,
+      () => c.held({ orderId: need(c, "orderId") }),
+      (n) => n > 0,
+    );
+  }),
+];
 
-export const processingStep = op(
-  "MarkOrderProcessing",
-  `mutation MarkOrderProcessing($id: ID!) { markOrderProcessing(id: $id) { id status } }`,
-  (c) => ({ id: need(c, "orderId") }),
-);
-
-export const completeStep = op(
-  "CompleteOrder",
-  `mutation CompleteOrder($id: ID!) { completeOrder(id: $id) { id status } }`,
-  (c) => ({ id: need(c, "orderId") }),
-);
+/**
+ * The order's fulfilment transitions, each taking only the order id: journeys pick the ones they
+ * drive (the return journey stops at delivered).
+ */
+export const [processingStep, shipStep, deliverStep, completeStep] = transitionSteps("orderId", {
+  MarkOrderProcessing: `mutation MarkOrderProcessing($id: ID!) { markOrderProcessing(id: $id) { id status } }`,
+  RecordOrderShipment: `mutation RecordOrderShipment($id: ID!) { recordOrderShipment(orderId: $id) { id status } }`,
+  RecordOrderDelivery: `mutation RecordOrderDelivery($id: ID!) { recordOrderDelivery(id: $id) { id status } }`,
+  CompleteOrder: `mutation CompleteOrder($id: ID!) { completeOrder(id: $id) { id status } }`,
+}) as [Step, Step, Step, Step];

@@ -1,16 +1,12 @@
 import { type Journey, need, StepError, step } from "../../harness/journey.ts";
-import { awaitPayment, initiateStep, newOrderId, readPayment } from "./payment-steps.ts";
+import { awaitPayment, readPayment, scriptedChargeSteps } from "./payment-steps.ts";
 
 /** Refund: a succeeded payment, a partial refund, then the rest → REFUNDED. */
 export const paymentRefund = (): Journey => ({
   name: "payments.payment-refund",
   context: "payments",
   steps: [
-    newOrderId,
-    step("provider /script", (c) =>
-      c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed" }]),
-    ),
-    initiateStep,
+    ...scriptedChargeSteps([{ outcome: "succeed" }]),
     awaitPayment("SUCCEEDED", ["FAILED"]),
     ...[0, 1].map((i) =>
       step("RequestRefund", async (c) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type JourneyContext, need, StepError, step } from "../../harness/journey.ts";
+import { type JourneyContext, need, type Step, StepError, step } from "../../harness/journey.ts";
+import type { PaymentOutcome } from "../../harness/provider.ts";
 
 /**
  * Payments journeys charge an order id of their own: payments knows orders only by id, so a
@@ -53,3 +54,13 @@ export const awaitPayment = (status: string, fail: string[] = []) =>
     if (p.status !== status)
       throw new StepError(`PAYMENT_${p.status}`, `payment ended ${p.status}`);
   });
+
+/**
+ * The opening of every payments journey: a fresh order id, the provider scripted with `outcomes`
+ * for it (one per charge attempt), then the charge.
+ */
+export const scriptedChargeSteps = (outcomes: PaymentOutcome[]): Step[] => [
+  newOrderId,
+  step("provider /script", (c) => c.script({ orderId: need(c, "orderId") }, outcomes)),
+  initiateStep,
+];
