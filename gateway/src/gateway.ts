@@ -5,7 +5,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from "@apollo/gateway";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
-import type { Logger, RequestContext } from "@shopstream/service";
+import { type Logger, type RequestContext, retryableStatusPlugin } from "@shopstream/service";
 import { buildSchema, type GraphQLSchema } from "graphql";
 import type { InternalSigner } from "./auth/customer-ids.ts";
 import type { SubgraphName } from "./config.ts";
@@ -115,7 +115,7 @@ export function createGateway(options: {
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), retryableStatusPlugin()],
     includeStacktraceInErrorResponses: false,
     // A cross-site form or simple GET cannot run an operation: Apollo requires a JSON content
     // type or an `apollo-require-preflight`/`x-apollo-operation-name` header (its default,

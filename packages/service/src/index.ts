@@ -17,6 +17,7 @@ export {
 export { byIdLoader } from "./loaders.ts";
 export { createLogger, type Logger, type LogLevel } from "./logger.ts";
 export { MoneyResolvers } from "./money-resolvers.ts";
+export { retryableStatusPlugin } from "./retryable-status.ts";
 export { runService } from "./run.ts";
 export { runSubgraph } from "./run-subgraph.ts";
 export { DateScalar, DateTimeScalar, JSONScalar } from "./scalars.ts";
