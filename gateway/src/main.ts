@@ -1,7 +1,13 @@
 import { createInternalSigner } from "@shopstream/auth";
 import { loadConfigOrExit } from "@shopstream/config";
+import { createMetricsRegistry, GraphqlMetrics } from "@shopstream/metrics";
 import { createRedis, requireRedis } from "@shopstream/redis";
-import { createLogger, runService, startHttpService } from "@shopstream/service";
+import {
+  createLogger,
+  graphqlMetricsPlugin,
+  runService,
+  startHttpService,
+} from "@shopstream/service";
 import {
   cachedCustomerLookup,
   connectionAuthorization,
@@ -22,11 +28,13 @@ await requireRedis("gateway", config.redisUrl);
 
 await runService(logger, async () => {
   const internalSigner = createInternalSigner(config.internalPrivateKey);
+  const registry = createMetricsRegistry("gateway");
   const { server, subgraphUrls, executor, apiSchema } = createGateway({
     ...config,
     logger,
     internalSigner,
   });
+  server.addPlugin(graphqlMetricsPlugin(new GraphqlMetrics(registry)));
   const identityUrl = subgraphUrls.identity;
   const authenticator = await createClientAuthenticator(config.auth, {
     logger,
@@ -76,6 +84,7 @@ await runService(logger, async () => {
     context: (base, req) => rateLimiter.http(base, req),
     readiness,
     routes: graphiqlRoutes(config.production),
+    metrics: registry,
   });
   const hub = new LiveHub({ subscriber, reader, prefix: config.livePrefix, logger });
   const subscriptions = startSubscriptionServer({

@@ -1,5 +1,5 @@
 import { e2eShop } from "@shopstream/testing/e2e-shop";
-import { pollUntil } from "@shopstream/testing/kit";
+import { metricValue, pollUntil } from "@shopstream/testing/kit";
 import { describe, expect, inject, it } from "vitest";
 
 // The workers' /metrics through the running stack: after a customer registers, the relay has
@@ -8,17 +8,9 @@ import { describe, expect, inject, it } from "vitest";
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
 const metricsUrl = new URL("/metrics", inject("serviceUrls").workers).toString();
 
-/** The value of the series `name` with exactly `labels` (any order) in a text scrape, if present. */
-function sample(scrape: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = JSON.stringify(Object.entries({ ...labels, service: "workers" }).sort());
-  for (const line of scrape.split("\n")) {
-    const match = /^([a-z_]+)\{(.*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = [...match[2]!.matchAll(/([a-z_]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]);
-    if (JSON.stringify(found.sort()) === wanted) return Number(match[3]);
-  }
-  return undefined;
-}
+/** A series of the workers' scrape (every series carries `service="workers"`). */
+const sample = (scrape: string, name: string, labels: Record<string, string>) =>
+  metricValue(scrape, name, { ...labels, service: "workers" });
 
 const scrape = async () => (await fetch(metricsUrl)).text();
 

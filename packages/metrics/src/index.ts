@@ -1,5 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
+export type { Registry };
+
 /**
  * Prometheus metrics, one registry per process, every series labelled with the process's
  * `service`. Names, units and labels follow Prometheus' conventions (seconds, `_total` for
@@ -178,4 +180,46 @@ export function dependencyGauge(
       for (const [dependency, up] of results) this.set({ dependency }, up);
     },
   });
+}
+
+/**
+ * GraphQL operations as a service answers them. `operation` is the operation's first root field
+ * (`placeOrder`, `products`): bounded by the schema, unlike client-chosen operation names, which
+ * are free text. An operation that failed before any field was known counts as `(invalid)`.
+ */
+export class GraphqlMetrics {
+  readonly duration: Histogram<"operation_name" | "operation_type" | "outcome">;
+  readonly errors: Counter<"code">;
+
+  constructor(readonly registry: Registry) {
+    this.duration = new Histogram({
+      name: "shopstream_graphql_operation_duration_seconds",
+      help: "Time to answer a GraphQL operation, by its first root field, type and outcome.",
+      labelNames: ["operation_name", "operation_type", "outcome"],
+      buckets: SECONDS,
+      registers: [registry],
+    });
+    this.errors = new Counter({
+      name: "shopstream_graphql_errors_total",
+      help: "GraphQL errors answered, by extensions.code.",
+      labelNames: ["code"],
+      registers: [registry],
+    });
+  }
+
+  answered(
+    operation: { name: string; type: string },
+    seconds: number,
+    errorCodes: readonly string[],
+  ): void {
+    this.duration.observe(
+      {
+        operation_name: operation.name,
+        operation_type: operation.type,
+        outcome: errorCodes.length === 0 ? "ok" : "error",
+      },
+      seconds,
+    );
+    for (const code of errorCodes) this.errors.inc({ code });
+  }
 }

@@ -5,6 +5,7 @@ import type { ApolloServer, BaseContext } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
 import { isDomainError, unexpectedError } from "@shopstream/errors";
+import { type Registry, renderMetrics } from "@shopstream/metrics";
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -55,6 +56,8 @@ export interface HttpServiceOptions<TContext extends RequestContext> {
   routes?: (app: Express) => void;
   /** Request body limit for JSON bodies. */
   bodyLimit?: string;
+  /** Served at `/metrics` (Prometheus' text format), open like `/health`. */
+  metrics?: Registry;
 }
 
 export interface RunningHttpService {
@@ -218,6 +221,14 @@ export async function startHttpService<TContext extends RequestContext>(
       .status(ok ? 200 : 503)
       .json({ status: ok ? "ready" : "unavailable", service: options.name, checks: results });
   });
+
+  const { metrics } = options;
+  if (metrics) {
+    app.get("/metrics", async (_req, res) => {
+      const { contentType, body } = await renderMetrics(metrics);
+      res.type(contentType).send(body);
+    });
+  }
 
   options.routes?.(app);
 

@@ -1,4 +1,5 @@
 export { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
+export { graphqlMetricsPlugin } from "./graphql-metrics.ts";
 export {
   type Authenticate,
   type HttpServiceOptions,

@@ -1,7 +1,9 @@
 import type { ApolloServer } from "@apollo/server";
 import { loadConfigOrExit } from "@shopstream/config";
 import type { ContextName } from "@shopstream/db";
+import { createMetricsRegistry, GraphqlMetrics } from "@shopstream/metrics";
 import type { Express } from "express";
+import { graphqlMetricsPlugin } from "./graphql-metrics.ts";
 import { type RequestContext, startHttpService } from "./http-service.ts";
 import { internalAuthenticator } from "./internal-auth.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -30,12 +32,16 @@ export async function runSubgraph<P extends PrismaLike, C extends RequestContext
   const logger = createLogger(opts.context, config.logLevel);
   await runService(logger, async () => {
     const prisma = opts.createPrisma(config.databaseUrl, { poolSize: config.databasePoolSize });
+    const registry = createMetricsRegistry(opts.context);
+    const apollo = opts.createServer(logger);
+    apollo.addPlugin(graphqlMetricsPlugin(new GraphqlMetrics(registry)));
     const http = await startHttpService({
       name: opts.context,
       port: config.port,
       host: config.host,
       logger,
-      apollo: opts.createServer(logger),
+      apollo,
+      metrics: registry,
       authenticate: internalAuthenticator(config.internalAuthPublicKeys, opts.context),
       context: (base) => opts.createContext(prisma, base),
       readiness: { postgres: async () => void (await prisma.$queryRawUnsafe("SELECT 1")) },

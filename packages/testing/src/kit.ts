@@ -145,3 +145,25 @@ export async function deliverEvents<Tx extends ConsumerTransaction>(
   for (const event of events) outcomes.push(await applyEvent(consumer, event));
   return outcomes;
 }
+
+/**
+ * The value of the series `name` whose labels are exactly `labels` (in any order) in a
+ * Prometheus text scrape, or undefined when the scrape has no such series.
+ */
+export function metricValue(
+  scrape: string,
+  name: string,
+  labels: Record<string, string>,
+): number | undefined {
+  const wanted = JSON.stringify(Object.entries(labels).sort());
+  for (const line of scrape.split("\n")) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\} (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = [...(match[2] ?? "").matchAll(/([a-zA-Z_]+)="([^"]*)"/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    if (JSON.stringify(found.sort()) === wanted) return Number(match[3]);
+  }
+  return undefined;
+}
