@@ -1,21 +1,18 @@
-import { createRedis } from "@shopstream/redis";
-import { createLogger, startHttpService } from "@shopstream/service";
+import { createLogger } from "@shopstream/service";
 import { gatewayTestEnv, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { loadGatewayConfig } from "../src/config.ts";
 import { createGateway } from "../src/gateway.ts";
-import { graphiqlRoutes } from "../src/graphiql.ts";
-import { LiveHub } from "../src/live/hub.ts";
-import { startSubscriptionServer } from "../src/live/subscription-server.ts";
-import { createRateLimiter, type RateLimitConfig } from "../src/rate-limit.ts";
+import type { RateLimitConfig } from "../src/rate-limit.ts";
+import { serveGateway } from "../src/serve.ts";
 
 export const logger = createLogger("gateway-test", "error");
 
 /**
- * The gateway as main.ts assembles it (Apollo over HTTP, GraphiQL's routes, the rate limiter in
- * the context, the WebSocket server), in-process on a free port, from the environment `env`
- * (as the config loader reads it). Its subgraphs are not running: what these tests send is
+ * The gateway as main.ts serves it (`serveGateway`: Apollo over HTTP, GraphiQL's routes, the rate
+ * limiter in the context, the WebSocket server), without sign-in, in-process on a free port, from
+ * the environment `env` (as the config loader reads it). Its subgraphs are not running: what these tests send is
  * refused or answered before any subgraph would be asked.
  */
 export async function startTestGateway(env: Record<string, string> = {}, prefix = unique("rl")) {
@@ -25,51 +22,19 @@ export async function startTestGateway(env: Record<string, string> = {}, prefix 
     ...gatewayTestEnv({ production: env.NODE_ENV === "production" }),
     ...env,
   });
-  const { server, executor, apiSchema } = createGateway({ ...config, logger });
-  const reader = createRedis(TEST_REDIS_URL, { maxRetriesPerRequest: 3 });
-  const subscriber = createRedis(TEST_REDIS_URL);
-  const rateLimiter = createRateLimiter({
-    redis: reader,
+  // Port 0 and loopback: the test's own free port.
+  const served = await serveGateway({
+    config: { ...config, port: 0, host: "127.0.0.1" },
+    gateway: createGateway({ ...config, logger }),
+    logger,
     prefix,
-    config: config.rateLimit,
-    logger,
   });
-  const http = await startHttpService({
-    name: "gateway",
-    port: 0,
-    host: "127.0.0.1",
-    logger,
-    apollo: server,
-    context: (base, req) => rateLimiter.http(base, req),
-    readiness: {},
-    routes: graphiqlRoutes(config.production),
-  });
-  const hub = new LiveHub({ subscriber, reader, prefix, logger });
-  const subscriptions = startSubscriptionServer({
-    server: http.server,
-    path: "/graphql",
-    schema: apiSchema,
-    executor,
-    hub,
-    reader,
-    prefix,
-    limits: config.limits,
-    rateLimit: rateLimiter.ws,
-    allowedOrigins: config.allowedOrigins,
-    production: config.production,
-    logger,
-  });
+  const { http } = served;
   return {
     url: http.url,
     base: http.url.replace(/\/graphql$/, ""),
     prefix,
-    async stop() {
-      await subscriptions.close();
-      await hub.close();
-      await http.stop();
-      reader.disconnect();
-      subscriber.disconnect();
-    },
+    stop: served.stop,
   };
 }
 
