@@ -75,7 +75,9 @@ const shutdown = async (code: number) => {
 };
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
+// A service that dies is restarted with backoff (the log says so); one that keeps dying is given
+// up on, and then the stack stops rather than run without it.
 stack.crashed.then(({ service, code }) => {
-  console.error(`✗ ${service} exited unexpectedly (code ${code}); stopping the stack`);
+  console.error(`✗ ${service} kept crashing (last exit code ${code}); stopping the stack`);
   void shutdown(1);
 });

@@ -16,3 +16,10 @@ export {
   type StackOptions,
   startStack,
 } from "./stack.ts";
+export {
+  CrashHistory,
+  DEFAULT_RESTART_POLICY,
+  type RestartPolicy,
+  type SupervisedProcess,
+  supervise,
+} from "./supervisor.ts";

@@ -16,6 +16,7 @@ import {
 import { checkRedis } from "@shopstream/redis";
 import { portBaseProblem } from "./ports.ts";
 import { ALL_SPECS, GATEWAY_SPEC, type ServiceSpec } from "./services.ts";
+import { type RestartPolicy, type SupervisedProcess, supervise } from "./supervisor.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -47,6 +48,11 @@ export interface StackOptions {
    */
   internalKeys?: InternalKeyPair;
   readyTimeoutMs?: number;
+  /**
+   * How a service that dies after start-up is restarted (with backoff; given up on after too many
+   * crashes in a short window). A crash during start-up fails the start instead.
+   */
+  restartPolicy?: RestartPolicy;
 }
 
 export interface RunningStack {
@@ -54,9 +60,12 @@ export interface RunningStack {
   serviceUrls: Record<string, string>;
   databaseUrls: Record<ContextName, string>;
   embedded: boolean;
-  /** Process id of each service (benchmarks read their memory use). */
+  /** Process id of each service, updated when one is restarted (benchmarks read their memory). */
   pids: Record<string, number>;
-  /** Resolves with an exit code when a service dies on its own. */
+  /**
+   * Resolves when a service dies and is not restarted: it crashed more often than the restart
+   * policy tolerates. A service that dies once is restarted (and the log says so).
+   */
   crashed: Promise<{ service: string; code: number | null }>;
   stop(): Promise<void>;
 }
@@ -97,11 +106,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     databaseUrls = embedded.urls;
   }
 
-  const children: { spec: ServiceSpec; child: ChildProcess }[] = [];
-  let stopping = false;
+  const children: { spec: ServiceSpec; process: SupervisedProcess }[] = [];
+  const pids: Record<string, number> = {};
+  let started = false;
   const stop = async () => {
-    stopping = true;
-    await Promise.all(children.map(({ child }) => terminate(child)));
+    await Promise.all(children.map(({ process }) => process.stop()));
     await embedded?.stop();
   };
 
@@ -167,25 +176,36 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       delete env.DATABASE_URL;
       // The private key reaches the gateway only, whatever the orchestrator's own environment.
       if (spec !== GATEWAY_SPEC) delete env.INTERNAL_AUTH_PRIVATE_KEY;
-      const child = spawn(process.execPath, ["--import", "tsx", spec.entry], {
-        cwd: REPO_ROOT,
-        env,
-        // The IPC channel is only a lifeline: a service stops itself when it closes, so no service
-        // outlives an orchestrator that was killed outright.
-        stdio: ["ignore", "pipe", "pipe", "ipc"],
-        // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
-        // the services in order instead of racing their own signal handlers.
-        detached: true,
-      });
       const prefix = `\x1b[${COLORS[index % COLORS.length]}m[${spec.name}]\x1b[0m`;
-      for (const stream of [child.stdout, child.stderr]) {
-        if (stream)
-          createInterface({ input: stream }).on("line", (line) => options.log(`${prefix} ${line}`));
-      }
-      child.on("exit", (code) => {
-        if (!stopping) onCrash({ service: spec.name, code });
+      const start = (): ChildProcess => {
+        const child = spawn(process.execPath, ["--import", "tsx", spec.entry], {
+          cwd: REPO_ROOT,
+          env,
+          // The IPC channel is only a lifeline: a service stops itself when it closes, so no
+          // service outlives an orchestrator that was killed outright.
+          stdio: ["ignore", "pipe", "pipe", "ipc"],
+          // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
+          // the services in order instead of racing their own signal handlers.
+          detached: true,
+        });
+        for (const stream of [child.stdout, child.stderr]) {
+          if (stream)
+            createInterface({ input: stream }).on("line", (line) =>
+              options.log(`${prefix} ${line}`),
+            );
+        }
+        pids[spec.name] = child.pid ?? -1;
+        return child;
+      };
+      const supervised = supervise({
+        name: spec.name,
+        start,
+        ...(options.restartPolicy ? { policy: options.restartPolicy } : {}),
+        log: options.log,
+        restarting: () => started,
+        onFatal: ({ service, code }) => onCrash({ service, code }),
       });
-      children.push({ spec, child });
+      children.push({ spec, process: supervised });
       serviceUrls[spec.name] = `http://127.0.0.1:${port(spec)}`;
     });
 
@@ -202,13 +222,14 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const first = await Promise.race([ready.then(() => null), crashed]);
     if (first)
       throw new StackError(`${first.service} exited with code ${first.code} during start-up`);
+    started = true;
 
     return {
       gatewayUrl: `${gatewayBase}/graphql`,
       serviceUrls,
       databaseUrls,
       embedded: embedded !== undefined,
-      pids: Object.fromEntries(children.map(({ spec, child }) => [spec.name, child.pid ?? -1])),
+      pids,
       crashed,
       stop,
     };
@@ -245,18 +266,5 @@ function answersOk(url: string): Promise<boolean> {
       resolve(false);
     });
     request.on("error", () => resolve(false));
-  });
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
   });
 }
