@@ -23,9 +23,15 @@ await requireRedis("workers", config.redisUrl, { pipeline: true });
 await runService(
   logger,
   async () => {
-    const pools = Object.entries(config.databaseUrls).map(
-      ([context, url]) => [context, new pg.Pool({ connectionString: url, max: 1 })] as const,
-    );
+    const pools = Object.entries(config.databaseUrls).map(([context, url]) => {
+      const pool = new pg.Pool({ connectionString: url, max: 1 });
+      // An idle client whose server went away (a PostgreSQL restart) emits 'error' on the pool;
+      // unhandled, that event would end the process. The next readiness check reconnects.
+      pool.on("error", (error) =>
+        logger.warn("readiness connection lost", { context, error: error.message }),
+      );
+      return [context, pool] as const;
+    });
     const readiness: Record<string, () => Promise<void>> = {
       redis: () => pingRedis(config.redisUrl),
     };
