@@ -26,7 +26,8 @@ export { type TestPrincipal, tokens } from "./tokens.ts";
  *   `externalId`) and remembers them, so `cartWith(customerId, …)` and `placeOrder(customerId, …)`
  *   run as that customer; a guest cart (`cartWith(null, …)`) is anonymous;
  * - `order`, `orders` and their `…Until` polls read as the order's owner when the order was
- *   placed here (`placeOrder`), else as `fulfilment` (staff who read every order); `as` overrides.
+ *   placed here (`placeOrder`) or the test said whose it is (`ownedBy`), else as `fulfilment`
+ *   (staff who read every order); `as` overrides.
  *
  * A test's own operations go through a bound client: `shop.as("fulfilment").ok(…)`,
  * `shop.asCustomer(customerId).send(…)`, `shop.as({ customer: externalId })`. The shop's own
@@ -166,6 +167,23 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     const owner = owners.get(orderId);
     return owner === undefined ? ORDER_READER : customer(owner);
   };
+
+  /**
+   * Tells the shop whose order `orderId` is (one a test placed or checked out with its own
+   * call), so that `order` and the `…Until` polls read it as its customer.
+   */
+  function ownedBy<T extends string>(orderId: T, customerId: string): T {
+    customer(customerId);
+    owners.set(orderId, customerId);
+    return orderId;
+  }
+
+  /** A client acting as the customer whose order `orderId` is (`placeOrder`, `ownedBy`). */
+  function asOwnerOf(orderId: string): ShopClient {
+    const owner = owners.get(orderId);
+    if (owner === undefined) throw new Error(`the shop does not know whose order ${orderId} is`);
+    return asCustomer(owner);
+  }
 
   const anonymous = as("anonymous");
   const { send, ok, sendWhile, okAfter } = anonymous;
@@ -412,6 +430,8 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     as,
     asCustomer,
     customer,
+    ownedBy,
+    asOwnerOf,
     registerCustomer,
     activeVariant,
     createWarehouse,
