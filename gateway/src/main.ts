@@ -7,6 +7,7 @@ import {
   cachedCustomerLookup,
   createClientAuthenticator,
   identityCustomerLookup,
+  registrationForgetsMissPlugin,
 } from "./auth/index.ts";
 import { loadGatewayConfig } from "./config.ts";
 import { createGateway } from "./gateway.ts";
@@ -23,16 +24,16 @@ await runService(logger, async () => {
   const { server, subgraphUrls } = gateway;
   server.addPlugin(graphqlMetricsPlugin(new GraphqlMetrics(registry)));
   const identityUrl = subgraphUrls.identity;
+  const customerIds = identityUrl
+    ? cachedCustomerLookup(identityCustomerLookup({ identityUrl, signer: internalSigner }), {
+        logger,
+      })
+    : undefined;
+  // A customer who registers through this gateway is theirs on their very next request.
+  if (customerIds) server.addPlugin(registrationForgetsMissPlugin(customerIds));
   const authenticator = await createClientAuthenticator(config.auth, {
     logger,
-    ...(identityUrl
-      ? {
-          customerIds: cachedCustomerLookup(
-            identityCustomerLookup({ identityUrl, signer: internalSigner }),
-            { logger },
-          ),
-        }
-      : {}),
+    ...(customerIds ? { customerIds } : {}),
   });
   // Probed with fetch, the client the gateway queries subgraphs with: ready means reachable by it
   // (the config refuses a subgraph URL on a port fetch will not connect to).

@@ -1,12 +1,15 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ApolloServer } from "@apollo/server";
 import {
   ANONYMOUS,
   DEV_AUDIENCE,
   DEV_ISSUER,
   type DevKey,
   loadOrCreateDevKey,
+  type Principal,
+  principalOf,
   readDevKey,
   signDevToken,
 } from "@shopstream/auth";
@@ -26,6 +29,7 @@ import {
   cachedCustomerLookup,
   createDevAuthenticator,
   createTokenAuthenticator,
+  registrationForgetsMissPlugin,
   rolesOf,
 } from "../src/auth/index.ts";
 import { loadGatewayConfig } from "../src/config.ts";
@@ -267,6 +271,143 @@ describe("the customer id cache", () => {
     failing = false;
     expect(await cached("other")).toBe("id-other");
     expect(asked).toEqual(["known", "new", "new", "other", "other"]);
+  });
+});
+
+describe("a customer registering through the gateway", () => {
+  // A tiny stand-in of the gateway's API: the plugin reads only the operation and its answer.
+  const schema = `
+    input RegisterCustomerInput { externalId: String!, email: String! }
+    type Customer { id: ID! }
+    type Query { ok: Boolean }
+    type Mutation { registerCustomer(input: RegisterCustomerInput!): Customer }
+  `;
+
+  async function gatewayWith(registered: Set<string>) {
+    const t = 0; // the clock never moves: only forgetting can end a cached miss
+    const asked: string[] = [];
+    const customerIds = cachedCustomerLookup(
+      async (externalId) => {
+        asked.push(externalId);
+        return registered.has(externalId) ? `id-${externalId}` : null;
+      },
+      { negativeMs: 1_000, now: () => t },
+    );
+    const server = new ApolloServer<{ principal: Principal }>({
+      typeDefs: schema,
+      resolvers: {
+        Mutation: {
+          registerCustomer: (
+            _: unknown,
+            { input }: { input: { externalId: string; email: string } },
+          ) => {
+            if (input.email === "taken@example.com") throw new Error("DUPLICATE");
+            registered.add(input.externalId);
+            return { id: `id-${input.externalId}` };
+          },
+        },
+      },
+      plugins: [registrationForgetsMissPlugin(customerIds)],
+    });
+    await server.start();
+    /** One request as the gateway runs it: the principal is found first, then the operation. */
+    const request = async (
+      sub: string,
+      role: "customer" | "support",
+      query: string,
+      variables: Record<string, unknown> = {},
+    ) => {
+      const customerId = role === "customer" ? await customerIds(sub) : null;
+      const principal = principalOf(sub, [role], customerId);
+      const res = await server.executeOperation(
+        { query, variables },
+        { contextValue: { principal } },
+      );
+      return { principal, res };
+    };
+    return { request, asked, stop: () => server.stop() };
+  }
+
+  const REGISTER = `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }`;
+
+  it("forgets the miss its own registration cached: the customer is theirs on the next request", async () => {
+    const g = await gatewayWith(new Set());
+    try {
+      const first = await g.request("ext-ada", "customer", REGISTER, {
+        input: { externalId: "ext-ada", email: "ada@example.com" },
+      });
+      expect(first.principal.customerId).toBeNull();
+      const next = await g.request("ext-ada", "customer", "{ ok }");
+      expect(next.principal.customerId).toBe("id-ext-ada");
+      expect(g.asked).toEqual(["ext-ada", "ext-ada"]);
+      // Found ids stay cached as before.
+      await g.request("ext-ada", "customer", "{ ok }");
+      expect(g.asked).toEqual(["ext-ada", "ext-ada"]);
+    } finally {
+      await g.stop();
+    }
+  });
+
+  it("finds the subject in an aliased field with the input inline too", async () => {
+    const g = await gatewayWith(new Set());
+    try {
+      await g.request(
+        "ext-bo",
+        "customer",
+        `mutation { me: registerCustomer(input: { externalId: "ext-bo", email: "bo@example.com" }) { id } }`,
+      );
+      expect((await g.request("ext-bo", "customer", "{ ok }")).principal.customerId).toBe(
+        "id-ext-bo",
+      );
+    } finally {
+      await g.stop();
+    }
+  });
+
+  it("keeps the miss when the registration failed or was for another subject", async () => {
+    const registered = new Set<string>();
+    const g = await gatewayWith(registered);
+    try {
+      const failed = await g.request("ext-cy", "customer", REGISTER, {
+        input: { externalId: "ext-cy", email: "taken@example.com" },
+      });
+      expect(failed.res.body.kind === "single" && failed.res.body.singleResult.errors).toBeTruthy();
+      // Registered elsewhere meanwhile: still the cached miss, as without the plugin.
+      registered.add("ext-cy");
+      expect((await g.request("ext-cy", "customer", "{ ok }")).principal.customerId).toBeNull();
+
+      // A customer registering another subject forgets nothing of either.
+      await g.request("ext-dee", "customer", "{ ok }");
+      await g.request("ext-dee", "customer", REGISTER, {
+        input: { externalId: "ext-eve", email: "eve@example.com" },
+      });
+      expect((await g.request("ext-dee", "customer", "{ ok }")).principal.customerId).toBeNull();
+      expect(g.asked).toEqual(["ext-cy", "ext-dee"]);
+    } finally {
+      await g.stop();
+    }
+  });
+
+  it("drops a look-up on its way when forgotten, so its stale miss is not cached", async () => {
+    let release: (id: string | null) => void = () => {};
+    const asked: string[] = [];
+    const customerIds = cachedCustomerLookup(
+      (externalId) => {
+        asked.push(externalId);
+        return asked.length === 1
+          ? new Promise<string | null>((resolve) => {
+              release = resolve;
+            })
+          : Promise.resolve("id-new");
+      },
+      { negativeMs: 60_000, now: () => 0 },
+    );
+    const stale = customerIds("ext-new");
+    customerIds.forget("ext-new");
+    release(null);
+    expect(await stale).toBeNull();
+    expect(await customerIds("ext-new")).toBe("id-new");
+    expect(asked).toEqual(["ext-new", "ext-new"]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { graphql } from "@shopstream/testing";
+import { tokens } from "@shopstream/testing/tokens";
 import { describe, expect, inject, it } from "vitest";
 
 describe("gateway", () => {
@@ -27,6 +28,7 @@ describe("gateway", () => {
   });
 
   it("plans queries across all five subgraphs from the composed supergraph", async () => {
+    // Fulfilment reads all five contexts.
     const result = await graphql(
       inject("gatewayUrl"),
       `{ product(id: "01900000-0000-7000-8000-000000000000") { id }
@@ -34,6 +36,8 @@ describe("gateway", () => {
          warehouse(id: "01900000-0000-7000-8000-000000000000") { id }
          payment(id: "01900000-0000-7000-8000-000000000000") { id }
          customer(id: "01900000-0000-7000-8000-000000000000") { id } }`,
+      {},
+      await tokens.headers("fulfilment"),
     );
     expect(result).toEqual({
       data: { product: null, order: null, warehouse: null, payment: null, customer: null },

@@ -1,3 +1,4 @@
+import { unique } from "@shopstream/testing";
 import { e2eShop } from "@shopstream/testing/e2e-shop";
 import { metricValue, pollUntil } from "@shopstream/testing/kit";
 import { describe, expect, inject, it } from "vitest";
@@ -22,9 +23,14 @@ describe("GraphQL metrics", () => {
   it("count operations by root field and outcome, and errors by code, at the gateway and the subgraph", async () => {
     const before = { gateway: await scrape("gateway"), identity: await scrape("identity") };
     await shop.registerCustomer();
-    const refused = await shop.send(
-      `mutation { registerCustomer(input: { externalId: "x", email: "no-at-sign", firstName: "A", lastName: "B" }) { id } }`,
-    );
+    // A customer signing up with a bad email, as themself.
+    const externalId = unique("ext-metrics");
+    const refused = await shop
+      .as({ customer: externalId })
+      .send(
+        `mutation($x: String!) { registerCustomer(input: { externalId: $x, email: "no-at-sign", firstName: "A", lastName: "B" }) { id } }`,
+        { x: externalId },
+      );
     expect(refused.errors?.[0]?.extensions?.code).toBe("VALIDATION_FAILED");
     for (const service of ["gateway", "identity"] as const) {
       const after = await pollUntil(

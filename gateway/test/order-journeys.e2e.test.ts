@@ -8,7 +8,9 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 // between them). Each journey owns its customer, variants and warehouse.
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
-const { ok } = shop;
+// Staff steps: fulfilment moves orders on, finance refunds and invoices.
+const fulfilment = shop.as("fulfilment");
+const finance = shop.as("finance");
 
 // How often a reservation was released has no public field: read inventory's outbox for it.
 const inventory = createInventoryPrisma(e2eDatabaseUrl("inventory"));
@@ -73,9 +75,12 @@ const failures = (o: OrderRead) => o.timeline.filter((e) => e.type === "OrderPay
 const awaitingRetry = (o: OrderRead, attempt: number) =>
   (failures(o) === attempt && o.status === "CONFIRMED") || !IN_FLIGHT.includes(o.status);
 
-/** Runs a mutation `name(id: $id…)` on the order and returns its new status. */
-async function move(name: string, id: string, args = ""): Promise<string> {
-  const data = await ok<Record<string, { status: string }>>(
+/**
+ * Runs a mutation `name(id: $id…)` on the order as `by` (default fulfilment, who takes orders
+ * through) and returns its new status.
+ */
+async function move(name: string, id: string, args = "", by = fulfilment): Promise<string> {
+  const data = await by.ok<Record<string, { status: string }>>(
     `mutation($id: ID!) { ${name}(id: $id${args}) { status } }`,
     { id },
   );
@@ -83,7 +88,7 @@ async function move(name: string, id: string, args = ""): Promise<string> {
 }
 
 async function ship(orderId: string, lines?: { lineId: string; quantity: number }[]) {
-  const { recordOrderShipment } = await ok<{ recordOrderShipment: { status: string } }>(
+  const { recordOrderShipment } = await fulfilment.ok<{ recordOrderShipment: { status: string } }>(
     `mutation($id: ID!, $input: RecordShipmentInput) { recordOrderShipment(orderId: $id, input: $input) { status } }`,
     { id: orderId, input: lines ? { lines } : null },
   );
@@ -112,11 +117,12 @@ async function checkedOutOrder(lines: { price: number; stock: number; quantity: 
     lines.map((l, i) => ({ variantId: variants[i]!.variantId, quantity: l.quantity })),
   );
   const key = unique("checkout");
-  const { checkoutCart: order } = await ok<{ checkoutCart: OrderRead }>(CHECKOUT, {
-    id: cartId,
-    key,
-  });
+  const { checkoutCart: order } = await shop
+    .asCustomer(customerId)
+    .ok<{ checkoutCart: OrderRead }>(CHECKOUT, { id: cartId, key });
   expect(order.status).toBe("CREATED");
+  // The customer reads and pays their own order from here on.
+  shop.ownedBy(order.id, customerId);
   return { customerId, variants, cartId, key, order };
 }
 
@@ -166,7 +172,11 @@ describe("order journeys through the gateway", () => {
     expect(order.grandTotal).toEqual({ amount: total, currency: "EUR" });
     // A repeated checkout (a client retry) returns the same order.
     expect(
-      (await ok<{ checkoutCart: OrderRead }>(CHECKOUT, { id: cartId, key })).checkoutCart.id,
+      (
+        await shop
+          .asCustomer(customerId)
+          .ok<{ checkoutCart: OrderRead }>(CHECKOUT, { id: cartId, key })
+      ).checkoutCart.id,
     ).toBe(order.id);
 
     await confirmWithPayment(order.id, [{ outcome: "succeed" }]);
@@ -220,7 +230,8 @@ describe("order journeys through the gateway", () => {
     expect(await move("recordOrderDelivery", order.id)).toBe("DELIVERED");
     expect(await move("completeOrder", order.id)).toBe("COMPLETED");
 
-    const read = await ok<{
+    // The customer's own view: their order, their list, their record.
+    const read = await shop.asCustomer(customerId).ok<{
       order: OrderRead;
       orders: unknown;
       customer: { orders: unknown };
@@ -284,10 +295,13 @@ describe("order journeys through the gateway", () => {
     expect(failed.reservations.map((r) => r.status)).toEqual(["ACTIVE"]);
 
     const paymentId = failed.payments[0]!.id;
-    const { retryPayment } = await ok<{ retryPayment: unknown }>(
-      `mutation($id: ID!) { retryPayment(id: $id) { id status attempts order { id } } }`,
-      { id: paymentId },
-    );
+    // The customer retries their own payment.
+    const { retryPayment } = await shop
+      .asOwnerOf(order.id)
+      .ok<{ retryPayment: unknown }>(
+        `mutation($id: ID!) { retryPayment(id: $id) { id status attempts order { id } } }`,
+        { id: paymentId },
+      );
     expect(retryPayment).toEqual({
       id: paymentId,
       status: "PENDING",
@@ -317,18 +331,20 @@ describe("order journeys through the gateway", () => {
       "OrderPaid",
     ]);
     // The payment, read by itself, resolves its order across subgraphs.
-    const { payment } = await ok<{ payment: unknown }>(
-      `query($id: ID!) { payment(id: $id) { status attempts order { id status } } }`,
-      { id: paymentId },
-    );
+    const { payment } = await shop
+      .asOwnerOf(order.id)
+      .ok<{ payment: unknown }>(
+        `query($id: ID!) { payment(id: $id) { status attempts order { id status } } }`,
+        { id: paymentId },
+      );
     expect(payment).toEqual({
       status: "SUCCEEDED",
       attempts: 2,
       order: { id: order.id, status: "PAID" },
     });
-    const again = await shop.send(`mutation($id: ID!) { retryPayment(id: $id) { id } }`, {
-      id: paymentId,
-    });
+    const again = await shop
+      .asOwnerOf(order.id)
+      .send(`mutation($id: ID!) { retryPayment(id: $id) { id } }`, { id: paymentId });
     expect(errorCode(again)).toBe("INVALID_STATE_TRANSITION");
   });
 
@@ -351,10 +367,11 @@ describe("order journeys through the gateway", () => {
       expect(failed.payments).toMatchObject([{ status: "FAILED", attempts: attempt }]);
       // The stock stays held while a retry is possible.
       expect(await levels(bowl.variantId)).toEqual([4, 2, 2]);
-      const { retryPayment } = await ok<{ retryPayment: { attempts: number } }>(
-        `mutation($id: ID!) { retryPayment(id: $id) { attempts } }`,
-        { id: failed.payments[0]!.id },
-      );
+      const { retryPayment } = await shop.asOwnerOf(order.id).ok<{
+        retryPayment: { attempts: number };
+      }>(`mutation($id: ID!) { retryPayment(id: $id) { attempts } }`, {
+        id: failed.payments[0]!.id,
+      });
       expect(retryPayment.attempts).toBe(attempt + 1);
     }
 
@@ -375,9 +392,11 @@ describe("order journeys through the gateway", () => {
     });
     expect(cancelled.checkout.steps.at(-1)!.detail).toBe("payment failed: declined 3");
     expect(types(cancelled).at(-1)).toBe("OrderCancelled");
-    const fourth = await shop.send(`mutation($id: ID!) { retryPayment(id: $id) { id } }`, {
-      id: cancelled.payments[0]!.id,
-    });
+    const fourth = await shop
+      .asOwnerOf(order.id)
+      .send(`mutation($id: ID!) { retryPayment(id: $id) { id } }`, {
+        id: cancelled.payments[0]!.id,
+      });
     expect(errorCode(fourth)).toBe("INVALID_STATE_TRANSITION");
 
     // Inventory releases both reservations, once each, and the stock is back where it started.
@@ -414,11 +433,11 @@ describe("order journeys through the gateway", () => {
     const paymentId = paid.payments[0]!.id;
     const REFUND = `mutation($id: ID!, $amount: Int!) {
       requestRefund(paymentId: $id, input: { amount: $amount, reason: "goodwill" }) { ${PAYMENT} } }`;
-    expect(errorCode(await shop.send(REFUND, { id: paymentId, amount: 3_001 }))).toBe(
+    expect(errorCode(await finance.send(REFUND, { id: paymentId, amount: 3_001 }))).toBe(
       "VALIDATION_FAILED",
     );
     // A goodwill refund while DELIVERED: the payment is partly refunded, the order stays DELIVERED.
-    const { requestRefund } = await ok<{ requestRefund: PaymentRead }>(REFUND, {
+    const { requestRefund } = await finance.ok<{ requestRefund: PaymentRead }>(REFUND, {
       id: paymentId,
       amount: 500,
     });
@@ -431,7 +450,7 @@ describe("order journeys through the gateway", () => {
       "the goodwill refund to complete",
       async () =>
         (
-          await ok<{ payment: PaymentRead }>(
+          await finance.ok<{ payment: PaymentRead }>(
             `query($id: ID!) { payment(id: $id) { ${PAYMENT} } }`,
             {
               id: paymentId,
@@ -442,9 +461,15 @@ describe("order journeys through the gateway", () => {
     );
     expect(partly.refunds).toEqual([{ status: "COMPLETED", amount: { amount: 500 } }]);
 
-    expect(await move("requestOrderReturn", order.id, `, reason: "does not fit"`)).toBe(
-      "RETURN_REQUESTED",
-    );
+    // The customer asks for the return; fulfilment approves it and records the goods back.
+    expect(
+      await move(
+        "requestOrderReturn",
+        order.id,
+        `, reason: "does not fit"`,
+        shop.asOwnerOf(order.id),
+      ),
+    ).toBe("RETURN_REQUESTED");
     expect(await move("approveOrderReturn", order.id)).toBe("RETURN_APPROVED");
     expect(await move("recordOrderReturn", order.id)).toBe("RETURNED");
 
@@ -472,7 +497,7 @@ describe("order journeys through the gateway", () => {
     });
     const refundedTotal = payment.refunds.reduce((sum, r) => sum + r.amount.amount, 0);
     expect(refundedTotal).toBe(payment.captured.amount);
-    expect(errorCode(await shop.send(REFUND, { id: paymentId, amount: 1 }))).toBe(
+    expect(errorCode(await finance.send(REFUND, { id: paymentId, amount: 1 }))).toBe(
       "INVALID_STATE_TRANSITION",
     );
   });
@@ -490,13 +515,13 @@ describe("order journeys through the gateway", () => {
     type InvoiceRead = { id: string; number: string; status: string };
     const generate = async (orderId: string) =>
       (
-        await ok<{ generateInvoice: InvoiceRead }>(
+        await finance.ok<{ generateInvoice: InvoiceRead }>(
           `mutation($id: ID!, $input: GenerateInvoiceInput!) { generateInvoice(orderId: $id, input: $input) { ${INVOICE} } }`,
           { id: orderId, input },
         )
       ).generateInvoice;
     const change = (mutation: "issueInvoice" | "voidInvoice", id: string) =>
-      shop.send<Record<string, InvoiceRead>>(
+      finance.send<Record<string, InvoiceRead>>(
         `mutation($id: ID!) { ${mutation}(id: $id) { ${INVOICE} } }`,
         {
           id,
@@ -507,7 +532,7 @@ describe("order journeys through the gateway", () => {
         `invoice ${id} to be paid`,
         async () =>
           (
-            await ok<{ invoice: InvoiceRead }>(
+            await finance.ok<{ invoice: InvoiceRead }>(
               `query($id: ID!) { invoice(id: $id) { ${INVOICE} } }`,
               {
                 id,
@@ -562,7 +587,7 @@ describe("order journeys through the gateway", () => {
       status: "PAID",
     });
     expect(errorCode(await change("voidInvoice", second.id))).toBe("INVALID_STATE_TRANSITION");
-    const { invoice: voided } = await ok<{ invoice: InvoiceRead }>(
+    const { invoice: voided } = await finance.ok<{ invoice: InvoiceRead }>(
       `query($id: ID!) { invoice(id: $id) { status } }`,
       { id: draft.id },
     );
@@ -591,9 +616,13 @@ describe("order journeys through the gateway", () => {
       mergedInto: { id: string } | null;
     };
     const CART = `status couponCode lines { variant { id } quantity } mergedInto { id }`;
-    const cartMutation = async (call: string, variables: Record<string, unknown>) =>
+    // The guest's cart is worked on by its anonymous holder; merging, and everything after, by
+    // the customer signed in.
+    const guestShopper = shop.as("anonymous");
+    const customer = shop.asCustomer(customerId);
+    const cartMutation = async (call: string, variables: Record<string, unknown>, by = customer) =>
       Object.values(
-        await ok<Record<string, CartRead>>(
+        await by.ok<Record<string, CartRead>>(
           `mutation(${definitions(variables)}) { ${call} { ${CART} } }`,
           variables,
         ),
@@ -603,8 +632,8 @@ describe("order journeys through the gateway", () => {
       quantity,
     });
     /** The cart's lines after `call` on cart `id` with variant `v`. */
-    const linesAfter = async (call: string, id: string, v: string) =>
-      (await cartMutation(call, { id, v })).lines;
+    const linesAfter = async (call: string, id: string, v: string, by = customer) =>
+      (await cartMutation(call, { id, v }, by)).lines;
 
     const customerCart = await shop.cartWith(customerId, [{ variantId: mug, quantity: 1 }]);
     const guest = await shop.cartWith(null, [{ variantId: cup, quantity: 2 }]);
@@ -613,11 +642,17 @@ describe("order journeys through the gateway", () => {
         "updateCartItemQuantity(cartId: $id, variantId: $v, quantity: 3)",
         guest,
         cup,
+        guestShopper,
       ),
     ).toEqual([line(cup, 3)]);
     expect(
-      (await cartMutation(`applyCartCoupon(cartId: $id, code: "fiveoff")`, { id: guest }))
-        .couponCode,
+      (
+        await cartMutation(
+          `applyCartCoupon(cartId: $id, code: "fiveoff")`,
+          { id: guest },
+          guestShopper,
+        )
+      ).couponCode,
     ).toBe("FIVEOFF");
     expect(
       await cartMutation("mergeCarts(guestCartId: $other, customerCartId: $id)", {
@@ -633,7 +668,7 @@ describe("order journeys through the gateway", () => {
     expect(
       await linesAfter("removeCartItem(cartId: $id, variantId: $v)", customerCart, mug),
     ).toEqual([line(cup, 3)]);
-    const { cart: merged } = await ok<{ cart: CartRead }>(
+    const { cart: merged } = await guestShopper.ok<{ cart: CartRead }>(
       `query($id: ID!) { cart(id: $id) { ${CART} } }`,
       { id: guest },
     );
@@ -642,7 +677,7 @@ describe("order journeys through the gateway", () => {
     expect((await cartMutation("abandonCart(id: $id)", { id: spare })).status).toBe("ABANDONED");
 
     // The edited cart checks out with its coupon: 3 × 250 − 500.
-    const { checkoutCart } = await ok<{
+    const { checkoutCart } = await customer.ok<{
       checkoutCart: OrderRead & { discount: { amount: number } };
     }>(
       `mutation($id: ID!, $key: String!) { checkoutCart(cartId: $id, idempotencyKey: $key) { ${ORDER} discount { amount } } }`,
@@ -655,12 +690,12 @@ describe("order journeys through the gateway", () => {
     type Edited = OrderRead & { subtotal: { amount: number }; discount: { amount: number } };
     const orderMutation = async (call: string, variables: Record<string, unknown>) =>
       Object.values(
-        await ok<Record<string, Edited>>(
+        await customer.ok<Record<string, Edited>>(
           `mutation(${definitions(variables)}) { ${call} { ${ORDER} subtotal { amount } discount { amount } } }`,
           variables,
         ),
       )[0]!;
-    const { placeOrder: placed } = await ok<{ placeOrder: OrderRead }>(
+    const { placeOrder: placed } = await customer.ok<{ placeOrder: OrderRead }>(
       `mutation($c: ID!, $v: ID!) { placeOrder(input: { customerId: $c, lines: [{ variantId: $v, quantity: 1 }] }) { ${ORDER} } }`,
       { c: customerId, v: mug },
     );

@@ -14,7 +14,8 @@ afterAll(() => Promise.all([inventory.$disconnect(), ordering.$disconnect()]));
 const DEFAULT_WAREHOUSE_ID = "00000000-0000-7000-8000-000000000001";
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
-const mutate = shop.ok;
+// Catalogue work is the catalogue manager's; availability is read as a shopper would.
+const mutate = shop.as("catalogue_manager").ok;
 
 describe("reactions between contexts", () => {
   it("gives a new variant a stock item in the default warehouse and feeds ordering's price view", async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { newId } from "@shopstream/outbox";
 import { createRedis } from "@shopstream/redis";
 import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
-import { e2eShop, errorCode } from "@shopstream/testing/e2e-shop";
+import { e2eShop, errorCode, type TestPrincipal, tokens } from "@shopstream/testing/e2e-shop";
 import { waitFor } from "@shopstream/testing/kit";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
@@ -13,7 +13,9 @@ import { collect, describeError, liveClient, wsUrlOf } from "./live-client.ts";
 const gateway = () => inject("gatewayUrl");
 
 const shop = e2eShop(gateway(), inject("serviceUrls"));
-const { ok } = shop;
+// Fulfilment moves orders on; the inventory manager receives stock and watches it live.
+const fulfilment = shop.as("fulfilment");
+const inventoryManager = shop.as("inventory_manager");
 
 /** An active variant (2500 EUR) with `units` in a warehouse of its own, and a customer. */
 async function setUp(tag: string, units: number) {
@@ -93,8 +95,9 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
   });
-  const client = (params: Record<string, unknown> = {}, url = gateway()) => {
-    const c = liveClient(url, params);
+  /** A graphql-ws client signed in as `who` (the token in `connection_init`). */
+  const client = async (who: TestPrincipal, url = gateway()) => {
+    const c = liveClient(url, await tokens.connectionParams(who));
     clients.push(c);
     return c;
   };
@@ -102,11 +105,14 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
   it("streams one order through the checkout saga, in order, with fields of three subgraphs", async () => {
     const tag = unique("LIVE").toUpperCase();
     const { customer, variantId } = await setUp(tag, 5);
-    const sub = collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, { id: customer.id });
+    // The customer follows their own orders.
+    const sub = collect<OrderChange>(await client(shop.customer(customer.id)), ORDERS_OF_CUSTOMER, {
+      id: customer.id,
+    });
     await whenLive([sub], () => placeOrder(customer.id, variantId));
 
     const orderId = await placeOrder(customer.id, variantId);
-    await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+    await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
     const results = await sub.until((rs) => statuses(rs, orderId).includes("PAID"), 20_000, "PAID");
 
     expect(
@@ -133,12 +139,12 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
   it("resumes after a cursor with exactly the missed events, then continues live", async () => {
     const tag = unique("RES").toUpperCase();
     const { customer, variantId } = await setUp(tag, 5);
-    const first = client();
+    const first = await client(shop.customer(customer.id));
     const before = collect<OrderChange>(first, ORDERS_OF_CUSTOMER, { id: customer.id });
     await whenLive([before], () => placeOrder(customer.id, variantId));
 
     const orderId = await placeOrder(customer.id, variantId);
-    await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+    await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
     const seen = await before.until(
       (rs) => statuses(rs, orderId).includes("CONFIRMED"),
       20_000,
@@ -151,18 +157,28 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     await shop.orderUntil<{ status: string }>(orderId, "status", (o) => o.status === "PAID", {
       what: "PAID",
     });
-    await ok(`mutation($id: ID!) { markOrderProcessing(id: $id) { id } }`, { id: orderId });
-
-    const resumed = collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, {
-      id: customer.id,
-      after: cursor,
+    await fulfilment.ok(`mutation($id: ID!) { markOrderProcessing(id: $id) { id } }`, {
+      id: orderId,
     });
+
+    const resumed = collect<OrderChange>(
+      await client(shop.customer(customer.id)),
+      ORDERS_OF_CUSTOMER,
+      {
+        id: customer.id,
+        after: cursor,
+      },
+    );
     await resumed.until((rs) => rs.length >= 3, 20_000, "the missed events");
-    await ok(`mutation($id: ID!) { recordOrderShipment(orderId: $id) { id } }`, { id: orderId });
+    await fulfilment.ok(`mutation($id: ID!) { recordOrderShipment(orderId: $id) { id } }`, {
+      id: orderId,
+    });
     await resumed.until((rs) => rs.length >= 4, 20_000, "SHIPPED");
     // One change more, seen after anything the stream had yet to hand over: a duplicate would
     // show up before it.
-    await ok(`mutation($id: ID!) { recordOrderDelivery(id: $id) { id } }`, { id: orderId });
+    await fulfilment.ok(`mutation($id: ID!) { recordOrderDelivery(id: $id) { id } }`, {
+      id: orderId,
+    });
     const all = await resumed.until(
       (rs) => rs.some((r) => r.data?.orderStatusChanged.status === "DELIVERED"),
       20_000,
@@ -196,7 +212,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
         warehouse: { id: string };
       };
     }>(
-      client(),
+      await client("inventory_manager"),
       `subscription($v: ID!) { stockLevelChanged(variantId: $v) {
         event previous { available } current { available reserved }
         variant { id variantSku availability { onHand } } stockItem { id } warehouse { id }
@@ -205,11 +221,14 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     );
     // Each probe receives one unit; once one is seen the subscription is live.
     await whenLive([sub], () =>
-      ok(`mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
-        id: stockItemId,
-      }),
+      inventoryManager.ok(
+        `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`,
+        {
+          id: stockItemId,
+        },
+      ),
     );
-    const { stockItem } = await ok<{ stockItem: { available: number } }>(
+    const { stockItem } = await inventoryManager.ok<{ stockItem: { available: number } }>(
       `query($id: ID!) { stockItem(id: $id) { available } }`,
       { id: stockItemId },
     );
@@ -217,10 +236,13 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     const before = sub.results.length;
     const buyers = await Promise.all(
       Array.from({ length: units + 7 }, () =>
-        shop.send<{ reserveStock: { id: string } }>(
-          `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`,
-          { input: { stockItemId, quantity: 1 } },
-        ),
+        // Reservation commands are admin's alone.
+        shop
+          .as("admin")
+          .send<{ reserveStock: { id: string } }>(
+            `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`,
+            { input: { stockItemId, quantity: 1 } },
+          ),
       ),
     );
     const winners = buyers.filter((b) => !b.errors).length;
@@ -230,9 +252,10 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     await sub.until((rs) => rs.length >= before + units, 20_000, "the reservations");
     // One change more, seen after anything the stream had yet to hand over: an extra
     // reservation event would show up before it.
-    await ok(`mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
-      id: stockItemId,
-    });
+    await inventoryManager.ok(
+      `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`,
+      { id: stockItemId },
+    );
     const all = await sub.until(
       (rs) => rs.some((r, i) => i >= before && r.data?.stockLevelChanged.event === "StockReceived"),
       20_000,
@@ -263,7 +286,8 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
   });
 
   it("rejects bad queries, bad and expired cursors, and too many subscriptions", async () => {
-    const c = client();
+    // Staff who follow every order (and, below, the inventory manager for stock).
+    const c = await client("fulfilment");
     const failure = async (query: string, variables: Record<string, unknown> = {}) => {
       const sub = collect(c, query, variables);
       await sub.until(() => sub.state.ended, 10_000, "the rejection");
@@ -284,6 +308,8 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     const httpDeep = await graphql(
       gateway(),
       `query { order(id: "01900000-0000-7000-8000-000000000000") ${deep.slice("order ".length)} }`,
+      {},
+      await tokens.headers("fulfilment"),
     );
     expect(wsDeep.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(wsDeep.message).toMatch(/nested \d+ fields deep; the most allowed is 15/);
@@ -317,16 +343,19 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
 
     // The per-connection cap (25): the 26th subscription on one connection is refused, the
     // others keep running, and a second connection may hold its own.
-    const crowded = client();
+    const crowded = await client("inventory_manager");
     const held = Array.from({ length: 25 }, () =>
       collect(crowded, `subscription { stockLevelChanged { event } }`),
     );
     // All 25 taken before the 26th is asked for: each has seen a stock change.
     const { stockItemId } = await shop.stock(newId(), 0);
     await whenLive(held, () =>
-      ok(`mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
-        id: stockItemId,
-      }),
+      inventoryManager.ok(
+        `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`,
+        {
+          id: stockItemId,
+        },
+      ),
     );
     const extra = collect(crowded, `subscription { stockLevelChanged { event } }`);
     await extra.until(() => extra.state.ended, 10_000, "the refusal");
@@ -341,7 +370,13 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
     const messages: { type: string; id?: string; payload?: unknown }[] = [];
     socket.on("message", (data) => messages.push(JSON.parse(String(data))));
     await new Promise((r) => socket.once("open", r));
-    socket.send(JSON.stringify({ type: "connection_init", payload: { actor: "dashboard-test" } }));
+    // A stock dashboard, signed in as the inventory manager.
+    socket.send(
+      JSON.stringify({
+        type: "connection_init",
+        payload: await tokens.connectionParams("inventory_manager"),
+      }),
+    );
     // The protocol allows operations only once the server acknowledged the connection.
     await waitFor("the acknowledgement", () => messages.length > 0);
     socket.send(
@@ -402,13 +437,20 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
       );
       const tag = unique("TWO").toUpperCase();
       const { customer, variantId } = await setUp(tag, 5);
+      const me = shop.customer(customer.id);
       const subscribers = [
-        ...Array.from({ length: 10 }, () =>
-          collect<OrderChange>(client(), ORDERS_OF_CUSTOMER, { id: customer.id }),
-        ),
-        ...Array.from({ length: 10 }, () =>
-          collect<OrderChange>(client({}, secondUrl), ORDERS_OF_CUSTOMER, { id: customer.id }),
-        ),
+        ...(await Promise.all(
+          Array.from({ length: 10 }, async () =>
+            collect<OrderChange>(await client(me), ORDERS_OF_CUSTOMER, { id: customer.id }),
+          ),
+        )),
+        ...(await Promise.all(
+          Array.from({ length: 10 }, async () =>
+            collect<OrderChange>(await client(me, secondUrl), ORDERS_OF_CUSTOMER, {
+              id: customer.id,
+            }),
+          ),
+        )),
       ];
       await whenLive(subscribers, () => placeOrder(customer.id, variantId));
       const redis = createRedis(TEST_REDIS_URL);
@@ -421,7 +463,7 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
       expect(Number(listeners)).toBe(2);
 
       const orderId = await placeOrder(customer.id, variantId);
-      await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+      await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
       for (const s of subscribers) {
         const rs = await s.until((r) => statuses(r, orderId).includes("PAID"), 20_000, "PAID");
         expect(statuses(rs, orderId)).toEqual(["CREATED", "CONFIRMED", "PAYMENT_PENDING", "PAID"]);

@@ -97,6 +97,7 @@ async function readMany<T>(
   field: string,
   ids: string[],
   selection: string,
+  token: string | undefined,
 ): Promise<Map<string, T | null>> {
   const out = new Map<string, T | null>();
   for (let i = 0; i < ids.length; i += 25) {
@@ -107,6 +108,7 @@ async function readMany<T>(
       "InvariantRead",
       `query InvariantRead(${params}) { ${fields} }`,
       Object.fromEntries(batch.map((id, j) => [`i${j}`, id])),
+      token,
     );
     if (r.code)
       throw new Error(`reading ${field}s failed: ${r.code} ${r.errors?.[0]?.message ?? ""}`);
@@ -117,6 +119,11 @@ async function readMany<T>(
 
 export interface InvariantOptions {
   client: GqlClient;
+  /**
+   * The token the checks read with: staff who may read every order and stock item (fulfilment),
+   * since the run's orders belong to many customers.
+   */
+  token?: string;
   tracker: Tracker;
   /** How long the pipeline may take to settle before an inconsistent order counts. */
   settleMs: number;
@@ -141,7 +148,7 @@ export async function checkInvariants(o: InvariantOptions): Promise<InvariantRes
   let byId = new Map<string, OrderRead | null>();
   try {
     for (;;) {
-      byId = await readMany<OrderRead>(client, "order", orderIds, ORDER_FIELDS);
+      byId = await readMany<OrderRead>(client, "order", orderIds, ORDER_FIELDS, o.token);
       pending = orderIds.filter((id) => {
         const order = byId.get(id);
         return !order || orderInconsistency(order) !== undefined;
@@ -182,6 +189,7 @@ export async function checkInvariants(o: InvariantOptions): Promise<InvariantRes
       "stockItem",
       ids,
       "id onHand reserved damaged available",
+      o.token,
     );
     const violations = [...stock.values()].flatMap((s) =>
       s ? [stockViolation(s)].filter((v): v is string => !!v) : [],

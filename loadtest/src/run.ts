@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { type CliOptions, parseArgs, serviceUrl, USAGE, UsageError } from "./args.ts";
-import { GqlClient, noToken, type TokenFor } from "./harness/client.ts";
+import { devTokens, GqlClient, staff, type TokenFor } from "./harness/client.ts";
 import { newTracker, type RunEnv } from "./harness/journey.ts";
 import { ProviderHooks } from "./harness/provider.ts";
 import { Runner } from "./harness/runner.ts";
@@ -18,6 +18,10 @@ export interface MainIo {
   stderr: (line: string) => void;
   /** Ctrl-C: called with the stop function while the run is on. */
   onInterrupt?: (stop: () => void) => () => void;
+  /**
+   * How each simulated user signs in as the principal a request is made as. Default: the
+   * stack's development sign-in (`devTokens`: the dev key's tokens, what `pnpm token` prints).
+   */
   tokenFor?: TokenFor;
 }
 
@@ -74,11 +78,22 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
   // Every sleeping user listens for the stop: far more than Node's default of 10 listeners.
   setMaxListeners(0, stop.signal);
   const client = new GqlClient(o.gateway, { connections: Math.min(128, Math.max(8, users)) });
+  const tokenFor = io.tokenFor ?? devTokens();
+  // The live page and the invariants watch every user's orders and stock: fulfilment's work.
+  let watcherToken: string | undefined;
+  try {
+    watcherToken = await tokenFor(staff("fulfilment"));
+  } catch (error) {
+    io.stderr(
+      `pnpm load: cannot sign in (${(error as Error).message}); start the stack once with \`npm start\` (it makes the development key) or set AUTH_DEV_KEY_FILE`,
+    );
+    return 2;
+  }
   const provider = new ProviderHooks(providerUrl);
   const env: RunEnv = {
     client,
     provider,
-    tokenFor: io.tokenFor ?? noToken,
+    tokenFor,
     stats,
     tracker: newTracker(),
     signal: stop.signal,
@@ -96,6 +111,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
         runner,
         stop,
         gateway: o.gateway,
+        ...(watcherToken === undefined ? {} : { token: watcherToken }),
         profile: profile.name,
       });
       io.stdout(`live page: ${live.url}`);
@@ -127,6 +143,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
 
   const invariants = await checkInvariants({
     client,
+    ...(watcherToken === undefined ? {} : { token: watcherToken }),
     tracker: env.tracker,
     settleMs: o.settleMs,
     workersReadyUrl: workersReady,

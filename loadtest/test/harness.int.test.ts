@@ -1,6 +1,20 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadOrCreateDevKey } from "@shopstream/auth";
+import { decodeJwt } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
-import { GqlClient } from "../src/harness/client.ts";
-import { need, newTracker, op, type RunEnv, runJourney } from "../src/harness/journey.ts";
+import { ANONYMOUS_USER, customer, devTokens, GqlClient, staff } from "../src/harness/client.ts";
+import {
+  EACH_CALL,
+  need,
+  newTracker,
+  op,
+  type RunEnv,
+  runJourney,
+  step,
+  theCustomer,
+} from "../src/harness/journey.ts";
 import { ProviderHooks } from "../src/harness/provider.ts";
 import { Stats } from "../src/harness/stats.ts";
 import { startStub } from "./stub-server.ts";
@@ -49,6 +63,7 @@ describe("journeys against a stub GraphQL server", () => {
       steps: [
         op<{ createThing: { id: string } }>(
           "CreateThing",
+          ANONYMOUS_USER,
           "mutation CreateThing { createThing { id } }",
           undefined,
           (d, c) => {
@@ -57,10 +72,11 @@ describe("journeys against a stub GraphQL server", () => {
         ),
         op(
           "ChangeThing",
+          ANONYMOUS_USER,
           "mutation ChangeThing($id: ID!) { changeThing(id: $id) { id } }",
           (c) => ({ id: need(c, "thingId") }),
         ),
-        op("NeverSent", "mutation NeverSent { neverSent }"),
+        op("NeverSent", ANONYMOUS_USER, "mutation NeverSent { neverSent }"),
       ],
     };
     expect(await runJourney(journey, { id: 0, tokens: new Map() }, env)).toBe(false);
@@ -92,10 +108,10 @@ describe("journeys against a stub GraphQL server", () => {
       name: "test.expected",
       context: "inventory",
       expected: ["INSUFFICIENT_STOCK"],
-      steps: [op("Reserve", "mutation Reserve { r }")],
+      steps: [op("Reserve", staff("admin"), "mutation Reserve { r }")],
     };
     await runJourney(journey, { id: 0, tokens: new Map() }, env);
-    expect(stub.requests[0]?.headers.authorization).toBe("Bearer token-inventory");
+    expect(stub.requests[0]?.headers.authorization).toBe("Bearer token-admin");
     const snap = env.stats.snapshot();
     expect(snap.journeys[0]?.aborts[0]).toMatchObject({
       code: "INSUFFICIENT_STOCK",
@@ -105,6 +121,78 @@ describe("journeys against a stub GraphQL server", () => {
 
     const r = await env.client.request("Other", "query Other { x }");
     expect(r.code).toBe("HTTP_502");
+  });
+
+  it("signs each request in as its step's principal, or the one the request names", async () => {
+    const { stub, env } = await envFor(
+      (r) =>
+        r.operationName === "Register"
+          ? { data: { registerCustomer: { id: "c-1" } } }
+          : { data: { ok: true } },
+      (p) =>
+        p.kind === "anonymous" ? undefined : `token-${p.kind === "staff" ? p.role : p.externalId}`,
+    );
+    const journey = {
+      name: "test.principals",
+      context: "identity",
+      steps: [
+        op("Register", theCustomer, "mutation Register { registerCustomer { id } }", (c) => {
+          c.state.externalId = "ext-ada";
+          return {};
+        }),
+        op("Suspend", staff("support"), "mutation Suspend { ok }"),
+        step("Both", EACH_CALL, async (c) => {
+          await c.gql("Mine", "query Mine { ok }", {}, { as: customer("ext-ada") });
+          await c.gql("Public", "query Public { ok }", {}, { as: ANONYMOUS_USER });
+        }),
+      ],
+    };
+    expect(await runJourney(journey, { id: 0, tokens: new Map() }, env)).toBe(true);
+    expect(stub.requests.map((r) => [r.operationName, r.headers.authorization])).toEqual([
+      ["Register", "Bearer token-ext-ada"],
+      ["Suspend", "Bearer token-support"],
+      ["Mine", "Bearer token-ext-ada"],
+      ["Public", undefined],
+    ]);
+  });
+
+  it("fails a request that names no principal in a step acting as several, before sending it", async () => {
+    const { stub, env } = await envFor(() => ({ data: { ok: true } }));
+    const journey = {
+      name: "test.unnamed",
+      context: "test",
+      steps: [step("Unnamed", EACH_CALL, async (c) => void (await c.gql("Q", "query Q { ok }")))],
+    };
+    expect(await runJourney(journey, { id: 0, tokens: new Map() }, env)).toBe(false);
+    expect(stub.requests).toEqual([]);
+    expect(env.stats.snapshot().journeys[0]?.aborts[0]).toMatchObject({
+      step: "Unnamed",
+      code: "NO_PRINCIPAL",
+    });
+  });
+
+  it("mints the development sign-in's tokens from the stack's key, as pnpm token does", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "loadtest-dev-key-"));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const keyFile = join(dir, "dev-signing-key.json");
+    await loadOrCreateDevKey(keyFile);
+    const tokenFor = devTokens({ keyFile });
+    expect(await tokenFor(ANONYMOUS_USER)).toBeUndefined();
+    const claims = (p: Parameters<typeof tokenFor>[0]) =>
+      Promise.resolve(tokenFor(p)).then((t) => {
+        const { sub, roles, iss, aud } = decodeJwt(t ?? "");
+        return { sub, roles, iss, aud };
+      });
+    expect(await claims(staff("fulfilment"))).toEqual({
+      sub: "dev-fulfilment",
+      roles: ["fulfilment"],
+      iss: "shopstream-dev",
+      aud: "shopstream",
+    });
+    expect(await claims(customer("ext-ada"))).toMatchObject({
+      sub: "ext-ada",
+      roles: ["customer"],
+    });
   });
 
   it("retries while an event is on its way, then goes on", async () => {
@@ -118,9 +206,14 @@ describe("journeys against a stub GraphQL server", () => {
       name: "test.retry",
       context: "ordering",
       steps: [
-        op("CreateCart", "mutation CreateCart { createCart { id } }", undefined, undefined, {
-          retryWhile: ["VALIDATION_FAILED"],
-        }),
+        op(
+          "CreateCart",
+          ANONYMOUS_USER,
+          "mutation CreateCart { createCart { id } }",
+          undefined,
+          undefined,
+          { retryWhile: ["VALIDATION_FAILED"] },
+        ),
       ],
     };
     expect(await runJourney(journey, { id: 0, tokens: new Map() }, env)).toBe(true);

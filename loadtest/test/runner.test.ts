@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ANONYMOUS_USER } from "../src/harness/client.ts";
 import { newTracker, type RunEnv, step } from "../src/harness/journey.ts";
 import { pick, Runner } from "../src/harness/runner.ts";
 import { Stats } from "../src/harness/stats.ts";
@@ -67,7 +68,7 @@ describe("Runner", () => {
               name: "tick",
               context: "test",
               steps: [
-                step("tick", async (ctx) => {
+                step("tick", ANONYMOUS_USER, async (ctx) => {
                   const list = starts[ctx.user.id] ?? [];
                   list.push(Date.now());
                   starts[ctx.user.id] = list;
@@ -103,7 +104,11 @@ describe("Runner", () => {
         journeys: [
           {
             weight: 1,
-            make: () => ({ name: "n", context: "t", steps: [step("s", async () => void runs++)] }),
+            make: () => ({
+              name: "n",
+              context: "t",
+              steps: [step("s", ANONYMOUS_USER, async () => void runs++)],
+            }),
           },
         ],
       },

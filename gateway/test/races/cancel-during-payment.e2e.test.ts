@@ -25,6 +25,8 @@ import { closeStackAccess, outboxEvents, outboxEventsWith } from "./stack-access
 afterAll(closeStackAccess);
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const fulfilment = shop.as("fulfilment");
+const inventoryManager = shop.as("inventory_manager");
 
 /** When each order's cancel is sent: ms after the release (negative: before), or after payments took the webhook. */
 const PLAN: { after: "release" | "webhook"; ms: number }[] = [
@@ -78,7 +80,7 @@ async function raceRound(): Promise<Tally> {
     ids.map((id) => shop.scriptPayment({ orderId: id }, [{ outcome: "succeed", hold: true }])),
   );
   await Promise.all(
-    ids.map((id) => shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id })),
+    ids.map((id) => fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id })),
   );
   // Every order awaits its payment, its stock held, and the provider has decided the charge.
   await shop.ordersUntil<{ status: string }>(ids, "status", (o) => o.status === "PAYMENT_PENDING");
@@ -91,10 +93,9 @@ async function raceRound(): Promise<Tally> {
       ),
     ),
   );
-  const stockBefore = await shop.ok<{ stockItem: { reserved: number; available: number } }>(
-    `query($id: ID!) { stockItem(id: $id) { reserved available } }`,
-    { id: stockItemId },
-  );
+  const stockBefore = await inventoryManager.ok<{
+    stockItem: { reserved: number; available: number };
+  }>(`query($id: ID!) { stockItem(id: $id) { reserved available } }`, { id: stockItemId });
   expect(stockBefore.stockItem).toEqual({ reserved: n * UNITS, available: 0 });
 
   // The race, for all orders at once.
@@ -105,10 +106,13 @@ async function raceRound(): Promise<Tally> {
         shop.releaseReports({ orderId: id }),
       );
       const cancel = (after === "release" ? offset(ms) : release.then(() => offset(ms))).then(() =>
-        shop.send<{ cancelOrder: { status: string } }>(
-          `mutation($id: ID!) { cancelOrder(id: $id, reason: "changed my mind") { status } }`,
-          { id },
-        ),
+        // The customer changes their mind.
+        shop
+          .asCustomer(customerId)
+          .send<{ cancelOrder: { status: string } }>(
+            `mutation($id: ID!) { cancelOrder(id: $id, reason: "changed my mind") { status } }`,
+            { id },
+          ),
       );
       return { id, webhookStatuses: await release, cancel: await cancel };
     }),
@@ -205,7 +209,7 @@ async function raceRound(): Promise<Tally> {
   );
 
   // Stock: exactly the paid orders' units are still held; everything else came back once.
-  const { stockItem } = await shop.ok<{
+  const { stockItem } = await inventoryManager.ok<{
     stockItem: { onHand: number; reserved: number; available: number };
   }>(`query($id: ID!) { stockItem(id: $id) { onHand reserved available } }`, {
     id: stockItemId,

@@ -25,6 +25,8 @@ import {
 afterAll(closeStackAccess);
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+// Fulfilment confirms orders and reads every order and stock item.
+const fulfilment = shop.as("fulfilment");
 
 interface Snapshot {
   order: {
@@ -46,7 +48,7 @@ interface Snapshot {
 
 /** Everything a duplicate could have changed, through the API, plus each outbox's rows. */
 async function snapshot(orderId: string, stockItemId: string): Promise<Snapshot> {
-  const read = await shop.ok<Omit<Snapshot, "outbox">>(
+  const read = await fulfilment.ok<Omit<Snapshot, "outbox">>(
     `query($o: ID!, $s: ID!) {
       order(id: $o) {
         status version timeline { id type }
@@ -96,7 +98,7 @@ beforeAll(async () => {
   );
   for (const o of orders) {
     await shop.scriptPayment({ orderId: o.id }, [{ outcome: "succeed" }]);
-    await shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: o.id });
+    await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: o.id });
   }
   const SEL = "id status reservations { status } payments { id status }";
   type Read = {
@@ -111,9 +113,11 @@ beforeAll(async () => {
     SEL,
     (o) => o.status === "PAID" && o.reservations[0]?.status === "CONFIRMED",
   );
-  await shop.ok(`mutation($id: ID!) { cancelOrder(id: $id, reason: "duplicates test") { id } }`, {
-    id: ids[1],
-  });
+  await shop
+    .asCustomer(customerId)
+    .ok(`mutation($id: ID!) { cancelOrder(id: $id, reason: "duplicates test") { id } }`, {
+      id: ids[1],
+    });
   const [first, second] = await shop.ordersUntil<Read>(
     ids,
     SEL,
@@ -242,7 +246,7 @@ async function webhookRound(): Promise<Tally> {
   const { stockItemId } = await shop.stock(variantId, 1);
   const { id: orderId } = await shop.placeOrder(customerId, [{ variantId, quantity: 1 }]);
   await shop.scriptPayment({ orderId }, [{ outcome: "succeed", hold: true }]);
-  await shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
+  await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: orderId });
   await shop.orderUntil<{ status: string }>(
     orderId,
     "status",
@@ -287,7 +291,7 @@ async function webhookRound(): Promise<Tally> {
     "PaymentInitiated",
     "PaymentSucceeded",
   ]);
-  const { stockItem } = await shop.ok<{ stockItem: { reserved: number; available: number } }>(
+  const { stockItem } = await fulfilment.ok<{ stockItem: { reserved: number; available: number } }>(
     `query($id: ID!) { stockItem(id: $id) { reserved available } }`,
     { id: stockItemId },
   );

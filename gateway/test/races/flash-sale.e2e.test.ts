@@ -20,6 +20,7 @@ import { closeStackAccess, outboxEvents } from "./stack-access.ts";
 afterAll(closeStackAccess);
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const inventoryManager = shop.as("inventory_manager");
 
 interface Shortage {
   variantId: string;
@@ -39,7 +40,7 @@ interface StockRead {
 
 /** The stock item's levels and the variant's availability, in one read. */
 const readStock = (stockItemId: string, variantId: string) =>
-  shop.ok<StockRead>(
+  inventoryManager.ok<StockRead>(
     `query($s: ID!, $v: ID!) {
       stockItem(id: $s) { onHand reserved available }
       productVariant(id: $v) { availability { onHand reserved available } }
@@ -117,10 +118,12 @@ async function checkoutSale(): Promise<Tally> {
   try {
     const confirmations = await Promise.all(
       ids.map((id) =>
-        shop.send<{ confirmOrder: { status: string } }>(
-          `mutation($id: ID!) { confirmOrder(id: $id) { status } }`,
-          { id },
-        ),
+        shop
+          .as("fulfilment")
+          .send<{ confirmOrder: { status: string } }>(
+            `mutation($id: ID!) { confirmOrder(id: $id) { status } }`,
+            { id },
+          ),
       ),
     );
     for (const c of confirmations) {
@@ -217,10 +220,13 @@ async function reservationSale(): Promise<Tally> {
   const { stockItemId } = await shop.stock(newId(), STOCK);
   const results = await Promise.all(
     wanted.map((quantity) =>
-      shop.send<{ reserveStock: { quantity: number; status: string } }>(
-        `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { quantity status } }`,
-        { input: { stockItemId, quantity } },
-      ),
+      // Reservation commands are admin's alone (the order flow reserves through events).
+      shop
+        .as("admin")
+        .send<{ reserveStock: { quantity: number; status: string } }>(
+          `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { quantity status } }`,
+          { input: { stockItemId, quantity } },
+        ),
     ),
   );
   const won = results.filter((r) => !r.errors);
@@ -232,7 +238,7 @@ async function reservationSale(): Promise<Tally> {
   expect(reserved).toBe(STOCK);
   for (const r of won) expect(r.data!.reserveStock.status).toBe("ACTIVE");
   expect(lost.map(errorCode)).toEqual(lost.map(() => "INSUFFICIENT_STOCK"));
-  const { stockItem } = await shop.ok<StockRead>(
+  const { stockItem } = await inventoryManager.ok<StockRead>(
     `query($s: ID!) { stockItem(id: $s) { onHand reserved available } }`,
     { s: stockItemId },
   );

@@ -15,6 +15,7 @@ import { MAX_ROUNDS, offset, raceUntilSeen, type Tally } from "./race-rounds.ts"
 // call has been refused, each at least once.
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+const fulfilment = shop.as("fulfilment");
 
 /**
  * Per race, how many ms each call waits before it is sent (add B, add C, confirm): most races
@@ -80,6 +81,7 @@ const asEventLine = (l: Line) => ({
 async function raceRound(): Promise<Tally> {
   const tag = unique("MODCONF").toUpperCase();
   const customerId = await shop.registerCustomer(tag);
+  const customer = shop.asCustomer(customerId);
   const [a, b, c] = await Promise.all(
     (["a", "b", "c"] as const).map((k) => shop.activeVariant(`${tag}-${k}`, PRICES[k])),
   );
@@ -92,7 +94,7 @@ async function raceRound(): Promise<Tally> {
     { variantId: variants.b, quantity: 1 },
     { variantId: variants.c, quantity: 1 },
   ]);
-  await shop.ok(`mutation($id: ID!) { cancelOrder(id: $id) { id } }`, { id: probe.id });
+  await customer.ok(`mutation($id: ID!) { cancelOrder(id: $id) { id } }`, { id: probe.id });
 
   const orders = await Promise.all(
     Array.from({ length: RACES }, () =>
@@ -114,10 +116,11 @@ async function raceRound(): Promise<Tally> {
     // One race: three calls on one order at once (give or take the race's offsets).
     const [b, c, confirmAfter] = OFFSETS[race]!;
     const [addB, addC, confirm] = (await Promise.all([
-      offset(b).then(() => shop.send(ADD, { id, v: variants.b, q: QUANTITY.b })),
-      offset(c).then(() => shop.send(ADD, { id, v: variants.c, q: QUANTITY.c })),
+      // The customer edits their order while fulfilment confirms it.
+      offset(b).then(() => customer.send(ADD, { id, v: variants.b, q: QUANTITY.b })),
+      offset(c).then(() => customer.send(ADD, { id, v: variants.c, q: QUANTITY.c })),
       offset(confirmAfter).then(() =>
-        shop.send(
+        fulfilment.send(
           `mutation($id: ID!) { confirmOrder(id: $id) { status lines { variant { id } } } }`,
           { id },
         ),
@@ -149,7 +152,7 @@ async function raceRound(): Promise<Tally> {
 
   // A confirmation that lost the race is repeated, so that every order goes through the saga.
   for (const r of races.filter((r) => !r.confirmed)) {
-    await shop.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: r.id });
+    await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id } }`, { id: r.id });
   }
   const ends = await shop.ordersUntil<OrderRead>(
     ids,

@@ -1,15 +1,50 @@
+import type { StaffRole } from "@shopstream/auth";
+import { mintDevToken } from "@shopstream/stack";
 import { Pool } from "undici";
 
-/** Who a simulated user plays: a customer as themselves, or a member of staff in a role. */
-export type Principal = { kind: "customer"; customerId: string } | { kind: "staff"; role: string };
-
 /**
- * Gives the bearer token a principal signs in with, or none. Authentication is not enforced yet,
- * so the default sends no token; once sign-in exists this is where it slots in.
+ * Who a simulated user acts as on one request: a customer as themself (signed in with their
+ * `externalId` as the token's subject), a member of staff in one role, or nobody (no token).
  */
+export type Principal =
+  | { kind: "anonymous" }
+  | { kind: "customer"; externalId: string }
+  | { kind: "staff"; role: StaffRole };
+
+export const ANONYMOUS_USER: Principal = Object.freeze({ kind: "anonymous" });
+export const staff = (role: StaffRole): Principal => ({ kind: "staff", role });
+export const customer = (externalId: string): Principal => ({ kind: "customer", externalId });
+
+/** How a principal is named in messages and token caches: `anonymous`, `staff:fulfilment`, `customer:ext-…`. */
+export const principalKey = (p: Principal): string =>
+  p.kind === "anonymous"
+    ? "anonymous"
+    : p.kind === "staff"
+      ? `staff:${p.role}`
+      : `customer:${p.externalId}`;
+
+/** Gives the bearer token a principal signs in with, or none (anonymous). */
 export type TokenFor = (principal: Principal) => Promise<string | undefined> | string | undefined;
 
+/** Sends no token at all: every request anonymous (the harness's own tests against stubs). */
 export const noToken: TokenFor = () => undefined;
+
+/**
+ * Signs in through the stack's development sign-in (`AUTH_MODE=dev`, what `npm start` runs):
+ * tokens signed with the key the gateway made (`AUTH_DEV_KEY_FILE`, default
+ * `.data/auth/dev-signing-key.json`), by the very code `pnpm token --role` / `--customer` runs.
+ */
+export function devTokens(opts: { keyFile?: string } = {}): TokenFor {
+  return (principal) =>
+    principal.kind === "anonymous"
+      ? undefined
+      : mintDevToken(
+          principal.kind === "customer"
+            ? { customer: principal.externalId }
+            : { role: principal.role },
+          opts.keyFile === undefined ? {} : { keyFile: opts.keyFile },
+        );
+}
 
 export interface GraphQLError {
   message: string;

@@ -1,4 +1,12 @@
-import type { GqlClient, GqlResult, Principal, TokenFor } from "./client.ts";
+import {
+  customer,
+  type GqlClient,
+  type GqlResult,
+  type Principal,
+  principalKey,
+  staff,
+  type TokenFor,
+} from "./client.ts";
 import type { HookResult, PaymentOutcome, PaymentTarget, ProviderHooks } from "./provider.ts";
 import type { Stats } from "./stats.ts";
 import { sleep } from "./time.ts";
@@ -61,6 +69,8 @@ export interface RunEnv {
 /** A user's own objects, made once by its first journey that needs them. */
 export interface Fixture {
   customerId: string;
+  /** The customer's `externalId`: the subject they sign in with. */
+  externalId: string;
   productId: string;
   variantIds: string[];
   warehouseId: string;
@@ -76,15 +86,30 @@ export interface UserSession {
 export interface CallOptions {
   /** Send again while the answer fails with one of these codes (an event still on its way). */
   retryWhile?: string[];
-  /** Who the request is made as; default: the journey's principal. */
+  /** Who the request is made as; default: the running step's principal (`Step.as`). */
   as?: Principal;
 }
+
+/**
+ * Who a step acts as: a principal, one read from the journey's state when the step runs (the
+ * journey's customer, `theCustomer`), or `EACH_CALL` when the step acts as several principals and
+ * every request in it names its own (`{ as }`); a request without one then fails the step.
+ */
+export type Acting = Principal | ((ctx: JourneyContext) => Principal) | typeof EACH_CALL;
+export const EACH_CALL = "each call";
+
+/** The journey's customer, as themself: the `externalId` its registration (or setup) captured. */
+export const theCustomer = (ctx: JourneyContext): Principal => customer(need(ctx, "externalId"));
 
 export interface JourneyContext {
   readonly journey: Journey;
   readonly state: Record<string, unknown>;
   readonly user: UserSession;
   readonly env: RunEnv;
+  /** Who the running step acts as (set by `runJourney` before each step and the cleanup). */
+  acting: Acting;
+  /** The token `principal` signs in with (made once per user and principal). */
+  tokenOf(principal: Principal): Promise<string | undefined>;
   /** Runs one named operation; its data, or a `StepError` with its code. */
   gql<T>(
     operation: string,
@@ -116,6 +141,8 @@ export interface JourneyContext {
 
 export interface Step {
   name: string;
+  /** Who the step acts as: every request it makes signs in as this principal unless it names one. */
+  as: Acting;
   run(ctx: JourneyContext): Promise<void>;
 }
 
@@ -125,12 +152,11 @@ export interface Journey {
   context: string;
   /** Codes that are a legitimate outcome here (INSUFFICIENT_STOCK in a flash sale). */
   expected?: string[];
-  /** Who the user plays; default staff of the journey's context, a customer once known. */
-  principal?: (state: Record<string, unknown>, user: UserSession) => Principal;
   steps: Step[];
   /**
    * Runs after an aborted journey (not counted as a step), to leave nothing hanging: a held
-   * provider report released, say. Its failures are ignored.
+   * provider report released, say. Its requests name their principal (`{ as }`). Its failures
+   * are ignored.
    */
   cleanup?: (ctx: JourneyContext) => Promise<void>;
 }
@@ -139,13 +165,6 @@ let counter = 0;
 const runTag = Date.now().toString(36);
 export const uniqueToken = (prefix: string) =>
   `${prefix}-${runTag}-${(++counter).toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
-
-const defaultPrincipal = (journey: Journey, state: Record<string, unknown>): Principal =>
-  typeof state.customerId === "string" &&
-  journey.context !== "catalogue" &&
-  journey.context !== "inventory"
-    ? { kind: "customer", customerId: state.customerId }
-    : { kind: "staff", role: journey.context };
 
 /** Builds the context one run of `journey` by `user` works in. */
 export function journeyContext(journey: Journey, user: UserSession, env: RunEnv): JourneyContext {
@@ -167,9 +186,22 @@ export function journeyContext(journey: Journey, user: UserSession, env: RunEnv)
   const expected = new Set(journey.expected ?? []);
 
   const tokenOf = async (principal: Principal) => {
-    const key = principal.kind === "customer" ? `c:${principal.customerId}` : `s:${principal.role}`;
+    const key = principalKey(principal);
     if (!user.tokens.has(key)) user.tokens.set(key, await env.tokenFor(principal));
     return user.tokens.get(key);
+  };
+
+  /** The principal of one request: its own `as`, else the running step's. */
+  const principalOf = (opts: CallOptions, operation: string): Principal => {
+    if (opts.as) return opts.as;
+    const acting = ctx.acting;
+    if (acting === EACH_CALL) {
+      throw new StepError(
+        "NO_PRINCIPAL",
+        `${operation}: the step acts as several principals, so the request must name its own`,
+      );
+    }
+    return typeof acting === "function" ? acting(ctx) : acting;
   };
 
   const attempt = async <T>(
@@ -178,9 +210,7 @@ export function journeyContext(journey: Journey, user: UserSession, env: RunEnv)
     variables: Record<string, unknown> = {},
     opts: CallOptions = {},
   ): Promise<GqlResult<T>> => {
-    const principal =
-      opts.as ?? journey.principal?.(state, user) ?? defaultPrincipal(journey, state);
-    const token = await tokenOf(principal);
+    const token = await tokenOf(principalOf(opts, operation));
     const deadline = Date.now() + env.settleTimeoutMs;
     for (;;) {
       const r = await env.client.request<T>(operation, query, variables, token);
@@ -211,6 +241,8 @@ export function journeyContext(journey: Journey, user: UserSession, env: RunEnv)
     state,
     user,
     env,
+    acting: EACH_CALL,
+    tokenOf,
     attempt,
     async gql(operation, query, variables = {}, opts = {}) {
       const r = await attempt<never>(operation, query, variables, opts);
@@ -266,6 +298,7 @@ export async function runJourney(
   const t0 = performance.now();
   for (const step of journey.steps) {
     if (env.signal.aborted) {
+      ctx.acting = EACH_CALL;
       stats.journeyAborted(
         journey.name,
         journey.context,
@@ -278,8 +311,10 @@ export async function runJourney(
       return false;
     }
     try {
+      ctx.acting = step.as;
       await step.run(ctx);
     } catch (error) {
+      ctx.acting = EACH_CALL;
       const code = error instanceof StepError ? error.code : "HARNESS_ERROR";
       const isExpected = expected.has(code) || code === "STOPPED";
       stats.journeyAborted(
@@ -298,9 +333,13 @@ export async function runJourney(
   return true;
 }
 
-/** A step that is one named GraphQL operation: variables from the state, ids captured back into it. */
+/**
+ * A step that is one named GraphQL operation made as `as`: variables from the state, ids
+ * captured back into it.
+ */
 export function op<T = Record<string, unknown>>(
   name: string,
+  as: Exclude<Acting, typeof EACH_CALL>,
   query: string,
   variables: (ctx: JourneyContext) => Record<string, unknown> = () => ({}),
   capture?: (data: T, ctx: JourneyContext) => void,
@@ -308,6 +347,7 @@ export function op<T = Record<string, unknown>>(
 ): Step {
   return {
     name,
+    as,
     async run(ctx) {
       const data = await ctx.gql<T>(name, query, variables(ctx), opts);
       capture?.(data, ctx);
@@ -315,11 +355,15 @@ export function op<T = Record<string, unknown>>(
   };
 }
 
-/** A step of its own making (a wait for the pipeline, a race, several calls at once). */
-export const step = (name: string, run: (ctx: JourneyContext) => Promise<void>): Step => ({
-  name,
-  run,
-});
+/**
+ * A step of its own making (a wait for the pipeline, a race, several calls at once), acting as
+ * `as` (`EACH_CALL`: its requests name their principals).
+ */
+export const step = (
+  name: string,
+  as: Acting,
+  run: (ctx: JourneyContext) => Promise<void>,
+): Step => ({ name, as, run });
 
 /** Reads a captured id (or value) the step needs, failing the step clearly when missing. */
 export function need<T = string>(ctx: JourneyContext, key: string): T {
@@ -340,10 +384,12 @@ export async function releaseHeld(ctx: JourneyContext): Promise<void> {
   while (Date.now() < deadline) {
     const r = await ctx.env.provider.release({ orderId });
     if ((r.body?.released?.length ?? 0) > 0) return;
+    // Staff who follow every order through read it (the journey's own customer may be gone).
     const o = await ctx.env.client.request<{ order: { status: string } | null }>(
       "OrderState",
       "query OrderState($id: ID!) { order(id: $id) { status } }",
       { id: orderId },
+      await ctx.tokenOf(staff("fulfilment")),
     );
     if (o.data?.order?.status !== "CONFIRMED" && o.data?.order?.status !== "PAYMENT_PENDING")
       return;

@@ -1,5 +1,12 @@
-import { need, op, type Step, step } from "../harness/journey.ts";
-import { ACTIVATE, ADD_VARIANT, CREATE_PRODUCT, customerInput, REGISTER } from "./fixture.ts";
+import { type Acting, need, op, type Step, step, theCustomer } from "../harness/journey.ts";
+import {
+  ACTIVATE,
+  ADD_VARIANT,
+  CATALOGUE,
+  CREATE_PRODUCT,
+  customerInput,
+  REGISTER,
+} from "./fixture.ts";
 import { orderReaches } from "./orders.ts";
 
 /**
@@ -9,23 +16,38 @@ import { orderReaches } from "./orders.ts";
  * thresholds key on — identical across journeys.
  */
 
-/** A mutation whose only variable is the id the journey captured under `key`. */
-export const idOp = (name: string, query: string, key: string): Step =>
-  op(name, query, (c) => ({ id: need(c, key) }));
+/** A mutation made as `as` whose only variable is the id the journey captured under `key`. */
+export const idOp = (
+  name: string,
+  as: Exclude<Acting, "each call">,
+  query: string,
+  key: string,
+): Step => op(name, as, query, (c) => ({ id: need(c, key) }));
 
 /**
- * The transitions a journey drives one aggregate through, in order: each operation (name → its
- * mutation) takes only the id captured under `key`.
+ * The transitions a journey drives one aggregate through, in order, each made as `as`: each
+ * operation (name → its mutation) takes only the id captured under `key`.
  */
-export const transitionSteps = (key: string, operations: Record<string, string>): Step[] =>
-  Object.entries(operations).map(([name, query]) => idOp(name, query, key));
+export const transitionSteps = (
+  key: string,
+  as: Exclude<Acting, "each call">,
+  operations: Record<string, string>,
+): Step[] => Object.entries(operations).map(([name, query]) => idOp(name, as, query, key));
 
-/** Registers a customer tagged `tag`; its id goes to `state.customerId`. */
+/**
+ * Registers a customer tagged `tag`, as the customer themself (a signed-in caller registers only
+ * their own subject); its id goes to `state.customerId`, its `externalId` to `state.externalId`.
+ */
 export const registerCustomerStep = (tag: string): Step =>
   op<{ registerCustomer: { id: string } }>(
     "RegisterCustomer",
+    theCustomer,
     REGISTER,
-    (c) => ({ input: customerInput(c.unique(tag)) }),
+    (c) => {
+      const input = customerInput(c.unique(tag));
+      c.state.externalId = input.externalId;
+      return { input };
+    },
     (d, c) => {
       c.state.customerId = d.registerCustomer.id;
     },
@@ -42,6 +64,7 @@ export const createProductStep = (
 ): Step =>
   op<{ createProduct: { id: string } }>(
     "CreateProduct",
+    CATALOGUE,
     CREATE_PRODUCT,
     (c) => {
       const sku = c.unique(tag).toUpperCase();
@@ -55,14 +78,17 @@ export const createProductStep = (
 
 /** Adds a variant to `state.productId`, its SKU `<sku>-<suffix>`, priced `amount` EUR cents. */
 export const addVariantStep = (suffix: string, amount: number): Step =>
-  op("AddProductVariant", ADD_VARIANT, (c) => ({
+  op("AddProductVariant", CATALOGUE, ADD_VARIANT, (c) => ({
     id: need(c, "productId"),
     input: { variantSku: `${need(c, "sku")}-${suffix}`, price: { amount, currency: "EUR" } },
   }));
 
-export const activateProductStep: Step = idOp("ActivateProduct", ACTIVATE, "productId");
+export const activateProductStep: Step = idOp("ActivateProduct", CATALOGUE, ACTIVATE, "productId");
 
-/** Waits for the order in `state.orderId` to be REFUNDED (a return or a cancelled payment). */
-export const awaitRefunded: Step = step("await REFUNDED", async (c) => {
+/**
+ * Waits for the order in `state.orderId` to be REFUNDED (a return or a cancelled payment),
+ * watched by its customer.
+ */
+export const awaitRefunded: Step = step("await REFUNDED", theCustomer, async (c) => {
   await orderReaches(c, need(c, "orderId"), ["REFUNDED"]);
 });

@@ -12,6 +12,8 @@ export interface LivePageOptions {
   runner: Runner;
   stop: AbortController;
   gateway: string;
+  /** The token the page's subscriptions sign in with (staff who see stock and every order). */
+  token?: string;
   profile: string;
 }
 
@@ -32,7 +34,7 @@ export async function startLivePage(o: LivePageOptions): Promise<LivePage> {
     const frame = `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const c of clients) c.write(frame);
   };
-  const subs = subscribeToGateway(o.gateway, (e) => {
+  const subs = subscribeToGateway(o.gateway, o.token, (e) => {
     events.unshift(e);
     events.length = Math.min(events.length, 50);
     send("live-event", e);

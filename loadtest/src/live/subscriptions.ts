@@ -9,9 +9,14 @@ export interface LiveSubscriptions {
   close(): Promise<void>;
 }
 
-/** Subscribes to the gateway's live events over graphql-ws and hands each one to `onEvent`. */
+/**
+ * Subscribes to the gateway's live events over graphql-ws and hands each one to `onEvent`. The
+ * token goes in `connection_init`: stock events are the inventory manager's and fulfilment's,
+ * every customer's order events staff's, so the page signs in as fulfilment (`run.ts`).
+ */
 export function subscribeToGateway(
   gateway: string,
+  token: string | undefined,
   onEvent: (e: Record<string, unknown>) => void,
 ): LiveSubscriptions {
   const url = gateway.replace(/^http/, "ws");
@@ -24,7 +29,7 @@ export function subscribeToGateway(
       state = "unavailable";
     },
     retryAttempts: 5,
-    connectionParams: { actor: "loadtest-live-page" },
+    connectionParams: token === undefined ? {} : { authorization: `Bearer ${token}` },
     on: {
       connected: () => {
         state = "connected";

@@ -1,4 +1,12 @@
-import { type Journey, need, releaseHeld, StepError, step, tally } from "../harness/journey.ts";
+import {
+  type Journey,
+  need,
+  releaseHeld,
+  StepError,
+  step,
+  tally,
+  theCustomer,
+} from "../harness/journey.ts";
 import { heldChargeSteps } from "../journeys/ordering/lifecycle-steps.ts";
 import { CANCEL, orderReaches } from "../journeys/orders.ts";
 
@@ -15,7 +23,7 @@ export const cancelDuringPaymentRace = (): Journey => ({
   cleanup: releaseHeld,
   steps: [
     ...heldChargeSteps("the provider to hold the report"),
-    step("release + CancelOrder", async (c) => {
+    step("release + CancelOrder", theCustomer, async (c) => {
       const id = need(c, "orderId");
       const [, cancel] = await Promise.all([
         c.release({ orderId: id }),
@@ -25,7 +33,7 @@ export const cancelDuringPaymentRace = (): Journey => ({
         throw new StepError(cancel.code, cancel.errors?.[0]?.message ?? "");
       c.state.cancelCode = cancel.code ?? "ok";
     }),
-    step("await settled", async (c) => {
+    step("await settled", theCustomer, async (c) => {
       const o = await orderReaches(c, need(c, "orderId"), ["PAID", "REFUNDED"]);
       tally(
         c.env.tracker,

@@ -1,5 +1,6 @@
 import { Barrier } from "../harness/barrier.ts";
 import {
+  EACH_CALL,
   type FlashRound,
   type Journey,
   type JourneyContext,
@@ -9,7 +10,7 @@ import {
   tally,
 } from "../harness/journey.ts";
 import { activeProduct, createWarehouse, stockItem } from "../journeys/fixture.ts";
-import { RESERVE } from "../journeys/inventory/reservation.ts";
+import { ADMIN, RESERVE } from "../journeys/inventory/reservation.ts";
 
 export interface FlashSaleOptions {
   /** Buyers armed per round (capped by the users of the run). */
@@ -67,7 +68,7 @@ export const flashSale =
       context: "inventory",
       expected: ["INSUFFICIENT_STOCK"],
       steps: [
-        step("arm", async (ctx) => {
+        step("arm", EACH_CALL, async (ctx) => {
           const round = current ?? newRound(ctx);
           current = round;
           const released = barrier.wait();
@@ -77,7 +78,8 @@ export const flashSale =
           ctx.state.stockItemId = stockItemId;
           ctx.state.parties = r.parties;
         }),
-        step("ReserveStock", async (ctx) => {
+        // Reservation commands are admin only (see reservation.ts).
+        step("ReserveStock", ADMIN, async (ctx) => {
           const round = ctx.state.round as Round;
           const quantity = 1 + Math.floor(ctx.random() * 3);
           const r = await ctx.attempt<{ reserveStock: { id: string } }>("ReserveStock", RESERVE, {

@@ -1,5 +1,6 @@
 /** The key pair `startStack` hands the gateway and the subgraphs (for callers that choose it). */
 export { generateInternalKeyPair, type InternalKeyPair } from "@shopstream/auth";
+export { type DevTokenPrincipal, devTokenClaims, mintDevToken } from "./dev-token.ts";
 export {
   ALL_SPECS,
   GATEWAY_SPEC,

@@ -6,15 +6,9 @@
  *   curl -H "authorization: Bearer $(pnpm -s token --role support | tail -1)" …
  */
 import { parseArgs } from "node:util";
-import {
-  MissingDevKey,
-  principalOf,
-  readDevKey,
-  STAFF_ROLES,
-  type StaffRole,
-  signDevToken,
-} from "@shopstream/auth";
+import { MissingDevKey, principalOf, STAFF_ROLES, type StaffRole } from "@shopstream/auth";
 import { loadConfig, loadConfigOrExit, z } from "@shopstream/config";
+import { type DevTokenPrincipal, devTokenClaims, mintDevToken } from "./dev-token.ts";
 import { DEFAULT_DEV_KEY_FILE } from "./stack.ts";
 
 const USAGE =
@@ -53,14 +47,12 @@ if (!Number.isInteger(ttl) || ttl < 1 || ttl > 30 * 86_400) {
   refuse(`--ttl must be a whole number of seconds between 1 and ${30 * 86_400}`);
 }
 
-let sub: string;
-let roles: ("customer" | StaffRole)[];
+let principal: DevTokenPrincipal;
 if (values.customer !== undefined) {
   if (values.customer.trim() === "" || values.customer.length > 255) {
     refuse("--customer needs the customer's externalId");
   }
-  sub = values.customer;
-  roles = ["customer"];
+  principal = { customer: values.customer };
 } else {
   const role = values.role ?? "";
   if (!(STAFF_ROLES as readonly string[]).includes(role)) {
@@ -68,13 +60,16 @@ if (values.customer !== undefined) {
       `unknown role "${role}"; staff roles are ${STAFF_ROLES.join(", ")} (for a customer use --customer <externalId>)`,
     );
   }
-  roles = [role as StaffRole];
-  sub = values.sub ?? `dev-${role.replaceAll("_", "-")}`;
+  principal = {
+    role: role as StaffRole,
+    ...(values.sub === undefined ? {} : { sub: values.sub }),
+  };
 }
 
-let key: Awaited<ReturnType<typeof readDevKey>>;
+// The one way a development token is made (tests and the load test sign in through it too).
+let token: string;
 try {
-  key = await readDevKey(config.AUTH_DEV_KEY_FILE);
+  token = await mintDevToken(principal, { keyFile: config.AUTH_DEV_KEY_FILE, ttlSeconds: ttl });
 } catch (error) {
   if (!(error instanceof MissingDevKey)) throw error;
   process.stderr.write(
@@ -83,11 +78,11 @@ try {
   process.exit(1);
 }
 
-const principal = principalOf(sub, roles);
-const token = await signDevToken(key.privateKey, { sub, roles }, { ttlSeconds: ttl });
+const { sub, roles } = devTokenClaims(principal);
+const kind = principalOf(sub, roles).kind;
 const expires = new Date(Date.now() + ttl * 1000).toISOString();
 console.log(
-  `# A development token for ${principal.kind} "${sub}" with role(s) ${roles.join(", ")}, valid until ${expires}.\n` +
+  `# A development token for ${kind} "${sub}" with role(s) ${roles.join(", ")}, valid until ${expires}.\n` +
     `# Send it as the header  authorization: Bearer <token>  (curl -H, or GraphiQL's Headers tab).`,
 );
 console.log(token);

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { freePortRange, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { pollUntil } from "@shopstream/testing/kit";
+import { tokens } from "@shopstream/testing/tokens";
 import { describe, expect, it } from "vitest";
 import { StackError, startStack } from "../src/stack.ts";
 
@@ -20,6 +21,8 @@ describe("startStack", () => {
       expect(stack.embedded).toBe(true);
       expect(lines.filter((l) => l.startsWith("[db]"))).toHaveLength(5);
       const id = unique("embedded");
+      // The customer signs up and reads themself back, signed in with the stack's dev key.
+      const me = await tokens.headers({ customer: id });
       const result = await graphql<{ registerCustomer: { id: string; email: string } }>(
         stack.gatewayUrl,
         `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id email } }`,
@@ -31,6 +34,7 @@ describe("startStack", () => {
             lastName: "Pg",
           },
         },
+        me,
       );
       expect(result.errors).toBeUndefined();
       const read = await graphql(
@@ -39,6 +43,7 @@ describe("startStack", () => {
         {
           id: result.data!.registerCustomer.id,
         },
+        me,
       );
       expect(read).toEqual({ data: { customer: { email: `${id}@example.com` } } });
     } finally {

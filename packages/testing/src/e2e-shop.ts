@@ -1,7 +1,9 @@
 import { graphql, unique } from "./index.ts";
 import { pollUntil } from "./kit.ts";
+import { principalName, type TestPrincipal, tokens } from "./tokens.ts";
 
 export { type PollOptions, pollUntil } from "./kit.ts";
+export { type TestPrincipal, tokens } from "./tokens.ts";
 
 /**
  * The shop's end-to-end test vocabulary: the steps most e2e tests take (a customer, an active
@@ -14,7 +16,44 @@ export { type PollOptions, pollUntil } from "./kit.ts";
  *   const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
  *
  * The methods are closures, so they may be taken apart: `const { ok } = shop`.
+ *
+ * Every step runs as the principal that takes it in real life, signed in with a development
+ * token of the stack's key (`tokens`, what `pnpm token` prints):
+ *
+ * - catalogue steps (`activeVariant`) as `catalogue_manager`, inventory steps (`createWarehouse`,
+ *   `stock`) as `inventory_manager`; `availability` anonymously, as a shopper reads it;
+ * - `registerCustomer(tag)` registers as the customer themself (subject `ext-<tag>`, their
+ *   `externalId`) and remembers them, so `cartWith(customerId, …)` and `placeOrder(customerId, …)`
+ *   run as that customer; a guest cart (`cartWith(null, …)`) is anonymous;
+ * - `order`, `orders` and their `…Until` polls read as the order's owner when the order was
+ *   placed here (`placeOrder`) or the test said whose it is (`ownedBy`), else as `fulfilment`
+ *   (staff who read every order); `as` overrides.
+ *
+ * A test's own operations go through a bound client: `shop.as("fulfilment").ok(…)`,
+ * `shop.asCustomer(customerId).send(…)`, `shop.as({ customer: externalId })`. The shop's own
+ * `send`/`ok`/`sendWhile`/`okAfter` are anonymous (a caller without a token).
  */
+
+/** One principal's way into the gateway: every operation carries its token. */
+export interface ShopClient {
+  /** Who this client is. */
+  readonly principal: TestPrincipal;
+  /** One GraphQL operation, errors returned as they came. */
+  send<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** An operation that must succeed: its data, or an error listing what failed. */
+  ok<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Sends again while the answer fails with `code` (an event on its way); the first other answer. */
+  sendWhile<T>(
+    code: string,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLResult<T>>;
+  /** `sendWhile`, then the operation must have succeeded: its data. */
+  okAfter<T>(code: string, query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+/** The staff role the shop reads orders with when it does not know their owner. */
+export const ORDER_READER = "fulfilment" satisfies TestPrincipal;
 
 export interface GraphQLResultError {
   message: string;
@@ -56,85 +95,145 @@ export interface Availability {
   available: number;
 }
 
-/** Options of the `…Until` reads: the deadline, and what the timeout's message calls the wait. */
+/**
+ * Options of the `…Until` reads: the deadline, what the timeout's message calls the wait, and
+ * who reads (default: the order's owner when known, else `ORDER_READER`).
+ */
 export interface UntilOptions {
   timeoutMs?: number;
   what?: string;
+  as?: TestPrincipal;
 }
 
 export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>) {
-  /** One GraphQL operation through the gateway, errors returned as they came. */
-  const send = <T>(query: string, variables: Record<string, unknown> = {}) =>
-    graphql<T>(gatewayUrl, query, variables) as Promise<GraphQLResult<T>>;
+  /** Each customer registered here: customerId → the externalId they sign in with. */
+  const customers = new Map<string, string>();
+  /** Each order placed here: orderId → its customer (who reads it by default). */
+  const owners = new Map<string, string>();
 
   /** The data of a result that must have succeeded; throws with its errors otherwise. */
-  const dataOf = <T>(query: string, result: GraphQLResult<T>): T => {
+  const dataOf = <T>(query: string, result: GraphQLResult<T>, who: TestPrincipal): T => {
     if (result.errors || !result.data) {
-      throw new Error(`${query.trim().slice(0, 80)}… failed: ${JSON.stringify(result.errors)}`);
+      throw new Error(
+        `${query.trim().slice(0, 80)}… as ${principalName(who)} failed: ${JSON.stringify(result.errors)}`,
+      );
     }
     return result.data;
   };
 
-  /** Runs an operation that must succeed: its data, or an error listing what failed. */
-  const ok = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> =>
-    dataOf(query, await send<T>(query, variables));
+  /** A client whose every operation runs as `principal`. */
+  function as(principal: TestPrincipal): ShopClient {
+    const send = async <T>(query: string, variables: Record<string, unknown> = {}) =>
+      graphql<T>(gatewayUrl, query, variables, await tokens.headers(principal)) as Promise<
+        GraphQLResult<T>
+      >;
+    const ok = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> =>
+      dataOf(query, await send<T>(query, variables), principal);
+    /*
+     * Ordering and inventory learn of customers and variants through identity's and catalogue's
+     * events: an operation that depends on one still on its way is sent again.
+     */
+    const sendWhile = <T>(code: string, query: string, variables: Record<string, unknown> = {}) =>
+      pollUntil(
+        `${query.trim().slice(0, 60)}… to stop failing with ${code}`,
+        () => send<T>(query, variables),
+        (result) => errorCode(result) !== code,
+        { intervalMs: 200 },
+      );
+    const okAfter = async <T>(
+      code: string,
+      query: string,
+      variables: Record<string, unknown> = {},
+    ): Promise<T> => dataOf(query, await sendWhile<T>(code, query, variables), principal);
+    return { principal, send, ok, sendWhile, okAfter };
+  }
+
+  /** The principal of a customer registered through this shop: themself. */
+  function customer(customerId: string): TestPrincipal {
+    const externalId = customers.get(customerId.toLowerCase());
+    if (externalId === undefined) {
+      throw new Error(
+        `customer ${customerId} was not registered through this shop: use as({ customer: externalId })`,
+      );
+    }
+    return { customer: externalId };
+  }
+
+  /** A client acting as a customer registered through this shop (`registerCustomer`). */
+  const asCustomer = (customerId: string): ShopClient => as(customer(customerId));
+
+  /** Who reads an order by default: its owner when placed here, else staff who read every order. */
+  const readerOf = (orderId: string): TestPrincipal => {
+    const owner = owners.get(orderId);
+    return owner === undefined ? ORDER_READER : customer(owner);
+  };
 
   /**
-   * Runs an operation again while it fails with `code` — it depends on an event still on its
-   * way (ordering learns of customers and variants through identity's and catalogue's events) —
-   * and returns the first other result; throws if it still fails so at the deadline.
+   * Tells the shop whose order `orderId` is (one a test placed or checked out with its own
+   * call), so that `order` and the `…Until` polls read it as its customer.
    */
-  const sendWhile = <T>(code: string, query: string, variables: Record<string, unknown> = {}) =>
-    pollUntil(
-      `${query.trim().slice(0, 60)}… to stop failing with ${code}`,
-      () => send<T>(query, variables),
-      (result) => errorCode(result) !== code,
-      { intervalMs: 200 },
-    );
+  function ownedBy<T extends string>(orderId: T, customerId: string): T {
+    customer(customerId);
+    owners.set(orderId, customerId);
+    return orderId;
+  }
 
-  /** `sendWhile`, then the operation must have succeeded: its data. */
-  const okAfter = async <T>(
-    code: string,
-    query: string,
-    variables: Record<string, unknown> = {},
-  ): Promise<T> => dataOf(query, await sendWhile<T>(code, query, variables));
+  /** A client acting as the customer whose order `orderId` is (`placeOrder`, `ownedBy`). */
+  function asOwnerOf(orderId: string): ShopClient {
+    const owner = owners.get(orderId);
+    if (owner === undefined) throw new Error(`the shop does not know whose order ${orderId} is`);
+    return asCustomer(owner);
+  }
 
-  /** Registers an ACTIVE customer; the email is `<tag in lower case>@example.com`. */
+  const anonymous = as("anonymous");
+  const { send, ok, sendWhile, okAfter } = anonymous;
+  const catalogue = as("catalogue_manager");
+  const inventory = as("inventory_manager");
+
+  /**
+   * Registers an ACTIVE customer, as the customer themself (signed in with subject
+   * `ext-<tag>`, their `externalId`); the email is `<tag in lower case>@example.com`. The shop
+   * remembers them: later steps for this customer id run as them.
+   */
   async function registerCustomer(tag = unique("cust")): Promise<string> {
-    const { registerCustomer } = await ok<{ registerCustomer: { id: string } }>(
-      `mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }`,
-      {
-        input: {
-          externalId: `ext-${tag}`,
-          email: `${tag.toLowerCase()}@example.com`,
-          firstName: "Ada",
-          lastName: "Lovelace",
-        },
+    const externalId = `ext-${tag}`;
+    const { registerCustomer } = await as({ customer: externalId }).ok<{
+      registerCustomer: { id: string };
+    }>(`mutation($input: RegisterCustomerInput!) { registerCustomer(input: $input) { id } }`, {
+      input: {
+        externalId,
+        email: `${tag.toLowerCase()}@example.com`,
+        firstName: "Ada",
+        lastName: "Lovelace",
       },
-    );
+    });
+    customers.set(registerCustomer.id.toLowerCase(), externalId);
     return registerCustomer.id;
   }
 
   /**
    * An ACTIVE product (SKU `sku`, so it can be ordered) with one variant (`<sku>-V`) priced
-   * `amount` minor units; its variant id. Ordering hears of it through catalogue's events.
+   * `amount` minor units; its variant id, made by the catalogue manager. Ordering hears of it
+   * through catalogue's events.
    */
   async function activeVariant(sku: string, amount: number, currency = "EUR"): Promise<string> {
-    const { createProduct } = await ok<{ createProduct: { id: string } }>(
+    const { createProduct } = await catalogue.ok<{ createProduct: { id: string } }>(
       `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
       { input: { sku, title: `Product ${sku}` } },
     );
-    const { addProductVariant } = await ok<{ addProductVariant: { id: string } }>(
+    const { addProductVariant } = await catalogue.ok<{ addProductVariant: { id: string } }>(
       `mutation($id: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $id, input: $input) { id } }`,
       { id: createProduct.id, input: { variantSku: `${sku}-V`, price: { amount, currency } } },
     );
-    await ok(`mutation($id: ID!) { activateProduct(id: $id) { id } }`, { id: createProduct.id });
+    await catalogue.ok(`mutation($id: ID!) { activateProduct(id: $id) { id } }`, {
+      id: createProduct.id,
+    });
     return addProductVariant.id;
   }
 
-  /** A new active warehouse of the test's own; its id. */
+  /** A new active warehouse of the test's own (made by the inventory manager); its id. */
   async function createWarehouse(name = unique("wh")): Promise<string> {
-    const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
+    const { createWarehouse } = await inventory.ok<{ createWarehouse: { id: string } }>(
       `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
       {
         input: {
@@ -157,12 +256,12 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     warehouseId?: string,
   ): Promise<{ stockItemId: string; warehouseId: string }> {
     const warehouse = warehouseId ?? (await createWarehouse());
-    const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
+    const { initializeStock } = await inventory.ok<{ initializeStock: { id: string } }>(
       `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
       { input: { variantId, warehouseId: warehouse } },
     );
     if (quantity > 0) {
-      await ok(
+      await inventory.ok(
         `mutation($id: ID!, $q: Int!) { receiveStock(stockItemId: $id, quantity: $q, reference: "PO") { id } }`,
         { id: initializeStock.id, q: quantity },
       );
@@ -170,7 +269,10 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     return { stockItemId: initializeStock.id, warehouseId: warehouse };
   }
 
-  /** The variant's stock over all active warehouses (`ProductVariant.availability`). */
+  /**
+   * The variant's stock over all active warehouses (`ProductVariant.availability`), read
+   * anonymously as a shopper reads it.
+   */
   async function availability(variantId: string): Promise<Availability> {
     const { productVariant } = await ok<{ productVariant: { availability: Availability } }>(
       `query($id: ID!) { productVariant(id: $id) { availability { onHand reserved available } } }`,
@@ -180,20 +282,21 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
   }
 
   /**
-   * A cart holding `items` — a customer's, or a guest's when `customerId` is null — once ordering
-   * knows the customer and the variants.
+   * A cart holding `items` — a customer's (made by that customer), or a guest's when
+   * `customerId` is null (made anonymously) — once ordering knows the customer and the variants.
    */
   async function cartWith(
     customerId: string | null,
     items: { variantId: string; quantity: number }[],
   ): Promise<string> {
-    const { createCart } = await okAfter<{ createCart: { id: string } }>(
+    const shopper = customerId === null ? anonymous : asCustomer(customerId);
+    const { createCart } = await shopper.okAfter<{ createCart: { id: string } }>(
       "VALIDATION_FAILED",
       `mutation($c: ID) { createCart(input: { customerId: $c }) { id } }`,
       { c: customerId },
     );
     for (const item of items) {
-      await okAfter(
+      await shopper.okAfter(
         "VALIDATION_FAILED",
         `mutation($id: ID!, $v: ID!, $q: Int!) { addCartItem(cartId: $id, input: { variantId: $v, quantity: $q }) { id } }`,
         { id: createCart.id, v: item.variantId, q: item.quantity },
@@ -203,37 +306,47 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
   }
 
   /**
-   * Places an order (CREATED) once ordering knows the customer and the variants, and returns it
-   * read with `selection`.
+   * Places an order (CREATED) as the customer, once ordering knows the customer and the
+   * variants, and returns it read with `selection` (which includes `id` for the shop to remember
+   * the order's owner).
    */
   async function placeOrder<T = { id: string }>(
     customerId: string,
     lines: { variantId: string; quantity: number }[],
     selection = "id",
   ): Promise<T> {
-    const { placeOrder } = await okAfter<{ placeOrder: T }>(
+    const { placeOrder } = await asCustomer(customerId).okAfter<{ placeOrder: T }>(
       "VALIDATION_FAILED",
       `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${selection} } }`,
       { input: { customerId, lines } },
     );
+    const id = (placeOrder as { id?: unknown }).id;
+    if (typeof id === "string") owners.set(id, customerId);
     return placeOrder;
   }
 
-  /** Reads an order with `selection`. */
-  async function order<T>(id: string, selection: string): Promise<T> {
-    const { order } = await ok<{ order: T }>(
+  /** Reads an order with `selection`, as its owner when known (else `ORDER_READER`) or `who`. */
+  async function order<T>(id: string, selection: string, who = readerOf(id)): Promise<T> {
+    const { order } = await as(who).ok<{ order: T }>(
       `query($id: ID!) { order(id: $id) { ${selection} } }`,
       { id },
     );
     return order;
   }
 
-  /** Reads several orders in one request (one aliased field each), in the order of `ids`. */
-  async function orders<T>(ids: string[], selection: string): Promise<T[]> {
+  /**
+   * Reads several orders in one request (one aliased field each), in the order of `ids`: as
+   * their owner when one customer placed them all here, else as `ORDER_READER`, or as `who`.
+   */
+  async function orders<T>(ids: string[], selection: string, who?: TestPrincipal): Promise<T[]> {
     if (ids.length === 0) return [];
+    const ownersOf = new Set(ids.map((id) => owners.get(id)));
+    const [only] = ownersOf;
+    const reader =
+      who ?? (ownersOf.size === 1 && only !== undefined ? customer(only) : ORDER_READER);
     const params = ids.map((_, i) => `$id${i}: ID!`).join(", ");
     const fields = ids.map((_, i) => `o${i}: order(id: $id${i}) { ${selection} }`).join("\n");
-    const data = await ok<Record<string, T>>(
+    const data = await as(reader).ok<Record<string, T>>(
       `query(${params}) { ${fields} }`,
       Object.fromEntries(ids.map((id, i) => [`id${i}`, id])),
     );
@@ -245,11 +358,14 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     id: string,
     selection: string,
     done: (order: T) => boolean,
-    { timeoutMs, what }: UntilOptions = {},
+    { timeoutMs, what, as: who }: UntilOptions = {},
   ): Promise<T> =>
-    pollUntil(what ? `order ${id}: ${what}` : `order ${id}`, () => order<T>(id, selection), done, {
-      timeoutMs,
-    });
+    pollUntil(
+      what ? `order ${id}: ${what}` : `order ${id}`,
+      () => order<T>(id, selection, who),
+      done,
+      { timeoutMs },
+    );
 
   /**
    * Polls several orders with one request per round until `done` holds for every one of them;
@@ -260,11 +376,11 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     ids: string[],
     selection: string,
     done: (order: T) => boolean,
-    { timeoutMs = 30_000, what = `${ids.length} orders` }: UntilOptions = {},
+    { timeoutMs = 30_000, what = `${ids.length} orders`, as: who }: UntilOptions = {},
   ): Promise<T[]> =>
     pollUntil(
       what,
-      () => orders<T>(ids, selection),
+      () => orders<T>(ids, selection, who),
       (os) => os.every(done),
       {
         timeoutMs,
@@ -311,6 +427,11 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     ok,
     sendWhile,
     okAfter,
+    as,
+    asCustomer,
+    customer,
+    ownedBy,
+    asOwnerOf,
     registerCustomer,
     activeVariant,
     createWarehouse,

@@ -5,13 +5,14 @@ import { describe, expect, inject, it } from "vitest";
 // biome-ignore lint/suspicious/noExplicitAny: responses are checked by the assertions
 type Json = any;
 
-const shop = () => e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
+// The catalogue manager builds the catalogue and reads it whole (products in every status).
+const manager = () => e2eShop(inject("gatewayUrl"), inject("serviceUrls")).as("catalogue_manager");
 const ok = (query: string, variables: Record<string, unknown> = {}) =>
-  shop().ok<Json>(query, variables);
+  manager().ok<Json>(query, variables);
 
 /** The first error's extensions of an operation that must fail. */
 async function fails(query: string, variables: Record<string, unknown> = {}) {
-  const res = await shop().send<Json>(query, variables);
+  const res = await manager().send<Json>(query, variables);
   expect(res.errors, "expected an error").toBeDefined();
   return res.errors?.[0]?.extensions ?? {};
 }

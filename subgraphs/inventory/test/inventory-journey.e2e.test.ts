@@ -1,13 +1,29 @@
 import { randomUUID } from "node:crypto";
 import { graphql, unique } from "@shopstream/testing";
+import { type TestPrincipal, tokens } from "@shopstream/testing/tokens";
 import { describe, expect, inject, it } from "vitest";
 
 const gateway = () => inject("gatewayUrl");
 
 type Data = Record<string, Record<string, unknown>>;
 
-async function ok(query: string, variables: Record<string, unknown> = {}): Promise<Data> {
-  const result = await graphql<Data>(gateway(), query, variables);
+/**
+ * The inventory manager runs warehouses and stock; reservation commands are admin's alone (the
+ * order flow reserves through events, these are manual overrides).
+ */
+const MANAGER: TestPrincipal = "inventory_manager";
+const ADMIN: TestPrincipal = "admin";
+
+/** One operation as `who`, errors returned as they came. */
+const send = async (who: TestPrincipal, query: string, variables: Record<string, unknown> = {}) =>
+  graphql<Data>(gateway(), query, variables, await tokens.headers(who));
+
+async function ok(
+  query: string,
+  variables: Record<string, unknown> = {},
+  who: TestPrincipal = MANAGER,
+): Promise<Data> {
+  const result = await send(who, query, variables);
   expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
   return result.data!;
 }
@@ -58,15 +74,19 @@ describe("inventory journey through the gateway", () => {
     const reserved = await ok(
       `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status quantity orderId } }`,
       { input: { stockItemId: id, quantity: 4, orderId: randomUUID() } },
+      ADMIN,
     );
     const reservationId = reserved.reserveStock!.id as string;
-    const confirmed = await ok(`mutation($id: ID!) { confirmReservation(id: $id) { status } }`, {
-      id: reservationId,
-    });
+    const confirmed = await ok(
+      `mutation($id: ID!) { confirmReservation(id: $id) { status } }`,
+      { id: reservationId },
+      ADMIN,
+    );
     expect(confirmed.confirmReservation).toEqual({ status: "CONFIRMED" });
     const committed = await ok(
       `mutation($id: ID!) { commitReservation(id: $id) { status version stockItem { ${LEVELS} } } }`,
       { id: reservationId },
+      ADMIN,
     );
     expect(committed.commitReservation).toEqual({
       status: "COMMITTED",
@@ -75,13 +95,9 @@ describe("inventory journey through the gateway", () => {
     });
 
     // Committing again is not a valid transition.
-    const again = await graphql(
-      gateway(),
-      `mutation($id: ID!) { commitReservation(id: $id) { id } }`,
-      {
-        id: reservationId,
-      },
-    );
+    const again = await send(ADMIN, `mutation($id: ID!) { commitReservation(id: $id) { id } }`, {
+      id: reservationId,
+    });
     expect(again.errors?.[0]?.extensions?.code).toBe("INVALID_STATE_TRANSITION");
 
     // A short-lived reservation carries its expiry (the scheduled job releases it).
@@ -89,6 +105,7 @@ describe("inventory journey through the gateway", () => {
     const shortLived = await ok(
       `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status expiresAt } }`,
       { input: { stockItemId: id, quantity: 8, ttlSeconds: 1 } },
+      ADMIN,
     );
     const expiresAt = Date.parse(shortLived.reserveStock!.expiresAt as string);
     expect(shortLived.reserveStock!.status).toBe("ACTIVE");
@@ -96,8 +113,8 @@ describe("inventory journey through the gateway", () => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 1000 + 50);
 
     // More than is available: INSUFFICIENT_STOCK.
-    const tooMuch = await graphql(
-      gateway(),
+    const tooMuch = await send(
+      ADMIN,
       `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id } }`,
       { input: { stockItemId: id, quantity: 3 } },
     );
@@ -146,7 +163,7 @@ describe("inventory journey through the gateway", () => {
       edges: [{ node: { name: "Main warehouse", isDefault: true } }],
       pageInfo: { hasNextPage: true },
     });
-    const bad = await graphql(gateway(), `{ lowStockItems(first: 500) { totalCount } }`);
+    const bad = await send(MANAGER, `{ lowStockItems(first: 500) { totalCount } }`);
     expect(bad.errors?.[0]?.extensions).toMatchObject({
       code: "VALIDATION_FAILED",
       fields: [{ field: "first" }],

@@ -1,6 +1,7 @@
 import { newId } from "@shopstream/outbox";
 import { graphql } from "@shopstream/testing";
 import { pollUntil } from "@shopstream/testing/kit";
+import { tokens } from "@shopstream/testing/tokens";
 import { describe, expect, inject, it } from "vitest";
 
 // The workers' scheduled job (a BullMQ job scheduler, every 500 ms in the e2e stack) releases
@@ -8,10 +9,14 @@ import { describe, expect, inject, it } from "vitest";
 describe("reservation expiry through the running stack", () => {
   it("releases a reservation whose time to live ran out and gives its stock back", async () => {
     const gateway = inject("gatewayUrl");
+    // The inventory manager stocks the item and watches it; a manual reservation is admin's.
+    const manager = await tokens.headers("inventory_manager");
+    const admin = await tokens.headers("admin");
     const init = await graphql<{ initializeStock: { id: string } }>(
       gateway,
       `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
       { input: { variantId: newId() } },
+      manager,
     );
     expect(init.errors).toBeUndefined();
     const stockItemId = init.data!.initializeStock.id;
@@ -19,11 +24,13 @@ describe("reservation expiry through the running stack", () => {
       gateway,
       `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 5) { id } }`,
       { id: stockItemId },
+      manager,
     );
     const reserved = await graphql<{ reserveStock: { id: string; status: string } }>(
       gateway,
       `mutation($input: ReserveStockInput!) { reserveStock(input: $input) { id status } }`,
       { input: { stockItemId, quantity: 2, ttlSeconds: 1 } },
+      admin,
     );
     expect(reserved.errors).toBeUndefined();
     expect(reserved.data!.reserveStock.status).toBe("ACTIVE");
@@ -34,6 +41,7 @@ describe("reservation expiry through the running stack", () => {
         gateway,
         `query($id: ID!) { reservation(id: $id) { status } }`,
         { id },
+        manager,
       );
       return read.data?.reservation.status;
     };
@@ -50,6 +58,7 @@ describe("reservation expiry through the running stack", () => {
       gateway,
       `query($id: ID!) { stockItem(id: $id) { onHand reserved available } }`,
       { id: stockItemId },
+      manager,
     );
     expect(stock).toEqual({ data: { stockItem: { onHand: 5, reserved: 0, available: 5 } } });
   });

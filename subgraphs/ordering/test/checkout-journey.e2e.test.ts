@@ -3,7 +3,8 @@ import { e2eShop, errorCode, pollUntil } from "@shopstream/testing/e2e-shop";
 import { describe, expect, inject, it } from "vitest";
 
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
-const { ok } = shop;
+// Customers shop for themselves (`shop.asCustomer`); fulfilment confirms, support suspends.
+const fulfilment = shop.as("fulfilment");
 
 /** Polls the order until `done` (the saga's events are on their way). */
 const orderUntil = (id: string, done: (o: OrderRead) => boolean) =>
@@ -38,7 +39,8 @@ describe("checkout journey through the gateway", () => {
       { variantId: mug, quantity: 2 },
       { variantId: cup, quantity: 1 },
     ]);
-    const { cart: before } = await ok<{ cart: unknown }>(
+    const customer = shop.asCustomer(customerId);
+    const { cart: before } = await customer.ok<{ cart: unknown }>(
       `query($id: ID!) { cart(id: $id) { ${CART} } }`,
       { id: cartId },
     );
@@ -53,7 +55,7 @@ describe("checkout journey through the gateway", () => {
     });
 
     const key = unique("checkout");
-    const { checkoutCart: order } = await ok<{ checkoutCart: OrderRead }>(
+    const { checkoutCart: order } = await customer.ok<{ checkoutCart: OrderRead }>(
       `mutation($id: ID!, $key: String!) { checkoutCart(cartId: $id, idempotencyKey: $key) { ${ORDER} } }`,
       { id: cartId, key },
     );
@@ -65,15 +67,21 @@ describe("checkout journey through the gateway", () => {
     ]);
     expect(order.grandTotal.amount).toBe(2 * 1250 + 499);
 
-    await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, { id: order.id });
+    shop.ownedBy(order.id, customerId);
+    await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, {
+      id: order.id,
+    });
     // Nothing of these variants is in stock: inventory reports a shortage and the checkout saga
     // cancels the order; cancelling it again then changes nothing.
     await orderUntil(order.id, (o) => o.status === "CANCELLED");
-    await ok(`mutation($id: ID!) { cancelOrder(id: $id, reason: "journey") { id status } }`, {
-      id: order.id,
-    });
+    await customer.ok(
+      `mutation($id: ID!) { cancelOrder(id: $id, reason: "journey") { id status } }`,
+      {
+        id: order.id,
+      },
+    );
 
-    const read = await ok<{
+    const read = await customer.ok<{
       order: OrderRead;
       cart: unknown;
       customer: { orders: unknown };
@@ -107,27 +115,30 @@ describe("checkout journey through the gateway", () => {
     const customerId = await shop.registerCustomer(tag);
     const variant = await shop.activeVariant(`${tag}-A`, 900);
     const cartId = await shop.cartWith(customerId, [{ variantId: variant, quantity: 1 }]);
-    await ok(`mutation($id: ID!) { suspendCustomer(id: $id, reason: "fraud check") { id } }`, {
-      id: customerId,
-    });
+    await shop
+      .as("support")
+      .ok(`mutation($id: ID!) { suspendCustomer(id: $id, reason: "fraud check") { id } }`, {
+        id: customerId,
+      });
+    const customer = shop.asCustomer(customerId);
 
     // Wait until ordering has heard of the suspension: probe with a throwaway placement, which
     // is rejected once the view says SUSPENDED. Then the checkout must be rejected too.
     await pollUntil(
       "ordering to learn of the suspension",
       () =>
-        shop.send(
+        customer.send(
           `mutation($c: ID!, $v: ID!) { placeOrder(input: { customerId: $c, lines: [{ variantId: $v, quantity: 1 }] }) { id } }`,
           { c: customerId, v: variant },
         ),
       (probe) => errorCode(probe) === "INVALID_STATE_TRANSITION",
     );
-    const result = await shop.send(
+    const result = await customer.send(
       `mutation($id: ID!, $key: String!) { checkoutCart(cartId: $id, idempotencyKey: $key) { id } }`,
       { id: cartId, key: unique("k") },
     );
     expect(errorCode(result)).toBe("INVALID_STATE_TRANSITION");
-    const cart = await ok<{ cart: { status: string } }>(
+    const cart = await customer.ok<{ cart: { status: string } }>(
       `query($id: ID!) { cart(id: $id) { status } }`,
       { id: cartId },
     );
@@ -143,7 +154,9 @@ describe("checkout journey through the gateway", () => {
     const order = await shop.placeOrder<OrderRead>(customerId, [{ variantId, quantity: 2 }], ORDER);
     await shop.scriptPayment({ orderId: order.id }, [{ outcome: "succeed" }]);
 
-    await ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, { id: order.id });
+    await fulfilment.ok(`mutation($id: ID!) { confirmOrder(id: $id) { id status } }`, {
+      id: order.id,
+    });
     const paid = await orderUntil(
       order.id,
       (o) => o.status !== "CONFIRMED" && o.status !== "PAYMENT_PENDING",

@@ -7,15 +7,18 @@ import { describe, expect, inject, it } from "vitest";
 // The whole payment loop through the running stack: the mutation commits a payment and its
 // event; the workers send the charge to the simulated provider (its own process); the provider
 // answers the payments webhook over HTTP, signed; the payment changes state.
+// The order id is made up (payments knows orders by id only): no customer owns it, so finance,
+// who may pay, retry and refund any order, takes the steps.
 const shop = e2eShop(inject("gatewayUrl"), inject("serviceUrls"));
-const mutate = shop.ok;
+const finance = shop.as("finance");
+const mutate = finance.ok;
 
 const paymentUntil = (id: string, done: (p: PaymentView) => boolean) =>
   pollUntil(
     `payment ${id}`,
     async () =>
       (
-        await shop.ok<{ payment: PaymentView }>(
+        await finance.ok<{ payment: PaymentView }>(
           `query($id: ID!) { payment(id: $id) { status attempts captured { amount } refundable { amount } refunds { status amount { amount } } } }`,
           { id },
         )

@@ -1,4 +1,5 @@
 import { type Journey, need, op } from "../../harness/journey.ts";
+import { CATALOGUE } from "../fixture.ts";
 
 const CREATE = `mutation CreateCategory($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`;
 
@@ -10,6 +11,7 @@ export const categoryTree = (): Journey => ({
     ...(["root", "child", "leaf"] as const).map((level, i) =>
       op<{ createCategory: { id: string } }>(
         "CreateCategory",
+        CATALOGUE,
         CREATE,
         (c) => ({
           input: {
@@ -25,16 +27,19 @@ export const categoryTree = (): Journey => ({
     ),
     op(
       "UpdateCategory",
+      CATALOGUE,
       `mutation UpdateCategory($id: ID!, $input: UpdateCategoryInput!) { updateCategory(id: $id, input: $input) { id } }`,
       (c) => ({ id: need(c, "child"), input: { name: c.unique("cat-renamed") } }),
     ),
     op(
       "ReorderCategory",
+      CATALOGUE,
       `mutation ReorderCategory($id: ID!, $o: Int!) { reorderCategory(id: $id, displayOrder: $o) { id } }`,
       (c) => ({ id: need(c, "child"), o: 5 }),
     ),
     op(
       "DeactivateCategory",
+      CATALOGUE,
       `mutation DeactivateCategory($id: ID!) { deactivateCategory(id: $id) { id } }`,
       (c) => ({
         id: need(c, "leaf"),

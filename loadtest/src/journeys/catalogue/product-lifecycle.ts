@@ -1,4 +1,5 @@
 import type { Journey } from "../../harness/journey.ts";
+import { CATALOGUE } from "../fixture.ts";
 import {
   activateProductStep,
   addVariantStep,
@@ -14,7 +15,7 @@ export const productLifecycle = (): Journey => ({
     createProductStep("PL", (sku) => ({ title: `Lifecycle ${sku}` })),
     addVariantStep("V", 999),
     activateProductStep,
-    ...transitionSteps("productId", {
+    ...transitionSteps("productId", CATALOGUE, {
       DiscontinueProduct: `mutation DiscontinueProduct($id: ID!) { discontinueProduct(id: $id) { id status } }`,
       ArchiveProduct: `mutation ArchiveProduct($id: ID!) { archiveProduct(id: $id) { id status } }`,
     }),

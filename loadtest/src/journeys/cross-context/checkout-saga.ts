@@ -1,4 +1,5 @@
-import { type Journey, need, StepError, step } from "../../harness/journey.ts";
+import { customer } from "../../harness/client.ts";
+import { type Journey, need, StepError, step, theCustomer } from "../../harness/journey.ts";
 import { sleep } from "../../harness/time.ts";
 import { fixtureStep } from "../fixture.ts";
 import { confirmStep, placeStep } from "../ordering/lifecycle-steps.ts";
@@ -18,7 +19,12 @@ export const checkoutSaga = (): Journey => ({
     if (typeof id !== "string" || !c.state.fail) return;
     // The saga may move the order at the same moment (CONFLICT): try again, a few times.
     for (let i = 0; i < 10; i++) {
-      const r = await c.env.client.request("CancelOrder", CANCEL, { id, reason: "customer left" });
+      const r = await c.env.client.request(
+        "CancelOrder",
+        CANCEL,
+        { id, reason: "customer left" },
+        await c.tokenOf(customer(need(c, "externalId"))),
+      );
       if (r.code !== "CONFLICT") return;
       await sleep(200);
     }
@@ -26,7 +32,7 @@ export const checkoutSaga = (): Journey => ({
   steps: [
     fixtureStep,
     placeStep(2),
-    step("provider /script", async (c) => {
+    step("provider /script", theCustomer, async (c) => {
       c.state.fail = c.random() < 0.3;
       const outcomes = c.state.fail
         ? [1, 2, 3].map((n) => ({ outcome: "fail" as const, reason: `declined ${n}` }))
@@ -34,7 +40,8 @@ export const checkoutSaga = (): Journey => ({
       await c.script({ orderId: need(c, "orderId") }, outcomes);
     }),
     confirmStep,
-    step("await saga end", async (c) => {
+    // The customer watches their order and retries a declined payment, as a shop page would.
+    step("await saga end", theCustomer, async (c) => {
       const id = need(c, "orderId");
       const retried = new Set<number>();
       const end = await c.until(

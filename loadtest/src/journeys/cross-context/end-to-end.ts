@@ -1,5 +1,12 @@
-import { type Journey, need, op, step } from "../../harness/journey.ts";
-import { activeProduct, createWarehouse, registerCustomer, stockItem } from "../fixture.ts";
+import { EACH_CALL, type Journey, need, op, step, theCustomer } from "../../harness/journey.ts";
+import {
+  activeProduct,
+  CATALOGUE,
+  createWarehouse,
+  INVENTORY,
+  registerCustomer,
+  stockItem,
+} from "../fixture.ts";
 import {
   awaitPaid,
   completeStep,
@@ -9,6 +16,7 @@ import {
   shipStep,
 } from "../ordering/lifecycle-steps.ts";
 import { placeOrder, readOrder } from "../orders.ts";
+import { FINANCE } from "../payments/payment-steps.ts";
 
 /**
  * End to end, every context: register, build a product, stock it, order, the saga to PAID, ship,
@@ -18,18 +26,20 @@ export const endToEnd = (): Journey => ({
   name: "cross-context.end-to-end",
   context: "cross-context",
   steps: [
-    step("RegisterCustomer", async (c) => {
-      c.state.customerId = await registerCustomer(c);
+    step("RegisterCustomer", EACH_CALL, async (c) => {
+      const { customerId, externalId } = await registerCustomer(c);
+      c.state.customerId = customerId;
+      c.state.externalId = externalId;
     }),
-    step("build product", async (c) => {
+    step("build product", CATALOGUE, async (c) => {
       const p = await activeProduct(c, 2, 2500);
       c.state.variantIds = p.variantIds;
     }),
-    step("stock", async (c) => {
+    step("stock", INVENTORY, async (c) => {
       const wh = await createWarehouse(c);
       for (const v of need<string[]>(c, "variantIds")) await stockItem(c, v, wh, 20);
     }),
-    step("PlaceOrder", async (c) => {
+    step("PlaceOrder", theCustomer, async (c) => {
       const lines = need<string[]>(c, "variantIds").map((variantId) => ({
         variantId,
         quantity: 1,
@@ -45,6 +55,7 @@ export const endToEnd = (): Journey => ({
     deliverStep,
     op<{ generateInvoice: { id: string } }>(
       "GenerateInvoice",
+      FINANCE,
       `mutation GenerateInvoice($orderId: ID!, $input: GenerateInvoiceInput!) { generateInvoice(orderId: $orderId, input: $input) { id } }`,
       (c) => ({
         orderId: need(c, "orderId"),
@@ -59,10 +70,11 @@ export const endToEnd = (): Journey => ({
     ),
     op(
       "IssueInvoice",
+      FINANCE,
       `mutation IssueInvoice($id: ID!) { issueInvoice(id: $id) { id status } }`,
       (c) => ({ id: need(c, "invoiceId") }),
     ),
-    step("await invoice PAID", async (c) => {
+    step("await invoice PAID", theCustomer, async (c) => {
       await c.until(
         "invoice to be PAID",
         async () =>
@@ -79,7 +91,7 @@ export const endToEnd = (): Journey => ({
       );
     }),
     completeStep,
-    step("await reservations COMMITTED", async (c) => {
+    step("await reservations COMMITTED", theCustomer, async (c) => {
       // Inventory commits the reservations on the shipment's event, on its own time.
       await c.until(
         "the reservations to be committed",

@@ -1,5 +1,5 @@
 import { type Journey, op } from "../../harness/journey.ts";
-import { fixtureOf, fixtureStep } from "../fixture.ts";
+import { fixtureOf, fixtureStep, INVENTORY } from "../fixture.ts";
 
 /** Damage write-off: mark damaged → write off. */
 export const damageWriteOff = (): Journey => ({
@@ -9,11 +9,13 @@ export const damageWriteOff = (): Journey => ({
     fixtureStep,
     op(
       "MarkStockDamaged",
+      INVENTORY,
       `mutation MarkStockDamaged($id: ID!) { markStockDamaged(stockItemId: $id, quantity: 1, reason: "dropped") { id damaged } }`,
       (c) => ({ id: fixtureOf(c).stockItemIds[0] }),
     ),
     op(
       "WriteOffDamagedStock",
+      INVENTORY,
       `mutation WriteOffDamagedStock($id: ID!) { writeOffDamagedStock(stockItemId: $id, quantity: 1, reason: "scrapped") { id damaged } }`,
       (c) => ({ id: fixtureOf(c).stockItemIds[0] }),
     ),

@@ -1,7 +1,7 @@
 import type { Journey } from "../../harness/journey.ts";
 import { fixtureStep } from "../fixture.ts";
 import { idOp } from "../steps.ts";
-import { reserveStep } from "./reservation.ts";
+import { ADMIN, reserveStep } from "./reservation.ts";
 
 /** Reservation release: reserve → release (units back to available). */
 export const reservationRelease = (): Journey => ({
@@ -12,6 +12,7 @@ export const reservationRelease = (): Journey => ({
     reserveStep(2, 3),
     idOp(
       "ReleaseReservation",
+      ADMIN,
       `mutation ReleaseReservation($id: ID!) { releaseReservation(id: $id, reason: "load test") { id status } }`,
       "reservationId",
     ),

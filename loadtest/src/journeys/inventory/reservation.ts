@@ -1,8 +1,15 @@
+import { staff } from "../../harness/client.ts";
 import { type Journey, op, type Step } from "../../harness/journey.ts";
 import { fixtureOf, fixtureStep } from "../fixture.ts";
 import { transitionSteps } from "../steps.ts";
 
 export const RESERVE = `mutation ReserveStock($input: ReserveStockInput!) { reserveStock(input: $input) { id status quantity } }`;
+
+/**
+ * Reservation commands are manual overrides only admin is given (the order flow reserves through
+ * events), so the reservation journeys act as admin.
+ */
+export const ADMIN = staff("admin");
 
 /**
  * Reserves `quantity` units of the fixture's stock item `item`; the id goes to
@@ -12,6 +19,7 @@ export const RESERVE = `mutation ReserveStock($input: ReserveStockInput!) { rese
 export const reserveStep = (item: number, quantity: number): Step =>
   op<{ reserveStock: { id: string } }>(
     "ReserveStock",
+    ADMIN,
     RESERVE,
     (c) => ({ input: { stockItemId: fixtureOf(c).stockItemIds[item], quantity } }),
     (d, c) => {
@@ -26,7 +34,7 @@ export const reservation = (): Journey => ({
   steps: [
     fixtureStep,
     reserveStep(1, 2),
-    ...transitionSteps("reservationId", {
+    ...transitionSteps("reservationId", ADMIN, {
       ConfirmReservation: `mutation ConfirmReservation($id: ID!) { confirmReservation(id: $id) { id status } }`,
       CommitReservation: `mutation CommitReservation($id: ID!) { commitReservation(id: $id) { id status } }`,
     }),

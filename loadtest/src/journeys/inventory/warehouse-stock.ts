@@ -4,6 +4,7 @@ import {
   fixtureOf,
   fixtureStep,
   INIT_STOCK,
+  INVENTORY,
   RECEIVE,
   warehouseInput,
 } from "../fixture.ts";
@@ -16,6 +17,7 @@ export const warehouseStock = (): Journey => ({
     fixtureStep,
     op<{ createWarehouse: { id: string } }>(
       "CreateWarehouse",
+      INVENTORY,
       CREATE_WAREHOUSE,
       (c) => ({ input: warehouseInput(c.unique("wh")) }),
       (d, c) => {
@@ -24,6 +26,7 @@ export const warehouseStock = (): Journey => ({
     ),
     op<{ initializeStock: { id: string } }>(
       "InitializeStock",
+      INVENTORY,
       INIT_STOCK,
       (c) => ({
         input: {
@@ -37,9 +40,10 @@ export const warehouseStock = (): Journey => ({
         c.env.tracker.stockItems.add(d.initializeStock.id);
       },
     ),
-    op("ReceiveStock", RECEIVE, (c) => ({ id: need(c, "stockItemId"), q: 50 })),
+    op("ReceiveStock", INVENTORY, RECEIVE, (c) => ({ id: need(c, "stockItemId"), q: 50 })),
     op(
       "AdjustStock",
+      INVENTORY,
       `mutation AdjustStock($id: ID!, $input: AdjustStockInput!) { adjustStock(stockItemId: $id, input: $input) { id onHand } }`,
       (c) => ({
         id: need(c, "stockItemId"),
@@ -48,6 +52,7 @@ export const warehouseStock = (): Journey => ({
     ),
     op(
       "RecordStockCheck",
+      INVENTORY,
       `mutation RecordStockCheck($id: ID!, $q: Int!) { recordStockCheck(stockItemId: $id, countedQuantity: $q, note: "cycle count") { id onHand } }`,
       (c) => ({ id: need(c, "stockItemId"), q: 47 }),
     ),

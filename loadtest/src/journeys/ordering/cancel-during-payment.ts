@@ -1,4 +1,4 @@
-import { type Journey, need, releaseHeld, step } from "../../harness/journey.ts";
+import { type Journey, need, releaseHeld, step, theCustomer } from "../../harness/journey.ts";
 import { CANCEL } from "../orders.ts";
 import { awaitRefunded } from "../steps.ts";
 import { heldChargeSteps } from "./lifecycle-steps.ts";
@@ -14,10 +14,10 @@ export const cancelDuringPaymentRefund = (): Journey => ({
   cleanup: releaseHeld,
   steps: [
     ...heldChargeSteps("the provider to hold the charge's report"),
-    step("CancelOrder", async (c) => {
+    step("CancelOrder", theCustomer, async (c) => {
       await c.gql("CancelOrder", CANCEL, { id: need(c, "orderId"), reason: "changed my mind" });
     }),
-    step("provider /release", (c) => c.release({ orderId: need(c, "orderId") })),
+    step("provider /release", theCustomer, (c) => c.release({ orderId: need(c, "orderId") })),
     awaitRefunded,
   ],
 });

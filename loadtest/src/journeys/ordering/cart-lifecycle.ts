@@ -1,4 +1,4 @@
-import { type Journey, need, op, type Step } from "../../harness/journey.ts";
+import { type Journey, need, op, type Step, theCustomer } from "../../harness/journey.ts";
 import { fixtureOf, fixtureStep } from "../fixture.ts";
 import { idOp } from "../steps.ts";
 
@@ -7,6 +7,7 @@ export const ADD_CART_ITEM = `mutation AddCartItem($id: ID!, $v: ID!, $q: Int!) 
 
 export const createCartStep = op<{ createCart: { id: string } }>(
   "CreateCart",
+  theCustomer,
   CREATE_CART,
   (c) => ({ c: fixtureOf(c).customerId }),
   (d, c) => {
@@ -18,6 +19,7 @@ export const createCartStep = op<{ createCart: { id: string } }>(
 export const addCartItemStep = (i: number) =>
   op(
     "AddCartItem",
+    theCustomer,
     ADD_CART_ITEM,
     (c) => ({ id: need(c, "cartId"), v: fixtureOf(c).variantIds[i], q: 1 + i }),
     undefined,
@@ -26,7 +28,10 @@ export const addCartItemStep = (i: number) =>
     },
   );
 
-/** The opening of the cart journeys: set up, a cart for the user's customer, `items` variants in it. */
+/**
+ * The opening of the cart journeys: set up, a cart the user's customer makes for themself,
+ * `items` variants in it.
+ */
 export const cartWithItemsSteps = (items: number): Step[] => [
   fixtureStep,
   createCartStep,
@@ -41,6 +46,7 @@ export const cartLifecycle = (): Journey => ({
     ...cartWithItemsSteps(3),
     idOp(
       "AbandonCart",
+      theCustomer,
       `mutation AbandonCart($id: ID!) { abandonCart(id: $id) { id status } }`,
       "cartId",
     ),

@@ -1,4 +1,4 @@
-import { type Journey, need, op } from "../../harness/journey.ts";
+import { type Journey, need, op, theCustomer } from "../../harness/journey.ts";
 import { idOp } from "../steps.ts";
 import { cartWithItemsSteps } from "./cart-lifecycle.ts";
 import { awaitPaid, confirmStep } from "./lifecycle-steps.ts";
@@ -11,11 +11,13 @@ export const cartToCheckout = (): Journey => ({
     ...cartWithItemsSteps(2),
     idOp(
       "ApplyCartCoupon",
+      theCustomer,
       `mutation ApplyCartCoupon($id: ID!) { applyCartCoupon(cartId: $id, code: "WELCOME10") { id } }`,
       "cartId",
     ),
     op<{ checkoutCart: { id: string } }>(
       "CheckoutCart",
+      theCustomer,
       `mutation CheckoutCart($id: ID!, $key: String!) { checkoutCart(cartId: $id, idempotencyKey: $key) { id status } }`,
       (c) => ({ id: need(c, "cartId"), key: c.unique("checkout") }),
       (d, c) => {

@@ -1,15 +1,20 @@
-import { need, type Step, step } from "../../harness/journey.ts";
+import { staff } from "../../harness/client.ts";
+import { need, type Step, step, theCustomer } from "../../harness/journey.ts";
 import { fixtureOf, fixtureStep } from "../fixture.ts";
 import { CONFIRM, orderReaches, placeOrder } from "../orders.ts";
 import { idOp, transitionSteps } from "../steps.ts";
 
 /**
  * Steps the ordering journeys and the cancel race share: place, confirm, wait for PAID, the
- * openings built from them, and the fulfilment transitions.
+ * openings built from them, and the fulfilment transitions. The customer places (and watches)
+ * their order; fulfilment confirms it and takes it through processing, shipment and delivery.
  */
 
+/** Fulfilment: confirms orders and takes them to the customer. */
+export const FULFILMENT = staff("fulfilment");
+
 export const placeStep = (lines = 2) =>
-  step("PlaceOrder", async (c) => {
+  step("PlaceOrder", theCustomer, async (c) => {
     const f = fixtureOf(c);
     const o = await placeOrder(
       c,
@@ -20,9 +25,9 @@ export const placeStep = (lines = 2) =>
     c.state.total = o.grandTotal;
   });
 
-export const confirmStep = idOp("ConfirmOrder", CONFIRM, "orderId");
+export const confirmStep = idOp("ConfirmOrder", FULFILMENT, CONFIRM, "orderId");
 
-export const awaitPaid = step("await PAID", async (c) => {
+export const awaitPaid = step("await PAID", theCustomer, async (c) => {
   await orderReaches(c, need(c, "orderId"), ["PAID"], ["CANCELLED", "REFUNDED"]);
 });
 
@@ -37,13 +42,13 @@ export const paidOrderSteps = (): Step[] => [fixtureStep, placeStep(2), confirmS
 export const heldChargeSteps = (what: string): Step[] => [
   fixtureStep,
   placeStep(1),
-  step("provider /script", async (c) => {
+  step("provider /script", theCustomer, async (c) => {
     // Marks the charge held before scripting it, so `releaseHeld` cleans up even on a stop here.
     c.state.held = true;
     await c.script({ orderId: need(c, "orderId") }, [{ outcome: "succeed", hold: true }]);
   }),
   confirmStep,
-  step("await held report", async (c) => {
+  step("await held report", theCustomer, async (c) => {
     await c.until(
       what,
       () => c.held({ orderId: need(c, "orderId") }),
@@ -56,9 +61,13 @@ export const heldChargeSteps = (what: string): Step[] => [
  * The order's fulfilment transitions, each taking only the order id: journeys pick the ones they
  * drive (the return journey stops at delivered).
  */
-export const [processingStep, shipStep, deliverStep, completeStep] = transitionSteps("orderId", {
-  MarkOrderProcessing: `mutation MarkOrderProcessing($id: ID!) { markOrderProcessing(id: $id) { id status } }`,
-  RecordOrderShipment: `mutation RecordOrderShipment($id: ID!) { recordOrderShipment(orderId: $id) { id status } }`,
-  RecordOrderDelivery: `mutation RecordOrderDelivery($id: ID!) { recordOrderDelivery(id: $id) { id status } }`,
-  CompleteOrder: `mutation CompleteOrder($id: ID!) { completeOrder(id: $id) { id status } }`,
-}) as [Step, Step, Step, Step];
+export const [processingStep, shipStep, deliverStep, completeStep] = transitionSteps(
+  "orderId",
+  FULFILMENT,
+  {
+    MarkOrderProcessing: `mutation MarkOrderProcessing($id: ID!) { markOrderProcessing(id: $id) { id status } }`,
+    RecordOrderShipment: `mutation RecordOrderShipment($id: ID!) { recordOrderShipment(orderId: $id) { id status } }`,
+    RecordOrderDelivery: `mutation RecordOrderDelivery($id: ID!) { recordOrderDelivery(id: $id) { id status } }`,
+    CompleteOrder: `mutation CompleteOrder($id: ID!) { completeOrder(id: $id) { id status } }`,
+  },
+) as [Step, Step, Step, Step];

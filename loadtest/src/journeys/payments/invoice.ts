@@ -1,5 +1,5 @@
 import { type Journey, need, op, StepError, step } from "../../harness/journey.ts";
-import { initiateStep, newOrderId } from "./payment-steps.ts";
+import { FINANCE, initiateStep, newOrderId } from "./payment-steps.ts";
 
 const INVOICE = `query InvoiceState($id: ID!) { invoice(id: $id) { id status total { amount } } }`;
 
@@ -14,6 +14,7 @@ export const invoice = (): Journey => ({
     newOrderId,
     op<{ generateInvoice: { id: string; total: { amount: number } } }>(
       "GenerateInvoice",
+      FINANCE,
       `mutation GenerateInvoice($orderId: ID!, $input: GenerateInvoiceInput!) { generateInvoice(orderId: $orderId, input: $input) { id status total { amount } } }`,
       (c) => ({
         orderId: need(c, "orderId"),
@@ -34,10 +35,11 @@ export const invoice = (): Journey => ({
     ),
     op(
       "IssueInvoice",
+      FINANCE,
       `mutation IssueInvoice($id: ID!) { issueInvoice(id: $id) { id status } }`,
       (c) => ({ id: need(c, "invoiceId") }),
     ),
-    step("VoidInvoice or pay", async (c) => {
+    step("VoidInvoice or pay", FINANCE, async (c) => {
       if (c.state.void) {
         await c.gql(
           "VoidInvoice",

@@ -1,5 +1,5 @@
 import { type Journey, need, StepError, step } from "../../harness/journey.ts";
-import { awaitPayment, readPayment, scriptedChargeSteps } from "./payment-steps.ts";
+import { awaitPayment, FINANCE, readPayment, scriptedChargeSteps } from "./payment-steps.ts";
 
 /** Refund: a succeeded payment, a partial refund, then the rest → REFUNDED. */
 export const paymentRefund = (): Journey => ({
@@ -9,7 +9,7 @@ export const paymentRefund = (): Journey => ({
     ...scriptedChargeSteps([{ outcome: "succeed" }]),
     awaitPayment("SUCCEEDED", ["FAILED"]),
     ...[0, 1].map((i) =>
-      step("RequestRefund", async (c) => {
+      step("RequestRefund", FINANCE, async (c) => {
         const amount = need<number>(c, "amount");
         const part = i === 0 ? Math.floor(amount / 2) : amount - Math.floor(amount / 2);
         await c.gql(
@@ -22,7 +22,7 @@ export const paymentRefund = (): Journey => ({
         );
       }),
     ),
-    step("await REFUNDED", async (c) => {
+    step("await REFUNDED", FINANCE, async (c) => {
       const p = await c.until(
         "payment to be REFUNDED",
         () => readPayment(c),

@@ -1,6 +1,6 @@
 import type { Journey } from "../../harness/journey.ts";
 import { idOp } from "../steps.ts";
-import { awaitPayment, scriptedChargeSteps } from "./payment-steps.ts";
+import { awaitPayment, FINANCE, scriptedChargeSteps } from "./payment-steps.ts";
 
 /** Failure → retry → success: the first attempt is declined, the retry succeeds. */
 export const paymentRetry = (): Journey => ({
@@ -11,6 +11,7 @@ export const paymentRetry = (): Journey => ({
     awaitPayment("FAILED", ["SUCCEEDED"]),
     idOp(
       "RetryPayment",
+      FINANCE,
       `mutation RetryPayment($id: ID!) { retryPayment(id: $id) { id status attempts } }`,
       "paymentId",
     ),

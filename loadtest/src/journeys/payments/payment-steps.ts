@@ -1,12 +1,17 @@
 import { randomUUID } from "node:crypto";
+import { staff } from "../../harness/client.ts";
 import { type JourneyContext, need, type Step, StepError, step } from "../../harness/journey.ts";
 import type { PaymentOutcome } from "../../harness/provider.ts";
 
 /**
  * Payments journeys charge an order id of their own: payments knows orders only by id, so a
  * payment needs no order in ordering, and the provider can be scripted by that id before the
- * charge is sent.
+ * charge is sent. With no customer's order behind it, the work is finance's (who may pay, refund
+ * and invoice any order); customers paying their own orders are the ordering journeys'.
  */
+
+/** Finance: payments, refunds and invoices of any order. */
+export const FINANCE = staff("finance");
 
 export const INITIATE = `mutation InitiatePayment($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`;
 export const PAYMENT = `query PaymentState($id: ID!) { payment(id: $id) { id status attempts captured { amount } refundable { amount } refunds { id status } } }`;
@@ -20,12 +25,12 @@ export interface PaymentState {
   refunds: { id: string; status: string }[];
 }
 
-export const newOrderId = step("new order id", async (c) => {
+export const newOrderId = step("new order id", FINANCE, async (c) => {
   c.state.orderId = randomUUID();
   c.state.amount = 1000 + Math.floor(c.random() * 9000);
 });
 
-export const initiateStep = step("InitiatePayment", async (c) => {
+export const initiateStep = step("InitiatePayment", FINANCE, async (c) => {
   const d = await c.gql<{ initiatePayment: { id: string } }>("InitiatePayment", INITIATE, {
     input: {
       orderId: need(c, "orderId"),
@@ -45,7 +50,7 @@ export async function readPayment(c: JourneyContext): Promise<PaymentState> {
 }
 
 export const awaitPayment = (status: string, fail: string[] = []) =>
-  step(`await ${status}`, async (c) => {
+  step(`await ${status}`, FINANCE, async (c) => {
     const p = await c.until(
       `payment to be ${status}`,
       () => readPayment(c),
@@ -61,6 +66,6 @@ export const awaitPayment = (status: string, fail: string[] = []) =>
  */
 export const scriptedChargeSteps = (outcomes: PaymentOutcome[]): Step[] => [
   newOrderId,
-  step("provider /script", (c) => c.script({ orderId: need(c, "orderId") }, outcomes)),
+  step("provider /script", FINANCE, (c) => c.script({ orderId: need(c, "orderId") }, outcomes)),
   initiateStep,
 ];
