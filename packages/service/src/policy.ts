@@ -9,14 +9,13 @@ import {
   type Rule,
   ruleFor,
 } from "@shopstream/policy";
-import {
-  type GraphQLFieldResolver,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  getNullableType,
-  isNonNullType,
-  isObjectType,
-  isUnionType,
+// Types only: graphql's `isObjectType` & co. are `instanceof` checks, and @apollo/subgraph (CJS)
+// and this module (ESM) may hold two instances of the graphql package. The schema is read by shape.
+import type {
+  GraphQLFieldResolver,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLUnionType,
 } from "graphql";
 import type { RequestContext } from "./http-service.ts";
 
@@ -187,7 +186,7 @@ function wrapRootField<TContext extends RequestContext>(
   const field = type.getFields()[fieldName]!;
   const rule = ruleFor(coordinate);
   if (!rule) throw new Error(`${coordinate} has no row in the policy table (@shopstream/policy)`);
-  const nullable = !isNonNullType(field.type);
+  const nullable = !String(field.type).endsWith("!");
   const isSubscription = type.name === "Subscription";
   const check = async (args: Record<string, unknown>, ctx: TContext) => {
     const result = await permitted(ctx, coordinate, rule, args, owners);
@@ -228,8 +227,8 @@ function wrapEntities<TContext extends RequestContext>(
   const query = schema.getQueryType();
   const field = query?.getFields()._entities;
   if (!field) return;
-  const entityUnion = getNullableType(schema.getType("_Entity"));
-  if (entityUnion && isUnionType(entityUnion)) {
+  const entityUnion = schema.getType("_Entity") as GraphQLUnionType | undefined;
+  if (entityUnion && "getTypes" in entityUnion) {
     for (const member of entityUnion.getTypes()) {
       const coordinate = `Entity.${member.name}`;
       const rule = ruleFor(coordinate);
@@ -288,7 +287,7 @@ export function enforcePolicy<TContext extends RequestContext>(
     schema.getMutationType(),
     schema.getSubscriptionType(),
   ]) {
-    if (!type || !isObjectType(type)) continue;
+    if (!type) continue;
     for (const fieldName of Object.keys(type.getFields())) {
       if (FEDERATION_FIELDS.has(`${type.name}.${fieldName}`)) continue;
       wrapRootField(type, fieldName, owners);
