@@ -22,6 +22,11 @@ export interface RequestContext extends BaseContext {
   principal: Principal;
   /** How events and logs name the principal: always `actorOf(principal)`. */
   actor: string;
+  /**
+   * A guest cart's token (`x-cart-token`), which the gateway forwards: it is not a principal,
+   * only the proof of holding one guest cart (`@shopstream/policy`'s `guest` ownership).
+   */
+  cartToken?: string | null;
 }
 
 /**
@@ -76,7 +81,10 @@ export function requestContext(req: Request, principal: Principal = ANONYMOUS): 
   const value = req.headers["x-correlation-id"];
   const correlationId =
     typeof value === "string" && value.length > 0 && value.length <= 200 ? value : randomUUID();
-  return { correlationId, principal, actor: actorOf(principal) };
+  const token = req.headers["x-cart-token"];
+  const cartToken =
+    typeof token === "string" && token.length > 0 && token.length <= 200 ? token : null;
+  return { correlationId, principal, actor: actorOf(principal), cartToken };
 }
 
 /** A GraphQL error response outside of GraphQL execution: always JSON, never an HTML page. */

@@ -18,6 +18,16 @@ export {
 export { byIdLoader } from "./loaders.ts";
 export { createLogger, type Logger, type LogLevel } from "./logger.ts";
 export { MoneyResolvers } from "./money-resolvers.ts";
+export {
+  enforcePolicy,
+  guestTokenHash,
+  type Owner,
+  type OwnerLookup,
+  type OwnerLookups,
+  type OwnershipScope,
+  ownershipScope,
+  refusal,
+} from "./policy.ts";
 export { retryableStatusPlugin } from "./retryable-status.ts";
 export { runService } from "./run.ts";
 export { runSubgraph } from "./run-subgraph.ts";

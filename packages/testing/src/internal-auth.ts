@@ -1,11 +1,18 @@
 import { generateKeyPairSync } from "node:crypto";
 import {
-  ANONYMOUS,
   createInternalSigner,
   generateInternalKeyPair,
   type InternalKeyPair,
   type Principal,
+  principalOf,
 } from "@shopstream/auth";
+
+/**
+ * The principal of a subgraph's own integration tests: they exercise a context's commands and
+ * reads directly, below the gateway, so they act as admin (every row of the policy table but the
+ * internal ones). Tests of who may do what say their principal explicitly.
+ */
+export const TEST_ADMIN: Principal = principalOf("test-admin", ["admin"]);
 
 /**
  * Gateway → subgraph credentials for tests that call a subgraph's `/graphql` over HTTP. One key
@@ -23,7 +30,7 @@ let signer: Promise<ReturnType<typeof createInternalSigner>> | undefined;
 /** `authorization: Bearer <internal token>` for `audience` (a subgraph's name) as `principal`. */
 export async function internalAuthHeaders(
   audience: string,
-  principal: Principal = ANONYMOUS,
+  principal: Principal = TEST_ADMIN,
 ): Promise<Record<string, string>> {
   signer ??= testInternalKeys().then(({ privateKey }) => createInternalSigner(privateKey));
   const token = await (await signer).sign(principal, audience);

@@ -1,6 +1,6 @@
 import { createPgAdapter } from "@shopstream/db";
-import { ANONYMOUS, createLogger } from "@shopstream/service";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
+import { createLogger } from "@shopstream/service";
+import { TEST_ADMIN, testDatabaseUrl, unique } from "@shopstream/testing";
 import { errorCode, type GraphQLResult } from "@shopstream/testing/e2e-shop";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../src/context.ts";
@@ -37,7 +37,7 @@ async function run(
     {
       contextValue: createContext(client, {
         correlationId: "test",
-        principal: ANONYMOUS,
+        principal: TEST_ADMIN,
         actor: "test",
       }),
     },

@@ -1,6 +1,6 @@
 import { type DomainEvent, defaultMetadata, type EventMetadata } from "@shopstream/outbox";
-import { ANONYMOUS, createLogger } from "@shopstream/service";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
+import { createLogger } from "@shopstream/service";
+import { TEST_ADMIN, testDatabaseUrl, unique } from "@shopstream/testing";
 import { afterAll, beforeAll } from "vitest";
 import { createContext, type IdentityDeps } from "../src/context.ts";
 import type { RegisterCustomerCommand } from "../src/customers/customer.ts";
@@ -38,7 +38,7 @@ export async function gql<T = Record<string, unknown>>(
     {
       contextValue: createContext(deps, {
         correlationId: "test",
-        principal: ANONYMOUS,
+        principal: TEST_ADMIN,
         actor: "test",
       }),
     },

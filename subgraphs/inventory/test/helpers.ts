@@ -1,7 +1,7 @@
 import type { ConsumerTransaction, EventConsumer } from "@shopstream/events";
 import { type DomainEvent, defaultMetadata, newId, toEnvelope } from "@shopstream/outbox";
-import { ANONYMOUS, createLogger } from "@shopstream/service";
-import { testDatabaseUrl } from "@shopstream/testing";
+import { createLogger } from "@shopstream/service";
+import { TEST_ADMIN, testDatabaseUrl } from "@shopstream/testing";
 import { deliverEvent } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createContext, type InventoryContext } from "../src/context.ts";
@@ -116,7 +116,7 @@ export function inProcessSubgraph() {
   beforeAll(() => server.start());
   afterAll(() => server.stop());
   const context = () =>
-    createContext(deps, { correlationId: "test", principal: ANONYMOUS, actor: "test" });
+    createContext(deps, { correlationId: "test", principal: TEST_ADMIN, actor: "test" });
   return {
     context,
     async run(

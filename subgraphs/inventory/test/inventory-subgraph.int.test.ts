@@ -1,7 +1,6 @@
 import { createPgAdapter } from "@shopstream/db";
 import { newId } from "@shopstream/outbox";
-import { ANONYMOUS } from "@shopstream/service";
-import { testDatabaseUrl, unique } from "@shopstream/testing";
+import { TEST_ADMIN, testDatabaseUrl, unique } from "@shopstream/testing";
 import { expectDomainError } from "@shopstream/testing/kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { createContext } from "../src/context.ts";
@@ -264,7 +263,7 @@ describe("stock through the subgraph (executeOperation)", () => {
     const res = await run(
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on ProductVariant { id availability { onHand reserved available inStock } } } }`,
       { reps: ids.map((id) => ({ __typename: "ProductVariant", id })) },
-      createContext({ prisma: counted }, { correlationId: "t", principal: ANONYMOUS, actor: "t" }),
+      createContext({ prisma: counted }, { correlationId: "t", principal: TEST_ADMIN, actor: "t" }),
     );
     expect(res.errors).toBeUndefined();
     const entities = res.data?._entities as { availability: unknown }[];

@@ -1,7 +1,7 @@
 import type { ApplyOutcome } from "@shopstream/events";
 import { type DomainEvent, newId } from "@shopstream/outbox";
-import { ANONYMOUS, createLogger } from "@shopstream/service";
-import { testDatabaseUrl } from "@shopstream/testing";
+import { createLogger } from "@shopstream/service";
+import { TEST_ADMIN, testDatabaseUrl } from "@shopstream/testing";
 import { deliverEvent } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, expect } from "vitest";
 import { createContext } from "../src/context.ts";
@@ -43,7 +43,7 @@ export async function gql<T = Record<string, unknown>>(
     {
       contextValue: createContext(prisma, {
         correlationId: "test",
-        principal: ANONYMOUS,
+        principal: TEST_ADMIN,
         actor: "test",
       }),
     },

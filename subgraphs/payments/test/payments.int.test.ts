@@ -1,7 +1,7 @@
 import { isDomainError } from "@shopstream/errors";
 import { defaultMetadata, newId } from "@shopstream/outbox";
-import { ANONYMOUS, createLogger, startHttpService } from "@shopstream/service";
-import { unique } from "@shopstream/testing";
+import { createLogger, startHttpService } from "@shopstream/service";
+import { TEST_ADMIN, unique } from "@shopstream/testing";
 import { expectDomainError } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createContext } from "../src/context.ts";
@@ -163,7 +163,8 @@ describe("payments subgraph (executeOperation)", () => {
   const server = createServer(logger);
   beforeAll(() => server.start());
   afterAll(() => server.stop());
-  const ctx = () => createContext(prisma, { correlationId: "t", principal: ANONYMOUS, actor: "t" });
+  const ctx = () =>
+    createContext(prisma, { correlationId: "t", principal: TEST_ADMIN, actor: "t" });
   const run = async (query: string, variables: Record<string, unknown> = {}) => {
     const res = await server.executeOperation({ query, variables }, { contextValue: ctx() });
     if (res.body.kind !== "single") throw new Error("expected a single result");
