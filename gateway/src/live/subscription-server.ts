@@ -330,6 +330,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
           socket.close(CLOSE_RATE_LIMITED, rateLimitedMessage(wait));
           return false;
         }
+        // Gone while it was being checked: nothing to arm a timer for.
+        if (!connections.has(socket)) return false;
         connection.principal = session.principal;
         if (session.expiresAt !== null) armExpiry(socket, connection, session.expiresAt);
         return true;
