@@ -11,7 +11,8 @@
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
-import { startStack } from "@shopstream/stack";
+import { readDevKey, signDevToken } from "@shopstream/auth";
+import { DEFAULT_DEV_KEY_FILE, startStack } from "@shopstream/stack";
 import { graphql, TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
 import { collect, liveClient } from "../test/live-client.ts";
 
@@ -105,7 +106,15 @@ try {
   // 1,000 subscribers, one connection each, as 1,000 open dashboards would be.
   const latencies: number[] = [];
   let measuring = false;
-  const clients = Array.from({ length: SUBSCRIBERS }, () => liveClient(url));
+  // Signed in as an inventory manager: stock changes are staff-only (the stack's dev key).
+  const key = await readDevKey(DEFAULT_DEV_KEY_FILE);
+  const token = await signDevToken(key.privateKey, {
+    sub: "bench-dashboard",
+    roles: ["inventory_manager"],
+  });
+  const clients = Array.from({ length: SUBSCRIBERS }, () =>
+    liveClient(url, { authorization: `Bearer ${token}` }),
+  );
   const subs = clients.map((client, i) =>
     collect<{ stockLevelChanged: { occurredAt: string } }>(
       client,

@@ -76,7 +76,7 @@ export async function serveGateway(options: {
     production: config.production,
     allowedOrigins: config.allowedOrigins,
     ...(authenticator
-      ? { authenticate: (params) => authenticator.authenticate(connectionAuthorization(params)) }
+      ? { authenticate: (params) => authenticator.session(connectionAuthorization(params)) }
       : {}),
     logger,
   });

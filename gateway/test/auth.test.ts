@@ -128,6 +128,18 @@ describe("the client authenticator", () => {
     expect(asked).toEqual(["ext-1", "ext-2"]);
   });
 
+  it("tells when a session's token expires (a WebSocket is closed then), and that no token never does", async () => {
+    const exp = now() + 90;
+    expect(
+      await auth().session(`Bearer ${await devToken({ roles: ["finance"] }, { exp })}`),
+    ).toEqual({
+      principal: { kind: "staff", sub: "alice", customerId: null, roles: ["finance"] },
+      expiresAt: exp * 1000,
+    });
+    expect(await auth().session(undefined)).toEqual({ principal: ANONYMOUS, expiresAt: null });
+    await expectDomainError(auth().session("Bearer x.y.z"), "UNAUTHENTICATED");
+  });
+
   it("refuses an expired token", async () => {
     await refused(`Bearer ${await devToken({}, { exp: now() - 120 })}`, /expired/);
   });

@@ -10,8 +10,15 @@ export interface LiveResult<T> {
 /** The gateway's WebSocket URL for its HTTP GraphQL URL. */
 export const wsUrlOf = (gatewayUrl: string) => gatewayUrl.replace(/^http/, "ws");
 
-/** A graphql-ws client on the gateway, as a dashboard would open one. */
-export function liveClient(gatewayUrl: string, connectionParams: Record<string, unknown> = {}) {
+/**
+ * A graphql-ws client on the gateway, as a dashboard would open one. `connectionParams` is
+ * `connection_init`'s payload, or a function giving it (graphql-ws calls it on every connect, so
+ * it may mint a fresh token).
+ */
+export function liveClient(
+  gatewayUrl: string,
+  connectionParams: Record<string, unknown> | (() => Promise<Record<string, unknown>>) = {},
+) {
   return createClient({
     url: wsUrlOf(gatewayUrl),
     webSocketImpl: WebSocket,

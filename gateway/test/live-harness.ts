@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { ANONYMOUS, actorOf, principalOf } from "@shopstream/auth";
+import { ANONYMOUS, actorOf, isRole, type Principal, principalOf } from "@shopstream/auth";
 import { appendLive, liveChannel, liveStreamKey } from "@shopstream/live";
 import type { DomainEvent } from "@shopstream/outbox";
 import type { Redis } from "@shopstream/redis";
@@ -16,6 +16,7 @@ import { LiveHub, type LiveHubOptions } from "../src/live/hub.ts";
 import {
   type Authenticate,
   type SubscriptionLimits,
+  type SubscriptionServerOptions,
   startSubscriptionServer,
 } from "../src/live/subscription-server.ts";
 import { recorder } from "./live-fixtures.ts";
@@ -106,11 +107,20 @@ function startHub(
 }
 
 /**
- * The tests' stand-in for token checks: `connection_init`'s `actor` names a service principal
- * (`{ actor: "dashboard" }` → `service:dashboard`), no `actor` is anonymous.
+ * The tests' stand-in for token checks. `connection_init`'s `actor` names the principal's
+ * subject, `roles` its roles (by default `fulfilment`: staff who may subscribe to both fields,
+ * `{ actor: "dashboard" }` → `staff:dashboard`), `customerId` a customer's record, and
+ * `expiresInMs` when its credentials expire; no `actor` is anonymous.
  */
-export const principalFromActorParam: Authenticate = (params) =>
-  typeof params.actor === "string" ? principalOf(params.actor, []) : ANONYMOUS;
+export const principalFromActorParam: Authenticate = (params) => {
+  if (typeof params.actor !== "string") return ANONYMOUS;
+  const roles = Array.isArray(params.roles) ? params.roles.filter(isRole) : ["fulfilment" as const];
+  const customerId = typeof params.customerId === "string" ? params.customerId : null;
+  const principal = principalOf(params.actor, roles, customerId);
+  return typeof params.expiresInMs === "number"
+    ? { principal, expiresAt: Date.now() + params.expiresInMs }
+    : principal;
+};
 
 /** The API schema of the committed supergraph, as the gateway loads it (no subgraph needed). */
 export async function loadApiSchema(): Promise<{
@@ -133,9 +143,14 @@ export async function loadApiSchema(): Promise<{
 /**
  * The subgraph network boundary for the WebSocket path: answers what the federated gateway would
  * from fixed in-memory entities, by executing each request against the API schema, and records
- * every request. Mutations change the in-memory orders.
+ * every request. Mutations change the in-memory orders. `view`, when given, is what the
+ * subgraphs show the request's principal of an entity found by id (roles and ownership shape
+ * answers per principal).
  */
-export function inMemoryGateway(schema: GraphQLSchema) {
+export function inMemoryGateway(
+  schema: GraphQLSchema,
+  view?: (entity: Record<string, unknown>, principal: Principal) => Record<string, unknown> | null,
+) {
   const entities = {
     order: new Map<string, Record<string, unknown>>(),
     productVariant: new Map<string, Record<string, unknown>>(),
@@ -144,8 +159,11 @@ export function inMemoryGateway(schema: GraphQLSchema) {
   };
   /** Each request, with the actor its principal's events would record. */
   const requests: (Parameters<GatewayExecutor>[0] & { actor: string })[] = [];
-  const byId = (map: Map<string, Record<string, unknown>>) => (args: { id: string }) =>
-    map.get(args.id) ?? null;
+  const byId =
+    (map: Map<string, Record<string, unknown>>) => (args: { id: string }, principal: Principal) => {
+      const entity = map.get(args.id) ?? null;
+      return entity && view ? view(entity, principal) : entity;
+    };
   const rootValue = {
     order: byId(entities.order),
     productVariant: byId(entities.productVariant),
@@ -170,6 +188,7 @@ export function inMemoryGateway(schema: GraphQLSchema) {
       variableValues: request.variables,
       ...(request.operationName ? { operationName: request.operationName } : {}),
       rootValue,
+      contextValue: request.principal,
     });
     // What crosses the network: plain JSON.
     return JSON.parse(JSON.stringify(result));
@@ -198,6 +217,7 @@ async function startLiveServer(
     prefix: string;
     limits?: Partial<SubscriptionLimits>;
     authenticate?: Authenticate;
+    rateLimit?: SubscriptionServerOptions["rateLimit"];
   },
 ) {
   const http: Server = resources.add(createServer(), (s) => {
@@ -217,6 +237,7 @@ async function startLiveServer(
     prefix: options.prefix,
     limits: { ...TEST_LIMITS, ...options.limits },
     authenticate: options.authenticate ?? principalFromActorParam,
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     logger,
   });
   resources.add(live, (l) => l.close());

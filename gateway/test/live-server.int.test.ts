@@ -28,7 +28,8 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
   ) {
     const gateway = inMemoryGateway(schema);
     const server = await bed.server({ schema, executor: gateway.executor, ...options });
-    const client = (params: Record<string, unknown> = {}) =>
+    /** A client signed in (by default) as staff who may subscribe to every field. */
+    const client = (params: Record<string, unknown> = { actor: "dashboard" }) =>
       resources.add(liveClient(server.url, params), (c) => c.dispose());
     /** Resolves once `n` subscribers of `context` are listening on the server's hub. */
     const listening = (context: string, n: number) =>
@@ -58,7 +59,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
         seen.push({ params, url: request.url });
         if (params.token === "bad") return null;
         if (params.token === "boom") throw new Error("token service down");
-        return principalOf(`user-${String(params.token)}`, []);
+        return principalOf(`user-${String(params.token)}`, ["fulfilment"]);
       },
     });
     for (const token of ["bad", "boom"]) {
@@ -81,7 +82,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     expect(result).toEqual({
       data: { orderStatusChanged: expect.objectContaining({ status: "PAID" }) },
     });
-    expect(gateway.entityFetches().map((r) => r.actor)).toEqual(["service:user-alice"]);
+    expect(gateway.entityFetches().map((r) => r.actor)).toEqual(["staff:user-alice"]);
     expect(seen.map((s) => [s.params.token, s.url])).toEqual([
       ["bad", "/graphql"],
       ["boom", "/graphql"],
@@ -127,7 +128,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
         .slice(3)
         .map((r) => r.actor)
         .sort(),
-    ).toEqual(["service:dashboard", "service:dashboard", "service:someone-else"]);
+    ).toEqual(["staff:dashboard", "staff:dashboard", "staff:someone-else"]);
   });
 
   it("resolves aliases, even ones named like another field, on the event and on its entities", async () => {
@@ -267,7 +268,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     let pings = 0;
     socket.on("ping", () => pings++);
     await new Promise((r) => socket.once("open", r));
-    socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
+    socket.send(JSON.stringify({ type: "connection_init", payload: { actor: "raw" } }));
     await waitFor("the ack", () => messages.some((m) => m.type === "connection_ack"));
     const send = (message: Record<string, unknown>) => socket.send(JSON.stringify(message));
     return { socket, closed, messages, send, pings: () => pings };
@@ -433,7 +434,7 @@ describe("startSubscriptionServer (graphql-ws over a real socket)", () => {
     expect(missing.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
 
     expect(gateway.requests.map((r) => [r.actor, r.variables])).toEqual(
-      Array(4).fill(["service:ops", expect.objectContaining({ id: expect.any(String) })]),
+      Array(4).fill(["staff:ops", expect.objectContaining({ id: expect.any(String) })]),
     );
     expect(gateway.requests[0]!.query).toBe(query);
     expect(gateway.requests[2]!.operationName).toBe("Status");

@@ -3,6 +3,7 @@ import { createRedis } from "@shopstream/redis";
 import type { RequestContext } from "@shopstream/service";
 import { TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { createRateLimiter, rateLimitKey } from "../src/rate-limit.ts";
 import { logger, overWebSocket, post, rateLimitEnv, startTestGateway } from "./limits-harness.ts";
 
@@ -20,6 +21,23 @@ async function gateways(count: number, env: Record<string, string>): Promise<Gat
   );
   started.push(...list);
   return list;
+}
+
+/** How the gateway closes a WebSocket connection that sends connection_init (and nothing else). */
+async function connectionClose(url: string): Promise<{ code: number; reason: string }> {
+  const socket = new WebSocket(url.replace(/^http/, "ws"), "graphql-transport-ws");
+  try {
+    // Acknowledged instead: what the test did not expect, answered at once rather than waited on.
+    const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+      socket.once("close", (code, reason) => resolve({ code, reason: String(reason) }));
+      socket.on("message", (data) => resolve({ code: 0, reason: `sent ${String(data)}` }));
+    });
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
+    return await closed;
+  } finally {
+    socket.terminate();
+  }
 }
 
 describe("rate limits shared by every gateway process", () => {
@@ -48,12 +66,14 @@ describe("rate limits shared by every gateway process", () => {
     }
   });
 
-  it("charges WebSocket operations to the same budget as HTTP requests", async () => {
-    const [a, b] = await gateways(2, rateLimitEnv({ anonymousPerMinute: 2 }));
-    expect((await post(a!.url, "{ __typename }")).status).toBe(200);
+  it("charges WebSocket connections and operations to the same budget as HTTP requests", async () => {
+    const [a, b] = await gateways(2, rateLimitEnv({ anonymousPerMinute: 4 }));
+    expect((await post(a!.url, "{ __typename }")).status).toBe(200); // 1
+    // A connection (2) and its operation (3).
     expect((await overWebSocket(b!.url, "{ __typename }")).outcome).toEqual({
       data: { __typename: "Query" },
     });
+    // A connection (4), then an operation over budget.
     const { outcome } = await overWebSocket(a!.url, "{ __typename }");
     expect(outcome.errors).toEqual([
       expect.objectContaining({
@@ -62,6 +82,11 @@ describe("rate limits shared by every gateway process", () => {
       }),
     ]);
     expect((await post(b!.url, "{ __typename }")).status).toBe(429);
+    // Over budget, a new connection is closed at connection_init with 4429 and the wait.
+    expect(await connectionClose(b!.url)).toEqual({
+      code: 4429,
+      reason: expect.stringMatching(/^Too many requests; retry in \d+ s$/),
+    });
   });
 
   it("refuses nothing when switched off (RATE_LIMIT_ENABLED=false)", async () => {

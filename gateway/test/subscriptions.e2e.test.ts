@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type Role, readDevKey, signDevToken } from "@shopstream/auth";
 import { newId } from "@shopstream/outbox";
 import { createRedis } from "@shopstream/redis";
+import { DEFAULT_DEV_KEY_FILE } from "@shopstream/stack";
 import { E2E_QUEUE_PREFIX, freePort, graphql, TEST_REDIS_URL, unique } from "@shopstream/testing";
 import { e2eShop, errorCode, type TestPrincipal, tokens } from "@shopstream/testing/e2e-shop";
 import { waitFor } from "@shopstream/testing/kit";
@@ -470,6 +472,158 @@ describe("live subscriptions through the gateway (graphql-ws)", () => {
       }
     } finally {
       second.kill("SIGTERM");
+    }
+  });
+});
+
+// ---- Subscriptions per principal -------------------------------------------------------------
+// Signed in with dev tokens of the stack's key, as auth.e2e.test.ts mints them.
+
+/** A dev token of the stack's key for `sub` with `roles`, valid `ttlSeconds` from `now`. */
+async function devToken(
+  sub: string,
+  roles: Role[],
+  opts: { ttlSeconds?: number; now?: number } = {},
+) {
+  const key = await readDevKey(DEFAULT_DEV_KEY_FILE);
+  return signDevToken(
+    key.privateKey,
+    { sub, roles },
+    { ttlSeconds: opts.ttlSeconds ?? 600, ...(opts.now ? { now: opts.now } : {}) },
+  );
+}
+
+type ConnectionParams = Parameters<typeof liveClient>[1];
+
+/** connection_init's payload for `sub` with `roles`: a fresh token at every connect. */
+function signedIn(sub: string, roles: Role[]): ConnectionParams {
+  return async () => ({ authorization: `Bearer ${await devToken(sub, roles)}` });
+}
+
+describe("live subscriptions per principal", () => {
+  const clients: { dispose(): unknown }[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+  });
+  const client = (params: ConnectionParams) => {
+    const c = liveClient(gateway(), params);
+    clients.push(c);
+    return c;
+  };
+
+  const ORDERS = `subscription { orderStatusChanged { status order { id customer { email } } } }`;
+  const STOCK = `subscription { stockLevelChanged { event } }`;
+
+  it("refuses a subscriber the policy table does not let in: UNAUTHENTICATED anonymous, FORBIDDEN by role", async () => {
+    const cases: [string, ConnectionParams, string, string][] = [
+      ["anonymous, orders", {}, ORDERS, "UNAUTHENTICATED"],
+      ["anonymous, stock", {}, STOCK, "UNAUTHENTICATED"],
+      [
+        "inventory manager, orders",
+        signedIn("e2e-stock", ["inventory_manager"]),
+        ORDERS,
+        "FORBIDDEN",
+      ],
+      ["finance, stock", signedIn("e2e-finance", ["finance"]), STOCK, "FORBIDDEN"],
+      ["support, stock", signedIn("e2e-support", ["support"]), STOCK, "FORBIDDEN"],
+      ["a customer, stock", signedIn(unique("ext-shopper"), ["customer"]), STOCK, "FORBIDDEN"],
+    ];
+    for (const [what, params, query, code] of cases) {
+      const sub = collect(client(params), query);
+      await sub.until(() => sub.state.ended, 10_000, `the refusal of ${what}`);
+      expect(
+        sub.results.map((r) => r.errors?.map((e) => e.extensions?.code)),
+        `${what}: ${JSON.stringify(describeError(sub.state.error))}`,
+      ).toEqual([[code]]);
+    }
+  });
+
+  it("hands each customer only their own orders, each order's customer fetched as them; staff every order", async () => {
+    const tagA = unique("ADA").toUpperCase();
+    const tagB = unique("BOB").toUpperCase();
+    const { customer: ada, variantId } = await setUp(tagA, 20);
+    const bobId = await shop.registerCustomer(tagB);
+    const bob = { id: bobId, email: `${tagB.toLowerCase()}@example.com` };
+    type Change = {
+      orderStatusChanged: { status: string; order: { id: string; customer: { email: string } } };
+    };
+    const adaConnection = client(signedIn(`ext-${tagA}`, ["customer"]));
+    // Ada naming Bob as the customer: answered as an unknown customer, with nothing.
+    const adaAsBob = collect<Change>(
+      adaConnection,
+      `subscription($id: ID) { orderStatusChanged(customerId: $id) { status order { id } } }`,
+      { id: bob.id },
+    );
+    // The same operation for both customers (no arguments): each their own results.
+    const adas = collect<Change>(adaConnection, ORDERS);
+    const bobs = collect<Change>(client(signedIn(`ext-${tagB}`, ["customer"])), ORDERS);
+    const support = collect<Change>(client(signedIn("e2e-live-support", ["support"])), ORDERS);
+    await whenLive([adas, bobs, support], async () => {
+      await placeOrder(ada.id, variantId);
+      await placeOrder(bob.id, variantId);
+    });
+
+    const adaOrder = await placeOrder(ada.id, variantId);
+    const bobOrder = await placeOrder(bob.id, variantId);
+    const placed = (orderId: string) => (rs: { data?: Change | null }[]) =>
+      rs.some(
+        (r) =>
+          r.data?.orderStatusChanged.order.id === orderId &&
+          r.data.orderStatusChanged.status === "CREATED",
+      );
+    await support.until(
+      (rs) => placed(adaOrder)(rs) && placed(bobOrder)(rs),
+      20_000,
+      "both new orders",
+    );
+    await adas.until(placed(adaOrder), 20_000, "Ada's new order");
+    await bobs.until(placed(bobOrder), 20_000, "Bob's new order");
+
+    const customersOf = (rs: { data?: Change | null; errors?: unknown }[]) => {
+      expect(
+        rs.every((r) => r.errors === undefined),
+        JSON.stringify(rs),
+      ).toBe(true);
+      return new Set(rs.map((r) => r.data!.orderStatusChanged.order.customer.email));
+    };
+    expect(customersOf(adas.results)).toEqual(new Set([ada.email]));
+    expect(customersOf(bobs.results)).toEqual(new Set([bob.email]));
+    expect(adas.results.map((r) => r.data!.orderStatusChanged.order.id)).not.toContain(bobOrder);
+    expect(bobs.results.map((r) => r.data!.orderStatusChanged.order.id)).not.toContain(adaOrder);
+    expect([...customersOf(support.results)]).toEqual(
+      expect.arrayContaining([ada.email, bob.email]),
+    );
+    expect(adaAsBob.results).toEqual([]);
+    expect(adaAsBob.state).toEqual({ ended: false, error: undefined });
+  });
+
+  it("closes the socket with 4403 when its token expires, not before", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const TTL = 3;
+    const token = await devToken("e2e-short-lived", ["fulfilment"], { ttlSeconds: TTL, now });
+    const socket = new WebSocket(wsUrlOf(gateway()), "graphql-transport-ws");
+    const messages: string[] = [];
+    let closed: { code: number; reason: string; at: number } | undefined;
+    socket.once("close", (code, reason) => {
+      closed = { code, reason: String(reason), at: Date.now() };
+    });
+    socket.on("message", (data) => messages.push(JSON.parse(String(data)).type));
+    try {
+      await new Promise((r) => socket.once("open", r));
+      socket.send(
+        JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } }),
+      );
+      await waitFor("the acknowledgement", () => messages.includes("connection_ack"));
+      socket.send(JSON.stringify({ id: "s1", type: "subscribe", payload: { query: STOCK } }));
+      // Within the token's lifetime and a margin.
+      await waitFor("the socket to be closed", () => closed, { timeoutMs: TTL * 1000 + 10_000 });
+      expect({ code: closed!.code, reason: closed!.reason }).toEqual({
+        code: 4403,
+        reason: "Token expired",
+      });
+      expect(closed!.at).toBeGreaterThanOrEqual((now + TTL) * 1000);
+    } finally {
+      socket.terminate();
     }
   });
 });

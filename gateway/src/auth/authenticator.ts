@@ -24,6 +24,18 @@ import {
  */
 export interface ClientAuthenticator {
   authenticate(authorization: string | null | undefined): Promise<Principal>;
+  /**
+   * The same, with when the credentials stop being valid: a WebSocket connection outlives the
+   * moment it was authenticated, and is closed when its token expires.
+   */
+  session(authorization: string | null | undefined): Promise<ClientSession>;
+}
+
+/** A verified principal and the end of its token's validity. */
+export interface ClientSession {
+  principal: Principal;
+  /** The token's `exp` in milliseconds since the epoch; null for anonymous (no token). */
+  expiresAt: number | null;
 }
 
 /** Asymmetric algorithms only: a symmetric one would let a public key be used as a secret. */
@@ -127,34 +139,37 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Cl
   if (bad.length > 0 || algorithms.length === 0) {
     throw new Error(`not accepted as token algorithms: ${bad.join(", ") || "(none)"}`);
   }
+  async function session(authorization: string | null | undefined): Promise<ClientSession> {
+    const token = bearerOf(authorization);
+    if (token === null) return { principal: ANONYMOUS, expiresAt: null };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, options.keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms,
+        requiredClaims: ["sub", "exp"],
+        clockTolerance: options.clockTolerance ?? 30,
+      }));
+    } catch (error) {
+      if (keysUnavailable(error)) {
+        throw new DomainError("SERVICE_UNAVAILABLE", "The token keys could not be loaded");
+      }
+      throw refused(reasonOf(error));
+    }
+    const sub = payload.sub;
+    if (typeof sub !== "string" || sub.length === 0 || sub.length > 255) {
+      throw refused('its "sub" claim is not accepted');
+    }
+    const roles = rolesOf(payload, options.rolesClaim);
+    const customerId =
+      roles.includes("customer") && options.customerIds ? await options.customerIds(sub) : null;
+    // `exp` is a required claim: jose has checked that it is a number.
+    return { principal: principalOf(sub, roles, customerId), expiresAt: payload.exp! * 1000 };
+  }
   return {
-    async authenticate(authorization) {
-      const token = bearerOf(authorization);
-      if (token === null) return ANONYMOUS;
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, options.keys, {
-          issuer: options.issuer,
-          audience: options.audience,
-          algorithms,
-          requiredClaims: ["sub", "exp"],
-          clockTolerance: options.clockTolerance ?? 30,
-        }));
-      } catch (error) {
-        if (keysUnavailable(error)) {
-          throw new DomainError("SERVICE_UNAVAILABLE", "The token keys could not be loaded");
-        }
-        throw refused(reasonOf(error));
-      }
-      const sub = payload.sub;
-      if (typeof sub !== "string" || sub.length === 0 || sub.length > 255) {
-        throw refused('its "sub" claim is not accepted');
-      }
-      const roles = rolesOf(payload, options.rolesClaim);
-      const customerId =
-        roles.includes("customer") && options.customerIds ? await options.customerIds(sub) : null;
-      return principalOf(sub, roles, customerId);
-    },
+    session,
+    authenticate: async (authorization) => (await session(authorization)).principal,
   };
 }
 

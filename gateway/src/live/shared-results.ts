@@ -56,6 +56,11 @@ export function mapIterator<T, U>(
   return iterator;
 }
 
-/** The identity of one subscriber's operation: who asked what, with which variables. */
+/**
+ * The identity of one subscriber's operation: who asked what, with which variables. The whole
+ * principal is part of it: what an event resolves to depends on who asks (which events reach
+ * them, what the subgraphs show them of each entity), so subscribers share a result only when
+ * they are the same principal, never across two.
+ */
 export const operationKey = (args: ExecutionArgs, query: string, principal: Principal) =>
   JSON.stringify([query, args.operationName ?? null, args.variableValues ?? {}, principal]);

@@ -21,6 +21,12 @@ export interface LiveSource {
   context: string;
   /** Checks the arguments (VALIDATION_FAILED naming each bad one) and returns the filter. */
   filter(args: Record<string, unknown>): (event: LiveEvent) => LivePayload | null;
+  /**
+   * The customer who owns what an event is about (an order's customer), for fields whose policy
+   * row binds customers to what they own; null when the event names none. A field without it
+   * cannot be narrowed per subscriber, so a caller bound by ownership is refused it.
+   */
+  owner?(event: LiveEvent): string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -80,6 +86,11 @@ export const orderStatusChanged: LiveSource = {
       };
     };
   },
+  // Every Order event names the order's customer (ordering's `orderEvent`).
+  owner: ({ event }) =>
+    event.aggregateType === "Order"
+      ? (str((event.payload as Record<string, unknown>).customerId)?.toLowerCase() ?? null)
+      : null,
 };
 
 /**

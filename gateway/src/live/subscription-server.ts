@@ -24,6 +24,7 @@ import type { Redis } from "ioredis";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type OperationLimits, operationRules, withoutSuggestions } from "../limits.ts";
 import { rateLimitedMessage } from "../rate-limit.ts";
+import { subscriberAccess } from "./access.ts";
 import { decodeLiveCursor } from "./cursor.ts";
 import { EntityFetcher, type GatewayExecutor } from "./entity-fetch.ts";
 import type { LiveHub } from "./hub.ts";
@@ -31,14 +32,35 @@ import { openLiveStream } from "./live-stream.ts";
 import { mapIterator, operationKey, SharedResults } from "./shared-results.ts";
 import { LIVE_SOURCES, type LivePayload } from "./sources.ts";
 
+/** A connection's principal and when its credentials expire (ms since the epoch; null: never). */
+export interface ConnectionSession {
+  principal: Principal;
+  expiresAt: number | null;
+}
+
 /**
  * Called once per connection with the `connection_init` payload and the upgrade request; null
  * (or a throw) refuses the connection with 4403 Forbidden. This is where token checks plug in.
+ * A session's `expiresAt` closes the connection (4403) when it passes; a bare principal never
+ * expires.
  */
 export type Authenticate = (
   connectionParams: Readonly<Record<string, unknown>>,
   request: IncomingMessage,
-) => Promise<Principal | null> | Principal | null;
+) => Promise<Principal | ConnectionSession | null> | Principal | ConnectionSession | null;
+
+const sessionOf = (value: Principal | ConnectionSession): ConnectionSession =>
+  "principal" in value ? value : { principal: value, expiresAt: null };
+
+/**
+ * Close codes of the gateway's own refusals (graphql-ws's codes: the client treats 4429 as fatal
+ * rather than reconnecting at once, and may reconnect after 4403 with new credentials).
+ */
+export const CLOSE_TOKEN_EXPIRED = { code: 4403, reason: "Token expired" } as const;
+export const CLOSE_RATE_LIMITED = 4429;
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry re-arms the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Without an authenticate hook every connection is anonymous (the gateway always passes one). */
 export const anonymousConnections: Authenticate = () => ANONYMOUS;
@@ -68,7 +90,10 @@ export interface SubscriptionServerOptions {
   prefix: string;
   limits: SubscriptionLimits;
   authenticate?: Authenticate;
-  /** Charges one subscribe to the principal's (or IP's) budget: seconds to wait, or null. */
+  /**
+   * Charges one connection (at `connection_init`, once authenticated) or one subscribe to the
+   * principal's (or IP's) budget: seconds to wait, or null.
+   */
   rateLimit?: (principal: unknown, request: IncomingMessage) => Promise<number | null>;
   /**
    * Origins a browser may open a socket from (`https://shop.example`); others get 403 at the
@@ -87,6 +112,8 @@ interface Connection {
   principal: Principal;
   operations: Set<string>;
   idle: NodeJS.Timeout | undefined;
+  /** Closes the connection when its token expires. */
+  expiry: NodeJS.Timeout | undefined;
   alive: boolean;
 }
 
@@ -171,6 +198,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       principal: ANONYMOUS,
       operations: new Set(),
       idle: undefined,
+      expiry: undefined,
       alive: true,
     };
     connections.set(socket, connection);
@@ -180,6 +208,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     });
     socket.once("close", () => {
       clearTimeout(connection.idle);
+      clearTimeout(connection.expiry);
       connections.delete(socket);
     });
   });
@@ -196,14 +225,35 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
   }, limits.keepAliveMs);
   keepAlive.unref();
 
+  /**
+   * Closes the connection (4403) once the token it was opened with expires: a connection must
+   * not outlive its credentials. The client reconnects with a fresh token.
+   */
+  const armExpiry = (socket: WebSocket, connection: Connection, expiresAt: number) => {
+    clearTimeout(connection.expiry);
+    const left = expiresAt - Date.now();
+    if (left <= 0) {
+      logger.info("websocket token expired", { sub: connection.principal.sub });
+      socket.close(CLOSE_TOKEN_EXPIRED.code, CLOSE_TOKEN_EXPIRED.reason);
+      return;
+    }
+    connection.expiry = setTimeout(
+      () => armExpiry(socket, connection, expiresAt),
+      Math.min(left, MAX_TIMER_MS),
+    );
+    connection.expiry.unref();
+  };
+
   const subscribeFieldResolver: GraphQLFieldResolver<unknown, OperationContext> = async (
     _source,
     args,
-    _context,
+    context,
     info,
   ) => {
     const live = LIVE_SOURCES[info.fieldName];
     if (!live) throw new GraphQLError(`${info.fieldName} is not served live by this gateway`);
+    // The policy table first: a caller it refuses learns nothing from the arguments' checks.
+    const allowed = subscriberAccess(info.fieldName, context.principal, live);
     const select = live.filter(args);
     const after =
       args.after === undefined || args.after === null
@@ -216,7 +266,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
       context: live.context,
       after,
       maxBuffered: limits.maxBufferedEvents,
+      // Per subscriber, per event: a customer's stream holds only what they own, replay included.
       select: (event) => {
+        if (!allowed(event)) return null;
         const payload = select(event);
         if (payload) LIVE.add(payload);
         return payload;
@@ -258,16 +310,31 @@ export function startSubscriptionServer(options: SubscriptionServerOptions) {
     {
       connectionInitWaitTimeout: 5_000,
       onConnect: async (ctx) => {
-        const connection = connections.get(ctx.extra.socket);
+        const { socket, request } = ctx.extra;
+        const connection = connections.get(socket);
+        let session: ConnectionSession;
         try {
-          const principal = await authenticate(ctx.connectionParams ?? {}, ctx.extra.request);
-          if (!principal || !connection) return false;
-          connection.principal = principal;
-          return true;
+          const found = await authenticate(ctx.connectionParams ?? {}, request);
+          if (!found || !connection) return false;
+          session = sessionOf(found);
         } catch (error) {
           logger.warn("websocket authentication failed", { error: String(error) });
           return false;
         }
+        // Expired by the gateway's clock (the verifier tolerates some skew): refused as well.
+        if (session.expiresAt !== null && session.expiresAt <= Date.now()) return false;
+        // Opening a connection is charged like an operation: a client cannot dodge its budget
+        // by reconnecting, nor flood the gateway with connections that never subscribe.
+        const wait = await options.rateLimit?.(session.principal, request);
+        if (wait !== undefined && wait !== null) {
+          socket.close(CLOSE_RATE_LIMITED, rateLimitedMessage(wait));
+          return false;
+        }
+        // Gone while it was being checked: nothing to arm a timer for.
+        if (!connections.has(socket)) return false;
+        connection.principal = session.principal;
+        if (session.expiresAt !== null) armExpiry(socket, connection, session.expiresAt);
+        return true;
       },
       onSubscribe: async (ctx, id, payload) => {
         const connection = connections.get(ctx.extra.socket);
