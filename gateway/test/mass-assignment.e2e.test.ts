@@ -79,7 +79,7 @@ describe("mass assignment", () => {
     const { body } = await self(REGISTER, {
       input: { externalId: sub, email: `${sub}@example.com`, firstName: "M", lastName: "A" },
     });
-    const id = (body.data?.registerCustomer as { id: string }).id;
+    const id = (body.data!.registerCustomer as { id: string }).id;
     const UPDATE = `mutation($id: ID!, $input: UpdateCustomerProfileInput!) { updateCustomerProfile(id: $id, input: $input) { tier firstName } }`;
     for (const extra of [{ tier: "PLATINUM" }, { status: "ACTIVE" }, { externalId: "someone" }]) {
       const refused = await self(UPDATE, { id, input: { firstName: "Max", ...extra } });
@@ -117,7 +117,7 @@ describe("mass assignment", () => {
     const { body } = await self(REGISTER, {
       input: { externalId: sub, email: `${sub}@example.com`, firstName: "M", lastName: "A" },
     });
-    const customerId = (body.data?.registerCustomer as { id: string }).id;
+    const customerId = (body.data!.registerCustomer as { id: string }).id;
     const line = { variantId: randomUUID(), quantity: 1 };
     const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`;
     for (const input of [

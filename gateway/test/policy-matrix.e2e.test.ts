@@ -171,7 +171,7 @@ beforeAll(async () => {
     },
   });
   expect(registered.codes).toEqual([]);
-  const customerId = (registered.data?.registerCustomer as { id: string } | undefined)?.id;
+  const customerId = (registered.data!.registerCustomer as { id: string }).id;
   // Their own record is theirs once the gateway has looked their id up (a miss is cached ~1 s).
   await waitFor("the gateway to know the matrix customer's id", async () => {
     const own = await post(inject("gatewayUrl"), tokens.get("customer")!, {
