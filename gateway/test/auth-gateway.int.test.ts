@@ -190,6 +190,26 @@ describe("gateway authentication", () => {
     });
   });
 
+  it("refuses a field the role may not use with HTTP 403 FORBIDDEN, before any subgraph is asked", async () => {
+    const before = seen.length;
+    const token = await signDevToken(devKey.privateKey, { sub: "cara", roles: ["customer"] });
+    // The refused field is found through a fragment, next to one the customer may use.
+    const { res, body } = await post(
+      { authorization: `Bearer ${token}` },
+      `mutation($input: CreateCategoryInput!) { ...Create } fragment Create on Mutation { createCategory(input: $input) { id } }`,
+    );
+    expect(res.status).toBe(403);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: "Your role may not use Mutation.createCategory",
+          extensions: { code: "FORBIDDEN", coordinate: "Mutation.createCategory" },
+        },
+      ],
+    });
+    expect(seen.length).toBe(before);
+  });
+
   it("hands subgraphs a customer's own identity record", async () => {
     const token = await signDevToken(devKey.privateKey, {
       sub: "ext-registered",
