@@ -16,6 +16,7 @@ import {
   withoutSuggestions,
 } from "./limits.ts";
 import type { GatewayExecutor } from "./live/entity-fetch.ts";
+import { policyPrecheckPlugin } from "./policy-check.ts";
 
 /**
  * Apollo requires graphql's CommonJS build. Under Node and tsx our `import "graphql"` gets that
@@ -115,7 +116,13 @@ export function createGateway(options: {
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled(), retryableStatusPlugin()],
+    // The policy pre-check refuses an operation with a root field the principal may not use
+    // before it is planned; the subgraphs still check every field (policy-check.ts).
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      retryableStatusPlugin(),
+      policyPrecheckPlugin<GatewayContext>(),
+    ],
     includeStacktraceInErrorResponses: false,
     // A cross-site form or simple GET cannot run an operation: Apollo requires a JSON content
     // type or an `apollo-require-preflight`/`x-apollo-operation-name` header (its default,

@@ -68,7 +68,7 @@ beforeAll(async () => {
       const principal = await verifier.verify(bearer);
       const xActor = req.headers["x-actor"];
       seen.push({ principal, xActor: typeof xActor === "string" ? xActor : undefined });
-      return catalogueContext(prisma, { ...base, actor: actorOf(principal) });
+      return catalogueContext(prisma, { ...base, principal, actor: actorOf(principal) });
     },
   });
   services.push(subgraph);
@@ -129,11 +129,28 @@ async function actorOfCategory(id: string): Promise<unknown> {
 
 describe("gateway authentication", () => {
   it("ignores a forged x-actor header: no token is anonymous, and the header reaches no subgraph", async () => {
+    const before = seen.length;
+    // A command anonymous callers may not use: refused at the gateway, nothing written.
     const { res, body } = await post({ "x-actor": "admin" });
-    expect(res.status).toBe(200);
-    const id = body.data?.createCategory?.id ?? "";
-    expect(id).toEqual(expect.any(String));
-    expect(await actorOfCategory(id)).toBe("anonymous");
+    expect(res.status).toBe(401);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: "Sign in to use Mutation.createCategory",
+          extensions: { code: "UNAUTHENTICATED", coordinate: "Mutation.createCategory" },
+        },
+      ],
+    });
+    expect(seen.length).toBe(before);
+    // A read anyone may make reaches the subgraph as anonymous, without the header.
+    const read = await post(
+      { "x-actor": "admin" },
+      `query($id: ID!) { category(id: $id) { id } }`,
+      {
+        id: "00000000-0000-4000-8000-000000000000",
+      },
+    );
+    expect(read.res.status).toBe(200);
     expect(seen.at(-1)).toEqual({ principal: ANONYMOUS, xActor: undefined });
   });
 
@@ -171,6 +188,26 @@ describe("gateway authentication", () => {
       principal: { kind: "staff", sub: "sam", customerId: null, roles: ["catalogue_manager"] },
       xActor: undefined,
     });
+  });
+
+  it("refuses a field the role may not use with HTTP 403 FORBIDDEN, before any subgraph is asked", async () => {
+    const before = seen.length;
+    const token = await signDevToken(devKey.privateKey, { sub: "cara", roles: ["customer"] });
+    // The refused field is found through a fragment, next to one the customer may use.
+    const { res, body } = await post(
+      { authorization: `Bearer ${token}` },
+      `mutation($input: CreateCategoryInput!) { ...Create } fragment Create on Mutation { createCategory(input: $input) { id } }`,
+    );
+    expect(res.status).toBe(403);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: "Your role may not use Mutation.createCategory",
+          extensions: { code: "FORBIDDEN", coordinate: "Mutation.createCategory" },
+        },
+      ],
+    });
+    expect(seen.length).toBe(before);
   });
 
   it("hands subgraphs a customer's own identity record", async () => {

@@ -1,12 +1,13 @@
 import { fileURLToPath } from "node:url";
 import type { ApolloServer } from "@apollo/server";
-import { ANONYMOUS } from "@shopstream/auth";
+import { actorOf } from "@shopstream/auth";
 import {
   createLogger,
   type RequestContext,
   type RunningHttpService,
   startHttpService,
 } from "@shopstream/service";
+import { TEST_ADMIN } from "@shopstream/testing";
 import type { SubgraphName } from "../src/config.ts";
 import { createGateway } from "../src/gateway.ts";
 
@@ -44,7 +45,9 @@ export async function startSupergraph(
       logger,
       readiness: {},
       apollo: subgraph.apollo,
-      context: subgraph.context,
+      // No internal tokens between this gateway and its subgraphs: they act as admin too.
+      context: (base) =>
+        subgraph.context({ ...base, principal: TEST_ADMIN, actor: actorOf(TEST_ADMIN) }),
     });
     services.push(service);
     urls[name as SubgraphName] = service.url;
@@ -59,7 +62,10 @@ export async function startSupergraph(
     async run<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
       const res = await gateway.executeOperation(
         { query, variables },
-        { contextValue: { correlationId: "t", principal: ANONYMOUS, actor: "anonymous" } },
+        // As admin: these tests are about planning and batching, not about who may ask.
+        {
+          contextValue: { correlationId: "t", principal: TEST_ADMIN, actor: actorOf(TEST_ADMIN) },
+        },
       );
       if (res.body.kind !== "single") throw new Error("expected a single result");
       const { data, errors } = res.body.singleResult;

@@ -40,13 +40,13 @@ const caller = (ctx: RequestContext) => ({
 });
 const resolvers = {
   Query: {
-    whoami: (_: unknown, __: unknown, ctx: RequestContext) => caller(ctx),
-    boom: () => {
+    products: (_: unknown, __: unknown, ctx: RequestContext) => caller(ctx),
+    categories: () => {
       throw new Error("secret detail at /work/somewhere/node_modules/x.js");
     },
   },
-  Mutation: { touch: (_: unknown, __: unknown, ctx: RequestContext) => caller(ctx) },
-  Thing: {
+  Mutation: { createCart: (_: unknown, __: unknown, ctx: RequestContext) => caller(ctx) },
+  Product: {
     __resolveReference: (ref: { id: string }, ctx: RequestContext) => ({
       id: ref.id,
       seenBy: ctx.actor,
@@ -118,11 +118,12 @@ function expectNoInternals(text: string) {
 }
 
 const OPERATIONS = {
-  query: { query: "{ whoami { actor } }" },
-  mutation: { query: 'mutation { touch(note: "x") { actor } }' },
+  query: { query: "{ whoami: products { actor } }" },
+  mutation: { query: 'mutation { touch: createCart(note: "x") { actor } }' },
   _entities: {
-    query: "query($r: [_Any!]!) { _entities(representations: $r) { ... on Thing { id seenBy } } }",
-    variables: { r: [{ __typename: "Thing", id: "t1" }] },
+    query:
+      "query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id seenBy } } }",
+    variables: { r: [{ __typename: "Product", id: "t1" }] },
   },
   _service: { query: "{ _service { sdl } }" },
 };
@@ -195,15 +196,19 @@ describe("a subgraph started with the internal-token verifier", () => {
       expect(json(r.text).errors, kind).toBeUndefined();
     }
     const entities = json((await post(guarded.url, OPERATIONS._entities, headers)).text);
-    expect(entities.data).toEqual({ _entities: [{ id: "t1", seenBy: "anonymous" }] });
+    // internalAuthHeaders' principal by default: the test admin.
+    expect(entities.data).toEqual({ _entities: [{ id: "t1", seenBy: "staff:test-admin" }] });
   });
 
   it("serves GET /graphql with a valid token", async () => {
-    const res = await fetch(`${guarded.url}?query=${encodeURIComponent("{ whoami { actor } }")}`, {
-      headers: { "apollo-require-preflight": "true", ...(await internalAuthHeaders(AUDIENCE)) },
-    });
+    const res = await fetch(
+      `${guarded.url}?query=${encodeURIComponent("{ whoami: products { actor } }")}`,
+      {
+        headers: { "apollo-require-preflight": "true", ...(await internalAuthHeaders(AUDIENCE)) },
+      },
+    );
     expect(res.status).toBe(200);
-    expect(json(await res.text()).data).toEqual({ whoami: { actor: "anonymous" } });
+    expect(json(await res.text()).data).toEqual({ whoami: { actor: "staff:test-admin" } });
   });
 
   it("hands the token's principal to resolvers, named staff:<sub> as actor; x-actor is ignored", async () => {
@@ -216,7 +221,7 @@ describe("a subgraph started with the internal-token verifier", () => {
     expect(r.status).toBe(200);
     const q = await post(
       guarded.url,
-      { query: "{ whoami { kind sub roles actor correlationId } }" },
+      { query: "{ whoami: products { kind sub roles actor correlationId } }" },
       { ...(await internalAuthHeaders(AUDIENCE, staff)), "x-actor": "admin" },
     );
     expect(json(r.text).data).toEqual({ touch: { actor: "staff:ops-7" } });
@@ -231,7 +236,7 @@ describe("a subgraph started with the internal-token verifier", () => {
     });
     const traced = await post(
       guarded.url,
-      { query: "{ whoami { correlationId } }" },
+      { query: "{ whoami: products { correlationId } }" },
       { ...(await internalAuthHeaders(AUDIENCE)), "x-correlation-id": "corr-42" },
     );
     expect(json(traced.text).data).toEqual({ whoami: { correlationId: "corr-42" } });
@@ -241,7 +246,7 @@ describe("a subgraph started with the internal-token verifier", () => {
     const customer = principalOf("ada", ["customer"], "c-1");
     const r = await post(
       guarded.url,
-      { query: "{ whoami { kind actor } }" },
+      { query: "{ whoami: products { kind actor } }" },
       await internalAuthHeaders(AUDIENCE, customer),
     );
     expect(json(r.text).data).toEqual({ whoami: { kind: "customer", actor: "customer:ada" } });
@@ -262,7 +267,12 @@ describe.each([
   ["without authenticate", () => open, async () => ({})],
 ])("malformed and oversized bodies (%s)", (_mode, service, headers) => {
   it("answers a body that is not valid JSON with 400 and a JSON GraphQL error, no stack or path", async () => {
-    for (const bad of ['{"query": "{ whoami { actor } }"', "{query:", "\u0000\u0001", "[1,"]) {
+    for (const bad of [
+      '{"query": "{ whoami: products { actor } }"',
+      "{query:",
+      "\u0000\u0001",
+      "[1,",
+    ]) {
       const r = await post(service().url, bad, await headers());
       expect(r.status, bad).toBe(400);
       expect(r.type).toMatch(/^application\/json/);
@@ -274,7 +284,9 @@ describe.each([
   });
 
   it("answers a body over the limit with 413 and a JSON GraphQL error", async () => {
-    const huge = JSON.stringify({ query: `{ whoami { actor } } # ${"x".repeat(2_000_000)}` });
+    const huge = JSON.stringify({
+      query: `{ whoami: products { actor } } # ${"x".repeat(2_000_000)}`,
+    });
     const r = await post(service().url, huge, await headers());
     expect(r.status).toBe(413);
     expect(r.type).toMatch(/^application\/json/);
@@ -301,7 +313,7 @@ describe.each([
   });
 
   it("answers a resolver's unexpected error without internals", async () => {
-    const r = await post(service().url, { query: "{ boom }" }, await headers());
+    const r = await post(service().url, { query: "{ boom: categories }" }, await headers());
     expect(r.status).toBe(200);
     const error = json(r.text).errors?.[0] as { extensions: Record<string, unknown> };
     expect(error.extensions).toEqual({

@@ -1,3 +1,4 @@
+import { actorOf, type Principal } from "@shopstream/auth";
 import { type DomainEvent, defaultMetadata, type EventMetadata } from "@shopstream/outbox";
 import { createLogger } from "@shopstream/service";
 import { TEST_ADMIN, testDatabaseUrl, unique } from "@shopstream/testing";
@@ -28,8 +29,17 @@ export interface GqlResult<T> {
   errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
 }
 
-/** Runs one operation on the in-process server, as a request with its own context. */
-export async function gql<T = Record<string, unknown>>(
+/** Runs one operation on the in-process server, as a request with its own context (as admin). */
+export function gql<T = Record<string, unknown>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GqlResult<T>> {
+  return gqlAs<T>(TEST_ADMIN, query, variables);
+}
+
+/** Runs one operation on the in-process server as `principal`. */
+export async function gqlAs<T = Record<string, unknown>>(
+  principal: Principal,
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<GqlResult<T>> {
@@ -38,8 +48,8 @@ export async function gql<T = Record<string, unknown>>(
     {
       contextValue: createContext(deps, {
         correlationId: "test",
-        principal: TEST_ADMIN,
-        actor: "test",
+        principal,
+        actor: actorOf(principal),
       }),
     },
   );

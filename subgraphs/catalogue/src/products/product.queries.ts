@@ -121,10 +121,15 @@ export async function searchProducts(
   db: CatalogueDb,
   args: ProductsArgs,
   loaders?: CatalogueLoaders,
+  /** The only status the caller may see (callers without a catalogue role: ACTIVE); null: any. */
+  visibleStatus: ProductStatus | null = null,
 ): Promise<Connection<ProductRecord>> {
   const filter = args.filter ?? {};
   const page = parsePage(args, productCursors, filterProblems(filter));
-  const where = whereOf(filter);
+  // On top of the caller's filter, so a filter asking for another status finds nothing.
+  const where: Prisma.ProductWhereInput = visibleStatus
+    ? { AND: [whereOf(filter), { status: visibleStatus }] }
+    : whereOf(filter);
   const after = page.after;
   const [rows, totalCount, before] = await Promise.all([
     db.product.findMany({
