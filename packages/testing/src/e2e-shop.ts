@@ -64,8 +64,11 @@ export interface UntilOptions {
 
 export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>) {
   /** One GraphQL operation through the gateway, errors returned as they came. */
-  const send = <T>(query: string, variables: Record<string, unknown> = {}) =>
-    graphql<T>(gatewayUrl, query, variables) as Promise<GraphQLResult<T>>;
+  const send = <T>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) => graphql<T>(gatewayUrl, query, variables, headers) as Promise<GraphQLResult<T>>;
 
   /** The data of a result that must have succeeded; throws with its errors otherwise. */
   const dataOf = <T>(query: string, result: GraphQLResult<T>): T => {
@@ -84,10 +87,15 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
    * way (ordering learns of customers and variants through identity's and catalogue's events) —
    * and returns the first other result; throws if it still fails so at the deadline.
    */
-  const sendWhile = <T>(code: string, query: string, variables: Record<string, unknown> = {}) =>
+  const sendWhile = <T>(
+    code: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ) =>
     pollUntil(
       `${query.trim().slice(0, 60)}… to stop failing with ${code}`,
-      () => send<T>(query, variables),
+      () => send<T>(query, variables, headers),
       (result) => errorCode(result) !== code,
       { intervalMs: 200 },
     );
@@ -97,7 +105,8 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     code: string,
     query: string,
     variables: Record<string, unknown> = {},
-  ): Promise<T> => dataOf(query, await sendWhile<T>(code, query, variables));
+    headers: Record<string, string> = {},
+  ): Promise<T> => dataOf(query, await sendWhile<T>(code, query, variables, headers));
 
   /** Registers an ACTIVE customer; the email is `<tag in lower case>@example.com`. */
   async function registerCustomer(tag = unique("cust")): Promise<string> {
@@ -179,28 +188,41 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     return productVariant.availability;
   }
 
+  /** The tokens of the guest carts `cartWith(null, …)` made, by cart id. */
+  const guestTokens = new Map<string, string>();
+
   /**
    * A cart holding `items` — a customer's, or a guest's when `customerId` is null — once ordering
-   * knows the customer and the variants.
+   * knows the customer and the variants. A guest cart is reached with its token (`x-cart-token`),
+   * which `guestCartToken(id)` gives back.
    */
   async function cartWith(
     customerId: string | null,
     items: { variantId: string; quantity: number }[],
   ): Promise<string> {
-    const { createCart } = await okAfter<{ createCart: { id: string } }>(
+    const { createCart } = await okAfter<{
+      createCart: { id: string; guestToken: string | null };
+    }>(
       "VALIDATION_FAILED",
-      `mutation($c: ID) { createCart(input: { customerId: $c }) { id } }`,
+      `mutation($c: ID) { createCart(input: { customerId: $c }) { id guestToken } }`,
       { c: customerId },
     );
+    const token = createCart.guestToken;
+    if (token) guestTokens.set(createCart.id, token);
+    const headers: Record<string, string> = token ? { "x-cart-token": token } : {};
     for (const item of items) {
       await okAfter(
         "VALIDATION_FAILED",
         `mutation($id: ID!, $v: ID!, $q: Int!) { addCartItem(cartId: $id, input: { variantId: $v, quantity: $q }) { id } }`,
         { id: createCart.id, v: item.variantId, q: item.quantity },
+        headers,
       );
     }
     return createCart.id;
   }
+
+  /** The token of a guest cart `cartWith(null, …)` made, to send as `x-cart-token`. */
+  const guestCartToken = (cartId: string): string | undefined => guestTokens.get(cartId);
 
   /**
    * Places an order (CREATED) once ordering knows the customer and the variants, and returns it
@@ -317,6 +339,7 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     stock,
     availability,
     cartWith,
+    guestCartToken,
     placeOrder,
     order,
     orders,

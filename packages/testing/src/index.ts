@@ -35,15 +35,16 @@ export function e2eDatabaseUrl(context: ContextName): string {
 /** A short unique suffix so that each test owns its data (emails, SKUs, external ids). */
 export const unique = (prefix = "t") => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-/** Minimal GraphQL-over-HTTP client for end-to-end tests. */
+/** Minimal GraphQL-over-HTTP client for end-to-end tests (`headers`: e.g. `x-cart-token`). */
 export async function graphql<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as {
