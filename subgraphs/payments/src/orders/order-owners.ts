@@ -74,12 +74,20 @@ async function ownersOf(ids: readonly string[], loader: OwnerLoader) {
 }
 
 /**
- * The policy table's look-ups. A payment or invoice exists with an owner null while its order's
- * OrderPlaced is on its way: no customer owns it yet (answered as missing). An order not in
- * `order_owners` is absent (missing): its resolvers answer, narrowed (`mayReachOrder`).
+ * The policy table's look-ups. A payment or invoice whose order's OrderPlaced is still on its way
+ * has a null owner: no customer owns it yet, so it is answered as a missing one.
+ *
+ * Orders are different: ordering owns them, and payments cannot tell an order that exists from
+ * one that does not (any id is an order with no payments yet). So every order is "missing" to the
+ * table, and the fields that take an order narrow themselves with `mayReachOrder`: for a customer
+ * who does not own it — another customer's, one payments has not heard of yet, or none at all —
+ * an order has no payments and no invoice, and `initiatePayment` answers NOT_FOUND. Another
+ * customer's order therefore gets exactly what an unknown id gets. (Answering another customer's
+ * known order as "not owned" would make it null, unlike an unknown one, which would tell them
+ * apart.)
  */
 export const paymentsOwners: OwnerLookups<PaymentsContext> = {
-  Order: (ids, ctx) => ownersOf(ids, ctx.loaders.orderOwner),
+  Order: async () => new Map(),
   Payment: (ids, ctx) => ownersOf(ids, ctx.loaders.paymentOwner),
   Invoice: (ids, ctx) => ownersOf(ids, ctx.loaders.invoiceOwner),
 };

@@ -21,9 +21,9 @@ export const Mutation = {
     ctx: PaymentsContext,
   ) => {
     const orderId = assertUuid(input.orderId, "orderId");
-    // The policy table refused another customer's order already. An order payments has not heard
-    // of (no OrderPlaced yet, or no such order) is nobody's: a customer gets what a missing order
-    // gets, so a payment is never started against an order whose owner is not known.
+    // Ownership of the order is checked here (see `paymentsOwners`): another customer's order, one
+    // payments has not heard of yet (no OrderPlaced) and no order at all all answer NOT_FOUND to a
+    // customer, so a payment is never started against an order not known to be theirs.
     if (!(await mayReachOrder(ctx, "Mutation.initiatePayment", orderId)))
       throw DomainError.notFound("Order", input.orderId);
     const p = await initiatePayment(ctx.deps, { ...input, orderId }, metadataOf(ctx));

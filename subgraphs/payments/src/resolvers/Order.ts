@@ -2,9 +2,9 @@ import type { PaymentsContext } from "../context.ts";
 import { mayReachOrder } from "../orders/order-owners.ts";
 
 /**
- * Payments' contribution to the ordering context's `Order` entity. The policy table answered
- * another customer's order as missing already; an order payments has not heard of yet gets here
- * too, so a customer sees its payments and invoice only once payments knows the order is theirs.
+ * Payments' contribution to the ordering context's `Order` entity. Ownership is checked here
+ * (see `paymentsOwners`): a customer sees an order's payments and invoice only once payments
+ * knows the order is theirs; any other order reads as one without payments, as an unknown id.
  */
 export const Order = {
   __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
