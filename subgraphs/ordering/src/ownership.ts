@@ -18,7 +18,9 @@ async function ownersOf(
   const owners = new Map<string, Owner>();
   ids.forEach((id, i) => {
     const row = rows[i];
-    if (row && !(row instanceof Error)) owners.set(id, row);
+    // A failed look-up must not read as "missing": the resolver would then run unchecked.
+    if (row instanceof Error) throw row;
+    if (row) owners.set(id, row);
   });
   return owners;
 }

@@ -68,7 +68,9 @@ async function ownersOf(ids: readonly string[], loader: OwnerLoader) {
   const owners = new Map<string, { customerId: string | null }>();
   ids.forEach((id, i) => {
     const row = rows[i];
-    if (row && !(row instanceof Error)) owners.set(id, { customerId: row.customerId });
+    // A failed look-up must not read as "missing": the resolver would then run unchecked.
+    if (row instanceof Error) throw row;
+    if (row) owners.set(id, { customerId: row.customerId });
   });
   return owners;
 }
