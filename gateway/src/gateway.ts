@@ -47,8 +47,8 @@ export interface GatewayContext extends RequestContext {
 
 /**
  * Sends each subgraph the correlation id and an internal token for the request's principal
- * (audience = that subgraph). No client header reaches a subgraph: its principal comes only
- * from the token the gateway signs.
+ * (audience = that subgraph), and ordering the guest cart token. No other client header reaches
+ * a subgraph: its principal comes only from the token the gateway signs.
  */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -66,6 +66,11 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const headers = request.http?.headers;
     if (!headers) return;
     if (context.correlationId) headers.set("x-correlation-id", context.correlationId);
+    // A guest cart's token is a capability, not a principal: it names no one and reaches only
+    // its cart (ordering checks it against the cart's hash). The HTTP context took it from the
+    // client's `x-cart-token` header, bounded in length.
+    if (context.cartToken && this.subgraph === "ordering")
+      headers.set("x-cart-token", context.cartToken);
     if (this.signer) {
       // Apollo's own operations (schema loading) carry no request principal: anonymous.
       const principal = context.principal ?? ANONYMOUS;

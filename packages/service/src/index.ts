@@ -26,6 +26,7 @@ export {
   type OwnerLookups,
   type OwnershipScope,
   ownershipScope,
+  reaches,
   refusal,
 } from "./policy.ts";
 export { retryableStatusPlugin } from "./retryable-status.ts";

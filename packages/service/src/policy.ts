@@ -106,13 +106,35 @@ async function owns<TContext extends RequestContext>(
   if (!lookup) return false;
   const owner = (await lookup([id], ctx)).get(id);
   if (!owner) return "missing";
+  return ownerIsCaller(ctx, owner, ownership.guest === true);
+}
+
+/** Whether `owner` is the caller: their customer, or (`guest`) a guest cart whose token they sent. */
+function ownerIsCaller(ctx: RequestContext, owner: Owner, guest: boolean): boolean {
+  const principal = ctx.principal;
   if (owner.customerId === null) {
     // A guest cart: whoever presents its token (a guest shopper, or a customer merging it).
-    if (!ownership.guest || !owner.guestTokenHash) return false;
+    if (!guest || !owner.guestTokenHash) return false;
     const token = cartTokenOf(ctx);
     return token !== null && sameHash(guestTokenHash(token), owner.guestTokenHash);
   }
   return principal.customerId !== null && sameId(principal.customerId, owner.customerId);
+}
+
+/**
+ * Whether the caller may see an entity already loaded (a nested field's value: `Order.cart`,
+ * `Cart.mergedInto`) under the row at `coordinate` (`Entity.Cart`): let in without ownership, or
+ * let in for what they own and `owner` is theirs. Resolvers answer null (or leave it out of a
+ * list) when not, as for a missing one; a refused row is not thrown here.
+ */
+export function reaches(ctx: RequestContext, coordinate: string, owner: Owner): boolean {
+  const rule = ruleFor(coordinate);
+  if (!rule) throw new Error(`no policy row for ${coordinate}`);
+  const decision = access(ctx.principal, rule);
+  if (!decision.allowed) return false;
+  if (!decision.ownership) return true;
+  const guest = decision.own.some((o) => o.guest === true);
+  return ownerIsCaller(ctx, owner, guest);
 }
 
 /**

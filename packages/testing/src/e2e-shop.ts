@@ -38,18 +38,35 @@ export { type TestPrincipal, tokens } from "./tokens.ts";
 export interface ShopClient {
   /** Who this client is. */
   readonly principal: TestPrincipal;
-  /** One GraphQL operation, errors returned as they came. */
-  send<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /**
+   * One GraphQL operation, errors returned as they came. `headers` are extra request headers
+   * (a guest cart's `x-cart-token`); the sign-in header is the client's own.
+   */
+  send<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResult<T>>;
   /** An operation that must succeed: its data, or an error listing what failed. */
-  ok<T>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  ok<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<T>;
   /** Sends again while the answer fails with `code` (an event on its way); the first other answer. */
   sendWhile<T>(
     code: string,
     query: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<GraphQLResult<T>>;
   /** `sendWhile`, then the operation must have succeeded: its data. */
-  okAfter<T>(code: string, query: string, variables?: Record<string, unknown>): Promise<T>;
+  okAfter<T>(
+    code: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<T>;
 }
 
 /** The staff role the shop reads orders with when it does not know their owner. */
@@ -123,28 +140,37 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
 
   /** A client whose every operation runs as `principal`. */
   function as(principal: TestPrincipal): ShopClient {
-    const send = async <T>(query: string, variables: Record<string, unknown> = {}) =>
-      graphql<T>(gatewayUrl, query, variables, await tokens.headers(principal)) as Promise<
-        GraphQLResult<T>
-      >;
-    const ok = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> =>
-      dataOf(query, await send<T>(query, variables), principal);
+    type Vars = Record<string, unknown>;
+    type Headers = Record<string, string>;
+    const send = async <T>(query: string, variables: Vars = {}, headers: Headers = {}) =>
+      graphql<T>(gatewayUrl, query, variables, {
+        ...headers,
+        ...(await tokens.headers(principal)),
+      }) as Promise<GraphQLResult<T>>;
+    const ok = async <T>(query: string, variables: Vars = {}, headers: Headers = {}): Promise<T> =>
+      dataOf(query, await send<T>(query, variables, headers), principal);
     /*
      * Ordering and inventory learn of customers and variants through identity's and catalogue's
      * events: an operation that depends on one still on its way is sent again.
      */
-    const sendWhile = <T>(code: string, query: string, variables: Record<string, unknown> = {}) =>
+    const sendWhile = <T>(
+      code: string,
+      query: string,
+      variables: Vars = {},
+      headers: Headers = {},
+    ) =>
       pollUntil(
         `${query.trim().slice(0, 60)}… to stop failing with ${code}`,
-        () => send<T>(query, variables),
+        () => send<T>(query, variables, headers),
         (result) => errorCode(result) !== code,
         { intervalMs: 200 },
       );
     const okAfter = async <T>(
       code: string,
       query: string,
-      variables: Record<string, unknown> = {},
-    ): Promise<T> => dataOf(query, await sendWhile<T>(code, query, variables), principal);
+      variables: Vars = {},
+      headers: Headers = {},
+    ): Promise<T> => dataOf(query, await sendWhile<T>(code, query, variables, headers), principal);
     return { principal, send, ok, sendWhile, okAfter };
   }
 
@@ -281,6 +307,9 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     return productVariant.availability;
   }
 
+  /** The tokens of the guest carts `cartWith(null, …)` made, by cart id. */
+  const guestTokens = new Map<string, string>();
+
   /**
    * A cart holding `items` — a customer's (made by that customer), or a guest's when
    * `customerId` is null (made anonymously) — once ordering knows the customer and the variants.
@@ -290,20 +319,29 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     items: { variantId: string; quantity: number }[],
   ): Promise<string> {
     const shopper = customerId === null ? anonymous : asCustomer(customerId);
-    const { createCart } = await shopper.okAfter<{ createCart: { id: string } }>(
+    const { createCart } = await shopper.okAfter<{
+      createCart: { id: string; guestToken: string | null };
+    }>(
       "VALIDATION_FAILED",
-      `mutation($c: ID) { createCart(input: { customerId: $c }) { id } }`,
+      `mutation($c: ID) { createCart(input: { customerId: $c }) { id guestToken } }`,
       { c: customerId },
     );
+    const token = createCart.guestToken;
+    if (token) guestTokens.set(createCart.id, token);
+    const headers: Record<string, string> = token ? { "x-cart-token": token } : {};
     for (const item of items) {
       await shopper.okAfter(
         "VALIDATION_FAILED",
         `mutation($id: ID!, $v: ID!, $q: Int!) { addCartItem(cartId: $id, input: { variantId: $v, quantity: $q }) { id } }`,
         { id: createCart.id, v: item.variantId, q: item.quantity },
+        headers,
       );
     }
     return createCart.id;
   }
+
+  /** The token of a guest cart `cartWith(null, …)` made, to send as `x-cart-token`. */
+  const guestCartToken = (cartId: string): string | undefined => guestTokens.get(cartId);
 
   /**
    * Places an order (CREATED) as the customer, once ordering knows the customer and the
@@ -438,6 +476,7 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     stock,
     availability,
     cartWith,
+    guestCartToken,
     placeOrder,
     order,
     orders,

@@ -1,6 +1,6 @@
 import type { ApplyOutcome } from "@shopstream/events";
 import { type DomainEvent, newId } from "@shopstream/outbox";
-import { createLogger } from "@shopstream/service";
+import { actorOf, createLogger, type Principal } from "@shopstream/service";
 import { TEST_ADMIN, testDatabaseUrl } from "@shopstream/testing";
 import { deliverEvent } from "@shopstream/testing/kit";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -38,13 +38,29 @@ export async function gql<T = Record<string, unknown>>(
   query: string,
   variables: Record<string, unknown> = {},
 ): Promise<Result<T>> {
+  return gqlAs<T>({ principal: TEST_ADMIN }, query, variables);
+}
+
+/** Who calls in `gqlAs`: a principal and, for a guest cart, the `x-cart-token` sent. */
+export interface Caller {
+  principal: Principal;
+  cartToken?: string | null;
+}
+
+/** An operation run as `caller` (the policy table applies to them), errors as they came. */
+export async function gqlAs<T = Record<string, unknown>>(
+  caller: Caller,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Result<T>> {
   const res = await server.executeOperation(
     { query, variables },
     {
       contextValue: createContext(prisma, {
         correlationId: "test",
-        principal: TEST_ADMIN,
-        actor: "test",
+        principal: caller.principal,
+        actor: actorOf(caller.principal),
+        cartToken: caller.cartToken ?? null,
       }),
     },
   );

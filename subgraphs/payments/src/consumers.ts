@@ -1,5 +1,6 @@
 import type { PaymentsPrisma } from "./db.ts";
 import { createInvoiceSettlementConsumer } from "./invoices/invoice-settlement.consumer.ts";
+import { createOrderOwnersConsumer } from "./orders/order-owners.ts";
 import { createCheckoutConsumer } from "./payments/checkout.consumer.ts";
 import { createOrderReactionsConsumer } from "./payments/order-reactions.consumer.ts";
 import { createProviderDispatchConsumer } from "./payments/provider-dispatch.consumer.ts";
@@ -15,5 +16,6 @@ export function paymentsConsumers(
     createOrderReactionsConsumer(prisma, clock),
     createCheckoutConsumer(prisma, clock),
     createInvoiceSettlementConsumer(prisma, clock),
+    createOrderOwnersConsumer(prisma),
   ];
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from "@shopstream/service";
 import type { PaymentsPrisma } from "./db.ts";
 import type { Prisma } from "./generated/prisma/client.ts";
 import { createInvoiceLoaders } from "./invoices/invoice.queries.ts";
+import { createOwnerLoaders } from "./orders/order-owners.ts";
 import { createPaymentLoaders } from "./payments/payment.queries.ts";
 
 /** A transaction on the payments database: what repositories and commands write with. */
@@ -23,6 +24,7 @@ export type PaymentsLoaders = ReturnType<typeof createPaymentsLoaders>;
 const createPaymentsLoaders = (prisma: PaymentsPrisma) => ({
   ...createPaymentLoaders(prisma),
   ...createInvoiceLoaders(prisma),
+  ...createOwnerLoaders(prisma),
 });
 
 export function createContext(prisma: PaymentsPrisma, base: RequestContext): PaymentsContext {

@@ -19,6 +19,7 @@ function toDomain(row: CartRow): Cart {
     orderId: row.orderId,
     checkoutIdempotencyKey: row.checkoutIdempotencyKey,
     mergedIntoCartId: row.mergedIntoCartId,
+    guestTokenHash: row.guestTokenHash,
     version: row.version,
   };
 }
@@ -42,6 +43,7 @@ const columns = (cart: Cart) => ({
   orderId: cart.orderId,
   checkoutIdempotencyKey: cart.checkoutIdempotencyKey,
   mergedIntoCartId: cart.mergedIntoCartId,
+  guestTokenHash: cart.guestTokenHash,
   version: cart.version,
 });
 

@@ -36,6 +36,11 @@ export interface Cart {
   checkoutIdempotencyKey: string | null;
   /** Set once ABANDONED by a merge: the customer cart that took the lines. */
   mergedIntoCartId: string | null;
+  /**
+   * A guest cart's token as sha256 hex (the token reaches the cart; only its creator is given
+   * it). Null for a customer's cart. Never in an event payload.
+   */
+  guestTokenHash: string | null;
   version: number;
 }
 
@@ -89,11 +94,15 @@ export function assertActive(cart: Cart, action: string): void {
   if (cart.status !== "ACTIVE") throw DomainError.invalidTransition("Cart", cart.status, action);
 }
 
-/** A new, empty ACTIVE cart; `customerId` null makes a guest cart. */
+/**
+ * A new, empty ACTIVE cart; `customerId` null makes a guest cart, reached with the token whose
+ * hash it keeps (the command makes the token; a customer's cart keeps none).
+ */
 export function createCart(
-  input: { cartId: string; customerId: string | null },
+  input: { cartId: string; customerId: string | null; guestTokenHash?: string | null },
   now: Date,
 ): CartDecision {
+  const guestTokenHash = input.customerId === null ? (input.guestTokenHash ?? null) : null;
   const state: Cart = {
     id: input.cartId,
     customerId: input.customerId,
@@ -104,6 +113,7 @@ export function createCart(
     orderId: null,
     checkoutIdempotencyKey: null,
     mergedIntoCartId: null,
+    guestTokenHash,
     version: 1,
   };
   return { state, events: [cartEvent(state, "CartCreated", { status: state.status })] };

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import {
   changeAggregate,
   createAggregate,
@@ -9,6 +10,7 @@ import {
 import { DomainError } from "@shopstream/errors";
 import { type EventMetadata, newId } from "@shopstream/outbox";
 import { assertUuid } from "@shopstream/rules";
+import { guestTokenHash } from "@shopstream/service";
 import type { OrderingDeps } from "../context.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { assertKnownCoupon } from "../orders/coupons.ts";
@@ -34,23 +36,41 @@ const changeCart = (
   metadata: EventMetadata,
 ) => changeAggregate(deps, cartStore, assertUuid(cartId, "cartId"), decide, metadata);
 
-/** A new ACTIVE cart; a customer cart needs a customer ordering knows, a guest cart none. */
+/** A new guest cart's token: 256 random bits, base64url (43 characters). */
+export const newGuestToken = (): string => randomBytes(32).toString("base64url");
+
+/**
+ * A new ACTIVE cart; a customer cart needs a customer ordering knows, a guest cart none. A guest
+ * cart gets a fresh token, returned here once (`guestToken`): the cart keeps only its hash, and
+ * whoever presents the token reaches the cart. The policy table checked before this ran that a
+ * given `customerId` is the caller's own.
+ */
 export async function createCart(
   deps: OrderingDeps,
   input: { customerId?: string | null } | null | undefined,
   metadata: EventMetadata,
-): Promise<Cart> {
+): Promise<Cart & { guestToken: string | null }> {
   const customerId = input?.customerId ?? null;
   if (customerId !== null) {
     assertUuid(customerId, "customerId");
     await knownCustomer(deps.prisma, customerId, "customerId");
   }
-  return createAggregate(
+  const guestToken = customerId === null ? newGuestToken() : null;
+  const cart = await createAggregate(
     deps,
     newCartStore,
-    ({ now }) => decideNewCart({ cartId: newId(), customerId }, now),
+    ({ now }) =>
+      decideNewCart(
+        {
+          cartId: newId(),
+          customerId,
+          guestTokenHash: guestToken === null ? null : guestTokenHash(guestToken),
+        },
+        now,
+      ),
     metadata,
   );
+  return { ...cart, guestToken };
 }
 
 export const addCartItem = (

@@ -96,23 +96,52 @@ function createCustomerOrdersLoader(db: OrderingDb) {
   );
 }
 
-/** `Customer.orders`: validated here, batched across customers by the request's loader. */
+/**
+ * Whose orders a caller may list: every customer's (`all`), or one customer's (`customerId`,
+ * null: nobody's), as `ownershipScope` answers for the row of `Query.orders`.
+ */
+export type OrdersScope = { all: true } | { all: false; customerId: string | null };
+
+const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** An empty page: what an unknown customer's list is, and what another customer's list reads. */
+const noOrders = (q: OrdersQuery): Connection<OrderRow> =>
+  toConnection<OrderRow>([], q, orderCursor, 0);
+
+/**
+ * `Customer.orders`: validated here, batched across customers by the request's loader. Outside
+ * the caller's scope (another customer's record reached through an order or cart) it is empty,
+ * as an unknown customer's is.
+ */
 export function customerOrders(
   loaders: { ordersOfCustomer: ReturnType<typeof createCustomerOrdersLoader> },
   customerId: string,
   args: { status?: OrderStatus | null; first?: number | null; after?: string | null },
+  scope: OrdersScope = { all: true },
 ) {
   const q = parseOrdersArgs({
     filter: { customerId, status: args.status },
     first: args.first,
     after: args.after,
   });
+  if (!scope.all && (scope.customerId === null || !sameId(scope.customerId, customerId)))
+    return noOrders(q);
   return loaders.ordersOfCustomer.load({ ...q, customerId });
 }
 
-/** `orders(filter, first, after)`: newest first, keyset-paged, with the filtered total. */
-export const listOrders = (db: OrderingDb, args: OrdersArgs) =>
-  ordersPage(db, parseOrdersArgs(args));
+/**
+ * `orders(filter, first, after)`: newest first, keyset-paged, with the filtered total. A caller
+ * limited to one customer's orders gets theirs; a `filter.customerId` naming someone else reads
+ * as an unknown customer's (empty), arguments validated first so the errors are the same.
+ */
+export function listOrders(db: OrderingDb, args: OrdersArgs, scope: OrdersScope = { all: true }) {
+  const q = parseOrdersArgs(args);
+  if (scope.all) return ordersPage(db, q);
+  if (scope.customerId === null) return Promise.resolve(noOrders(q));
+  if (q.customerId !== null && !sameId(q.customerId, scope.customerId))
+    return Promise.resolve(noOrders(q));
+  return ordersPage(db, { ...q, customerId: scope.customerId });
+}
 
 async function ordersPage(db: OrderingDb, q: OrdersQuery): Promise<Connection<OrderRow>> {
   const where: Prisma.OrderWhereInput = {

@@ -34,8 +34,16 @@ const orderByIdWithReason =
     command(ctx.deps, a.id, a.reason, metadataOf(ctx)).then(order(ctx));
 
 export const Mutation = {
-  createCart: (_: unknown, a: { input?: { customerId?: string | null } | null }, ctx: Ctx) =>
-    carts.createCart(ctx.deps, a.input, metadataOf(ctx)).then(cart(ctx)),
+  // The new cart's token (a guest cart's) is answered here once, in `Cart.guestToken`.
+  createCart: async (
+    _: unknown,
+    a: { input?: { customerId?: string | null } | null },
+    ctx: Ctx,
+  ) => {
+    const created = await carts.createCart(ctx.deps, a.input, metadataOf(ctx));
+    const row = await cart(ctx)(created);
+    return row && { ...row, guestToken: created.guestToken };
+  },
   addCartItem: (_: unknown, a: { cartId: string; input: Item }, ctx: Ctx) =>
     carts.addCartItem(ctx.deps, a.cartId, a.input, metadataOf(ctx)).then(cart(ctx)),
   updateCartItemQuantity: (_: unknown, a: Item & { cartId: string }, ctx: Ctx) =>

@@ -2,6 +2,7 @@ import { toCheckoutState } from "../checkout/checkout-saga.repository.ts";
 import { checkoutState } from "../checkout/checkout-state.ts";
 import type { OrderingContext } from "../context.ts";
 import type { OrderStatus } from "../orders/order-status.ts";
+import { visibleCart } from "./Cart.ts";
 
 interface OrderRow {
   id: string;
@@ -42,7 +43,7 @@ export const Order = {
   coupon: (o: OrderRow) =>
     o.couponCode ? { code: o.couponCode, amount: money(o.couponAmount ?? 0, o.currency) } : null,
   shipments: (o: OrderRow) => o.shipments ?? [],
-  cart: (o: OrderRow, _: unknown, ctx: Ctx) => (o.cartId ? ctx.loaders.cart.load(o.cartId) : null),
+  cart: (o: OrderRow, _: unknown, ctx: Ctx) => (o.cartId ? visibleCart(ctx, o.cartId) : null),
   timeline: (o: OrderRow, _: unknown, ctx: Ctx) => timeline(o, ctx),
   /** The saga's stored state; derived from status and timeline for orders without a row. */
   checkout: async (o: OrderRow, _: unknown, ctx: Ctx) =>

@@ -56,8 +56,9 @@ export async function saveInvoice(
   return (await tx.invoice.updateMany({ where: guard, data })).count === 1;
 }
 
+// Named as the policy table's NOT_FOUND for another customer's invoice names it.
 export const invoiceStore: AggregateStore<Invoice, PaymentsTx> = {
-  entity: "invoice",
+  entity: "Invoice",
   load: findInvoice,
   save: saveInvoice,
 };

@@ -133,8 +133,10 @@ export async function savePayment(
   return true;
 }
 
+// The entity as NOT_FOUND names it: the same name the policy table's answer to another
+// customer's payment uses, so the two cannot be told apart.
 export const paymentStore: AggregateStore<Payment, PaymentsTx> = {
-  entity: "payment",
+  entity: "Payment",
   load: loadPaymentForUpdate,
   save: savePayment,
 };

@@ -1,7 +1,9 @@
+import { DomainError } from "@shopstream/errors";
 import { assertUuid } from "@shopstream/rules";
 import { metadataOf, type PaymentsContext } from "../context.ts";
 import type { InvoiceLine } from "../invoices/invoice.ts";
 import { changeInvoice, generateInvoice } from "../invoices/invoice-commands.ts";
+import { mayReachOrder } from "../orders/order-owners.ts";
 import {
   type InitiatePaymentInput,
   initiatePayment,
@@ -19,6 +21,11 @@ export const Mutation = {
     ctx: PaymentsContext,
   ) => {
     const orderId = assertUuid(input.orderId, "orderId");
+    // Ownership of the order is checked here (see `paymentsOwners`): another customer's order, one
+    // payments has not heard of yet (no OrderPlaced) and no order at all all answer NOT_FOUND to a
+    // customer, so a payment is never started against an order not known to be theirs.
+    if (!(await mayReachOrder(ctx, "Mutation.initiatePayment", orderId)))
+      throw DomainError.notFound("Order", input.orderId);
     const p = await initiatePayment(ctx.deps, { ...input, orderId }, metadataOf(ctx));
     return ctx.loaders.payment.load(p.id);
   },

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "cart" ADD COLUMN     "guest_token_hash" CHAR(64);
