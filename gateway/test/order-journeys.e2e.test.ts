@@ -620,11 +620,17 @@ describe("order journeys through the gateway", () => {
     // the customer signed in.
     const guestShopper = shop.as("anonymous");
     const customer = shop.asCustomer(customerId);
-    const cartMutation = async (call: string, variables: Record<string, unknown>, by = customer) =>
+    const cartMutation = async (
+      call: string,
+      variables: Record<string, unknown>,
+      by = customer,
+      headers: Record<string, string> = {},
+    ) =>
       Object.values(
         await by.ok<Record<string, CartRead>>(
           `mutation(${definitions(variables)}) { ${call} { ${CART} } }`,
           variables,
+          headers,
         ),
       )[0]!;
     const line = (variantId: string, quantity: number) => ({
@@ -632,17 +638,25 @@ describe("order journeys through the gateway", () => {
       quantity,
     });
     /** The cart's lines after `call` on cart `id` with variant `v`. */
-    const linesAfter = async (call: string, id: string, v: string, by = customer) =>
-      (await cartMutation(call, { id, v }, by)).lines;
+    const linesAfter = async (
+      call: string,
+      id: string,
+      v: string,
+      by = customer,
+      headers: Record<string, string> = {},
+    ) => (await cartMutation(call, { id, v }, by, headers)).lines;
 
     const customerCart = await shop.cartWith(customerId, [{ variantId: mug, quantity: 1 }]);
     const guest = await shop.cartWith(null, [{ variantId: cup, quantity: 2 }]);
+    // Whoever works on a guest cart shows its cart token, which createCart gave its creator.
+    const guestToken = { "x-cart-token": shop.guestCartToken(guest)! };
     expect(
       await linesAfter(
         "updateCartItemQuantity(cartId: $id, variantId: $v, quantity: 3)",
         guest,
         cup,
         guestShopper,
+        guestToken,
       ),
     ).toEqual([line(cup, 3)]);
     expect(
@@ -651,14 +665,17 @@ describe("order journeys through the gateway", () => {
           `applyCartCoupon(cartId: $id, code: "fiveoff")`,
           { id: guest },
           guestShopper,
+          guestToken,
         )
       ).couponCode,
     ).toBe("FIVEOFF");
     expect(
-      await cartMutation("mergeCarts(guestCartId: $other, customerCartId: $id)", {
-        id: customerCart,
-        other: guest,
-      }),
+      await cartMutation(
+        "mergeCarts(guestCartId: $other, customerCartId: $id)",
+        { id: customerCart, other: guest },
+        customer,
+        guestToken,
+      ),
     ).toEqual({
       status: "ACTIVE",
       couponCode: "FIVEOFF",
@@ -668,11 +685,31 @@ describe("order journeys through the gateway", () => {
     expect(
       await linesAfter("removeCartItem(cartId: $id, variantId: $v)", customerCart, mug),
     ).toEqual([line(cup, 3)]);
-    const { cart: merged } = await guestShopper.ok<{ cart: CartRead }>(
+    // The customer, still holding the guest cart's token, sees where it went; the anonymous
+    // holder sees the guest cart but not the customer's cart it was merged into.
+    const { cart: merged } = await customer.ok<{ cart: CartRead }>(
       `query($id: ID!) { cart(id: $id) { ${CART} } }`,
       { id: guest },
+      guestToken,
     );
     expect(merged).toMatchObject({ status: "ABANDONED", mergedInto: { id: customerCart } });
+    const { cart: asGuest } = await guestShopper.ok<{ cart: CartRead }>(
+      `query($id: ID!) { cart(id: $id) { ${CART} } }`,
+      { id: guest },
+      guestToken,
+    );
+    expect(asGuest).toMatchObject({ status: "ABANDONED", mergedInto: null });
+    // Without the token the guest cart is what a missing one is.
+    expect(
+      (
+        await guestShopper.ok<{ cart: CartRead | null }>(
+          `query($id: ID!) { cart(id: $id) { status } }`,
+          {
+            id: guest,
+          },
+        )
+      ).cart,
+    ).toBeNull();
     const spare = await shop.cartWith(customerId, []);
     expect((await cartMutation("abandonCart(id: $id)", { id: spare })).status).toBe("ABANDONED");
 

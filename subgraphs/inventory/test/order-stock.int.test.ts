@@ -1,3 +1,4 @@
+import { ANONYMOUS, principalOf } from "@shopstream/auth";
 import type { EventConsumer } from "@shopstream/events";
 import { newId } from "@shopstream/outbox";
 import { unique } from "@shopstream/testing";
@@ -23,7 +24,7 @@ import {
   upstreamEvents,
 } from "./helpers.ts";
 
-const { run } = inProcessSubgraph();
+const { run, context } = inProcessSubgraph();
 
 const consumer = inventoryConsumers(prisma).find(
   (c) => c.name === "inventory.order-stock",
@@ -402,5 +403,65 @@ describe("Order.reservations", () => {
       status: "ACTIVE",
       stockItem: { id: item.id },
     });
+  });
+});
+
+describe("who sees an order's reservations (Entity.Order)", () => {
+  const RESERVATIONS = `query($reps: [_Any!]!) { _entities(representations: $reps) {
+    ... on Order { id reservations { id quantity } } } }`;
+  const asCaller = (principal: ReturnType<typeof principalOf>) => ({
+    ...context(),
+    principal,
+    actor: "t",
+  });
+  const reservationsAs = async (principal: ReturnType<typeof principalOf>, orderId: string) => {
+    const result = await run(
+      RESERVATIONS,
+      { reps: [{ __typename: "Order", id: orderId }] },
+      asCaller(principal),
+    );
+    return { errors: result.errors, entity: ((result.data?._entities ?? []) as unknown[])[0] };
+  };
+
+  it("the order's customer (learnt from OrderConfirmed) and staff see them; another customer, and anyone for an order inventory does not know, get what an unknown order gets", async () => {
+    const item = await newStockItem({ onHand: 5 });
+    const orderId = newId();
+    const customerId = newId();
+    await deliver(
+      orderEvents("OrderConfirmed", orderId, {
+        orderId,
+        customerId,
+        previousStatus: "DRAFT",
+        status: "CONFIRMED",
+        currency: "EUR",
+        lines: [{ lineId: "l1", variantId: item!.variantId, quantity: 2 }],
+        totals: {},
+      }),
+    );
+    const owner = principalOf("ext-owner", ["customer"], customerId.toUpperCase());
+    const other = principalOf("ext-other", ["customer"], newId());
+    const fulfilment = principalOf("fay", ["fulfilment"]);
+
+    const mine = await reservationsAs(owner, orderId);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.entity).toMatchObject({ id: orderId, reservations: [{ quantity: 2 }] });
+    expect((await reservationsAs(fulfilment, orderId)).entity).toMatchObject({
+      reservations: [{ quantity: 2 }],
+    });
+    // Another customer's order is answered as an unknown one: no reservations, no error.
+    const theirs = await reservationsAs(other, orderId);
+    expect(theirs).toEqual({ errors: undefined, entity: { id: orderId, reservations: [] } });
+    // An order inventory has not heard of: the resolver's own answer (no reservations), the same
+    // for everyone.
+    const unknown = newId();
+    expect(await reservationsAs(other, unknown)).toEqual(await reservationsAs(owner, unknown));
+    expect((await reservationsAs(other, unknown)).entity).toEqual({
+      id: unknown,
+      reservations: [],
+    });
+    // Anonymous callers may not resolve orders at all.
+    const anonymous = await reservationsAs(ANONYMOUS, orderId);
+    expect(anonymous.entity).toBeNull();
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 });

@@ -17,6 +17,8 @@ const NAME = "inventory.order-stock";
 const quantity = z.number().int().min(1);
 const orderConfirmed = z.object({
   orderId: z.uuid(),
+  // Every Order event carries its customer; older events in tests may not.
+  customerId: z.uuid().optional(),
   lines: z.array(z.object({ lineId: z.string().min(1), variantId: z.uuid(), quantity })).min(1),
 });
 const orderPaid = z.object({ orderId: z.uuid() });
@@ -48,7 +50,15 @@ export function createOrderStockConsumer(prisma: InventoryPrisma, opts: { now?: 
     aggregateTypes: ["Order"],
     handlers: {
       OrderConfirmed: async (event, tx) => {
-        await reserveOrderStock(reaction(event, tx), parsePayload(orderConfirmed, event));
+        const confirmed = parsePayload(orderConfirmed, event);
+        // Who may see the order's reservations: its customer (an order's customer never changes,
+        // so a redelivery writes nothing new).
+        if (confirmed.customerId)
+          await tx.$executeRaw`
+            INSERT INTO order_owners (order_id, customer_id)
+            VALUES (${confirmed.orderId}::uuid, ${confirmed.customerId}::uuid)
+            ON CONFLICT (order_id) DO NOTHING`;
+        await reserveOrderStock(reaction(event, tx), confirmed);
       },
       OrderPaid: async (event, tx) => {
         const { orderId } = parsePayload(orderPaid, event);

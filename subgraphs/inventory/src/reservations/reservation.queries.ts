@@ -9,5 +9,12 @@ export function reservationLoaders(db: InventoryDb) {
     reservationsByOrder: byIdLoader((ids) => findReservationsOfOrders(db, ids), {
       many: (r) => r.orderId ?? "",
     }),
+    /** Whose each order is, as inventory knows it (`order_owners`, from OrderConfirmed). */
+    orderOwner: byIdLoader(async (ids) =>
+      (await db.orderOwner.findMany({ where: { orderId: { in: ids } } })).map((r) => ({
+        id: r.orderId,
+        customerId: r.customerId,
+      })),
+    ),
   };
 }
