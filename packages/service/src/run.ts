@@ -9,7 +9,19 @@ export async function runService(
   start: () => Promise<{ stop(): Promise<void> }>,
   opts: { shutdownDeadlineMs?: number } = {},
 ): Promise<void> {
-  let service: { stop(): Promise<void> };
+  let service: { stop(): Promise<void> } | undefined;
+  let shutdown: ((signal: string) => void) | undefined;
+  // Started by the stack orchestrator (with an IPC channel): stop when it goes away. Listened to
+  // before starting: an orchestrator that dies while this service is still starting (a start-up
+  // timeout) must not leave it running with no one to stop it.
+  if (process.send)
+    process.once("disconnect", () => {
+      if (shutdown) shutdown("orchestrator exited");
+      else {
+        logger.warn("orchestrator exited during start-up; exiting");
+        process.exit(1);
+      }
+    });
   try {
     service = await start();
   } catch (error) {
@@ -18,8 +30,9 @@ export async function runService(
     });
     process.exit(1);
   }
+  const running = service;
   let stopping = false;
-  const shutdown = (signal: string) => {
+  shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info("stopping", { signal });
@@ -27,7 +40,7 @@ export async function runService(
       logger.error("shutdown deadline passed; exiting");
       process.exit(1);
     }, opts.shutdownDeadlineMs ?? 10_000).unref();
-    service.stop().then(
+    running.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error("error while stopping", { error: String(error) });
@@ -35,8 +48,9 @@ export async function runService(
       },
     );
   };
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  // Started by the stack orchestrator (with an IPC channel): stop when it goes away.
-  if (process.send) process.once("disconnect", () => shutdown("orchestrator exited"));
+  const stop = shutdown;
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  // The orchestrator went away while this service was starting and the exit above raced it.
+  if (process.send && !process.connected) stop("orchestrator exited");
 }
