@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { readDevKey, signDevToken } from "@shopstream/auth";
 import { DEFAULT_DEV_KEY_FILE, startStack } from "@shopstream/stack";
 import { graphql, TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
+import { type TestPrincipal, tokens } from "@shopstream/testing/tokens";
 import { collect, liveClient } from "../test/live-client.ts";
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
@@ -30,8 +31,14 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function ok<T>(url: string, query: string, variables: Record<string, unknown> = {}) {
-  const result = await graphql<T>(url, query, variables);
+/** One operation as `who` (catalogue work as the catalogue manager, stock as the inventory manager). */
+async function ok<T>(
+  who: TestPrincipal,
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const result = await graphql<T>(url, query, variables, await tokens.headers(who));
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data as T;
 }
@@ -57,6 +64,7 @@ try {
   // A product with 10 variants, each stocked in a warehouse of the benchmark's own.
   const tag = unique("BENCH").toUpperCase();
   const { createProduct } = await ok<{ createProduct: { id: string } }>(
+    "catalogue_manager",
     url,
     `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
     { input: { sku: tag, title: `Bench ${tag}` } },
@@ -64,6 +72,7 @@ try {
   const variants: string[] = [];
   for (let i = 0; i < VARIANTS; i++) {
     const { addProductVariant } = await ok<{ addProductVariant: { id: string } }>(
+      "catalogue_manager",
       url,
       `mutation($id: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $id, input: $input) { id } }`,
       {
@@ -73,8 +82,11 @@ try {
     );
     variants.push(addProductVariant.id);
   }
-  await ok(url, `mutation($id: ID!) { activateProduct(id: $id) { id } }`, { id: createProduct.id });
+  await ok("catalogue_manager", url, `mutation($id: ID!) { activateProduct(id: $id) { id } }`, {
+    id: createProduct.id,
+  });
   const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
+    "inventory_manager",
     url,
     `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
     {
@@ -89,6 +101,7 @@ try {
   const stockItems: string[] = [];
   for (const variantId of variants) {
     const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
+      "inventory_manager",
       url,
       `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
       { input: { variantId, warehouseId: createWarehouse.id } },
@@ -96,9 +109,14 @@ try {
     stockItems.push(initializeStock.id);
   }
   const receive = (i: number) =>
-    ok(url, `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`, {
-      id: stockItems[i % VARIANTS],
-    });
+    ok(
+      "inventory_manager",
+      url,
+      `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`,
+      {
+        id: stockItems[i % VARIANTS],
+      },
+    );
 
   await sleep(1000);
   const baselineMiB = rssMiB(gatewayPid);
