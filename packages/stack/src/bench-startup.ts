@@ -12,7 +12,8 @@ import { REPO_ROOT } from "./stack.ts";
 
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const QUERY = JSON.stringify({
-  query: '{ customer(id: "01900000-0000-7000-8000-000000000000") { id } }',
+  // A public read (anonymous callers may ask it): a product that does not exist.
+  query: '{ product(id: "01900000-0000-7000-8000-000000000000") { id } }',
 });
 
 async function measure(label: string, env: Record<string, string>) {
@@ -39,8 +40,8 @@ async function measure(label: string, env: Record<string, string>) {
         headers: { "content-type": "application/json" },
         body: QUERY,
       });
-      const body = (await res.json()) as { data?: { customer: null } };
-      if (body.data && body.data.customer === null) answeredMs = performance.now() - started;
+      const body = (await res.json()) as { data?: { product: null } };
+      if (body.data && body.data.product === null) answeredMs = performance.now() - started;
     } catch {
       await new Promise((r) => setTimeout(r, 50));
     }
