@@ -21,6 +21,7 @@ export { MoneyResolvers } from "./money-resolvers.ts";
 export {
   enforcePolicy,
   guestTokenHash,
+  mayReachOwned,
   type Owner,
   type OwnerLookup,
   type OwnerLookups,

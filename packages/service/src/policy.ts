@@ -138,6 +138,21 @@ export function reaches(ctx: RequestContext, coordinate: string, owner: Owner): 
 }
 
 /**
+ * Whether the caller may reach an entity whose owner a context learns from another's events (an
+ * order, in payments and inventory), under the row at `coordinate`: staff by their role without a
+ * look-up; a customer only when `loadOwner` knows it to be theirs (null: not known, nobody's).
+ */
+export async function mayReachOwned(
+  ctx: RequestContext,
+  coordinate: string,
+  loadOwner: () => Promise<Owner | null>,
+): Promise<boolean> {
+  if (reaches(ctx, coordinate, { customerId: null })) return true;
+  const owner = await loadOwner();
+  return owner !== null && reaches(ctx, coordinate, { customerId: owner.customerId });
+}
+
+/**
  * What the caller may see of a list a row narrows (a condition without an argument, such as a
  * customer's `orders`): everything, or what the customer `customerId` owns (null: nothing, a
  * signed-in customer who has not registered yet).

@@ -1,4 +1,4 @@
-import { reaches } from "@shopstream/service";
+import { mayReachOwned } from "@shopstream/service";
 import type { InventoryContext } from "../context.ts";
 
 /**
@@ -9,11 +9,8 @@ import type { InventoryContext } from "../context.ts";
  * answer) and this field narrows itself: another customer's order reads exactly as an unknown
  * one, with no reservations.
  */
-async function mayReachOrder(ctx: InventoryContext, orderId: string): Promise<boolean> {
-  if (reaches(ctx, "Entity.Order", { customerId: null })) return true;
-  const owner = await ctx.loaders.orderOwner.load(orderId);
-  return owner !== null && reaches(ctx, "Entity.Order", { customerId: owner.customerId });
-}
+const mayReachOrder = (ctx: InventoryContext, orderId: string) =>
+  mayReachOwned(ctx, "Entity.Order", () => ctx.loaders.orderOwner.load(orderId));
 
 export const Order = {
   __resolveReference: (ref: { id: string }) => ({ id: ref.id }),

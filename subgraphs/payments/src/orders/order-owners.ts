@@ -1,5 +1,5 @@
 import { defineConsumer, type EventHandler, parsePayload } from "@shopstream/events";
-import { byIdLoader, type OwnerLookups, reaches } from "@shopstream/service";
+import { byIdLoader, mayReachOwned, type OwnerLookups } from "@shopstream/service";
 import type DataLoader from "dataloader";
 import { z } from "zod";
 import type { PaymentsContext, PaymentsTx } from "../context.ts";
@@ -103,8 +103,5 @@ export async function mayReachOrder(
   coordinate: string,
   orderId: string,
 ): Promise<boolean> {
-  // Nobody's order is reached only by callers the row does not bind to ownership: no look-up.
-  if (reaches(ctx, coordinate, { customerId: null })) return true;
-  const owner = await ctx.loaders.orderOwner.load(orderId);
-  return owner !== null && reaches(ctx, coordinate, { customerId: owner.customerId });
+  return mayReachOwned(ctx, coordinate, () => ctx.loaders.orderOwner.load(orderId));
 }
