@@ -6,15 +6,23 @@
  * gateway process's memory. Every event is resolved through the federated graph (catalogue +
  * inventory fields). Prints figures; asserts nothing.
  *
+ * The reference, measured on the same events in the same run: a bare Redis client subscribed to
+ * the inventory live stream the relay writes (the doorbell channel, then XRANGE), stamping when
+ * each event reaches Redis. That is the pipeline's floor (commit → relay → Redis) which no
+ * gateway can beat; the ratio is what the gateway's fan-out, entity resolution and 1,000
+ * WebSocket sends add on top of it.
+ *
  * Runs its own stack on real PostgreSQL (databases `shopstream_bench_*`) and Redis on ports
  * 25000+. Knobs: BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (20), BENCH_SECONDS (15).
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { readDevKey, signDevToken } from "@shopstream/auth";
+import { liveChannel, liveStreamKey, parseLiveEntry } from "@shopstream/live";
 import { DEFAULT_DEV_KEY_FILE, startStack } from "@shopstream/stack";
 import { graphql, TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
 import { type TestPrincipal, tokens } from "@shopstream/testing/tokens";
+import { Redis } from "ioredis";
 import { collect, liveClient } from "../test/live-client.ts";
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
@@ -43,6 +51,7 @@ async function ok<T>(
   return result.data as T;
 }
 
+const PREFIX = "shopstream-bench";
 const lines: string[] = [];
 const stack = await startStack({
   portBase: 25000,
@@ -51,7 +60,7 @@ const stack = await startStack({
   redisUrl: TEST_REDIS_URL,
   embedded: { dataDir: "", basePort: 0 },
   logLevel: "warn",
-  env: { QUEUE_PREFIX: "shopstream-bench", WS_MAX_BUFFERED_EVENTS: "100000" },
+  env: { QUEUE_PREFIX: PREFIX, WS_MAX_BUFFERED_EVENTS: "100000" },
   log: (line) => lines.push(line),
 }).catch((error: unknown) => {
   console.error(lines.join("\n"));
@@ -168,6 +177,34 @@ try {
   await sleep(2000);
   const idleMiB = rssMiB(gatewayPid);
 
+  // The reference: the same events as they reach Redis, read the way the gateway's hub reads them.
+  const floor: number[] = [];
+  const doorbell = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+  const streamReader = new Redis(TEST_REDIS_URL);
+  let lastId =
+    (
+      await streamReader.xrevrange(liveStreamKey(PREFIX, "inventory"), "+", "-", "COUNT", 1)
+    )[0]?.[0] ?? "0-0";
+  let reading: Promise<void> = Promise.resolve();
+  await doorbell.connect();
+  doorbell.on("message", () => {
+    reading = reading.then(async () => {
+      const now = Date.now();
+      const entries = await streamReader.xrange(
+        liveStreamKey(PREFIX, "inventory"),
+        `(${lastId}`,
+        "+",
+      );
+      for (const [id, fields] of entries) {
+        lastId = id;
+        const { event } = parseLiveEntry(id, fields);
+        if (measuring && event.type === "StockReceived")
+          floor.push(now - Date.parse(event.occurredAt));
+      }
+    });
+  });
+  await doorbell.subscribe(liveChannel(PREFIX, "inventory"));
+
   // Steady rate: one receipt every 1000/RATE ms, round-robin over the variants.
   const total = RATE * SECONDS;
   const before = subs.map((s) => s.results.length);
@@ -193,14 +230,23 @@ try {
   clearInterval(sampler);
   measuring = false;
 
+  await reading;
+  doorbell.disconnect();
+  streamReader.disconnect();
+
   const sorted = [...latencies].sort((a, b) => a - b);
+  const floorSorted = [...floor].sort((a, b) => a - b);
   const fmt = (n: number) => `${n.toFixed(0)} ms`;
+  const p99 = percentile(sorted, 99);
+  const floorP99 = percentile(floorSorted, 99);
   console.log(
     [
       `bench:subscriptions — ${SUBSCRIBERS} subscribers (one graphql-ws connection each, ${SUBSCRIBERS / VARIANTS} per variant), ${RATE} stock changes/s for ${SECONDS} s`,
       `  subscribers live after      ${(connectMs / 1000).toFixed(1)} s (errors: ${errors})`,
       `  events                      ${total} (${(total / VARIANTS).toFixed(0)} per variant), deliveries ${delivered()} of ${expected} expected in ${elapsed.toFixed(1)} s (${(delivered() / elapsed).toFixed(0)}/s)`,
       `  event → client latency      p50 ${fmt(percentile(sorted, 50))}  p90 ${fmt(percentile(sorted, 90))}  p99 ${fmt(percentile(sorted, 99))}  max ${fmt(sorted[sorted.length - 1] ?? Number.NaN)}`,
+      `  reference: event → Redis     p50 ${fmt(percentile(floorSorted, 50))}  p90 ${fmt(percentile(floorSorted, 90))}  p99 ${fmt(floorP99)}  (${floor.length} events; commit → relay → live stream, no gateway)`,
+      `  ratio (p99)                 ${(p99 / floorP99).toFixed(2)}× the pipeline floor; gateway adds ${fmt(p99 - floorP99)} at p99; target p99 ≤ 100 ms: ${p99 <= 100 ? "met" : "NOT met"}`,
       `  gateway RSS                 ${baselineMiB.toFixed(0)} MiB before subscribers, ${idleMiB.toFixed(0)} MiB holding ${SUBSCRIBERS} (${(((idleMiB - baselineMiB) * 1024) / SUBSCRIBERS).toFixed(1)} KiB each), peak ${peakMiB.toFixed(0)} MiB under load`,
     ].join("\n"),
   );
