@@ -90,7 +90,9 @@ try {
 
   const subgraphUrls = Object.fromEntries(
     Object.entries(stack.serviceUrls)
-      .filter(([name]) => ["identity", "catalogue", "ordering", "inventory", "payments"].includes(name))
+      .filter(([name]) =>
+        ["identity", "catalogue", "ordering", "inventory", "payments"].includes(name),
+      )
       .map(([name, base]) => [name, `${base}/graphql`]),
   );
   hive = spawn(process.execPath, ["--import", "tsx", "gateway/bench/hive-gateway.ts"], {

@@ -13,21 +13,33 @@
  * the anonymous principal's token for each subgraph, minted here with a lifetime longer than the
  * bench, through its `propagateHeaders.fromClientToSubgraphs` hook.
  */
-import { createServer } from "node:http";
-import { createGatewayRuntime } from "@graphql-hive/gateway";
+import { readFileSync } from "node:fs";
+import { createServer, type RequestListener } from "node:http";
 import { ANONYMOUS, createInternalSigner } from "@shopstream/auth";
 import { subgraphsOf } from "../src/gateway.ts";
-import { readFileSync } from "node:fs";
+
+// Imported by a computed name so the type checker does not load Hive's types: graphql-yoga
+// augments graphql's `GraphQLErrorExtensions` (`http.headers` as a plain record), which would
+// retype every GraphQLError the gateway builds with Apollo's HeaderMap.
+const hiveModule: string = "@graphql-hive/gateway";
+const { createGatewayRuntime } = (await import(hiveModule)) as {
+  createGatewayRuntime: (config: {
+    supergraph: string;
+    logging: string;
+    propagateHeaders: {
+      fromClientToSubgraphs: (payload: {
+        subgraphName: string;
+      }) => Record<string, string | undefined>;
+    };
+  }) => RequestListener;
+};
 
 const port = Number(process.env.HIVE_PORT);
 const urls = JSON.parse(process.env.HIVE_SUBGRAPH_URLS ?? "{}") as Record<string, string>;
 const signer = createInternalSigner(JSON.parse(process.env.INTERNAL_AUTH_PRIVATE_KEY ?? ""), {
   lifetimeSeconds: 24 * 3600,
 });
-let supergraph = readFileSync(
-  new URL("../../schema/supergraph.graphql", import.meta.url),
-  "utf8",
-);
+let supergraph = readFileSync(new URL("../../schema/supergraph.graphql", import.meta.url), "utf8");
 const tokens: Record<string, string> = {};
 for (const { name, url } of subgraphsOf(supergraph)) {
   if (urls[name]) supergraph = supergraph.replace(`url: "${url}"`, `url: "${urls[name]}"`);
