@@ -13,9 +13,17 @@ export async function ok<T>(
   query: string,
   variables: Record<string, unknown> = {},
 ) {
-  const result = await graphql<T>(url, query, variables, await tokens.headers(who));
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data as T;
+  for (let attempt = 1; ; attempt++) {
+    const result = await graphql<T>(url, query, variables, await tokens.headers(who));
+    const busy = result.errors?.find((e) => e.extensions?.code === "SERVICE_UNAVAILABLE");
+    // A busy service answers with a retryable code: wait as it asks and send again.
+    if (busy && attempt < 10) {
+      await sleep(1000 * Number(busy.extensions?.retryAfterSeconds ?? 1));
+      continue;
+    }
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data as T;
+  }
 }
 
 /** A warehouse of the benchmark's own, through the gateway as the inventory manager. */

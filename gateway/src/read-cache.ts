@@ -105,13 +105,15 @@ export class SubgraphReadCache<T> {
     if (!this.collapsing && cacheKey === null) return send();
     // Collapsing needs the credentials in the key; a cacheable read is anonymous, whose
     // credentials are the same for every caller, so the longer key is only for collapsing.
-    const flightKey = `${this.cacheKey(read)}\n${JSON.stringify(read.credentials)}`;
+    // The generation is in the key too: a read that starts after a change never joins a request
+    // sent before it.
+    const generation = this.generations.get(read.subgraph) ?? 0;
+    const flightKey = `${generation}\n${this.cacheKey(read)}\n${JSON.stringify(read.credentials)}`;
     const pending = this.collapsing ? this.inFlight.get(flightKey) : undefined;
     if (pending) {
       this.stats.collapsed++;
       return pending;
     }
-    const generation = this.generations.get(read.subgraph) ?? 0;
     const sent = send();
     if (this.collapsing) {
       this.inFlight.set(flightKey, sent);
