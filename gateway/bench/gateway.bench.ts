@@ -12,6 +12,7 @@
  * BENCH_CONNECTIONS (16), BENCH_PRODUCTS (20), BENCH_VARIANTS per product (2).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { generateInternalKeyPair } from "@shopstream/auth";
 import { REPO_ROOT, startStack } from "@shopstream/stack";
 import { graphql, TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
@@ -70,6 +71,24 @@ const stack = await startStack({
 let hive: ChildProcess | undefined;
 try {
   const url = stack.gatewayUrl;
+  // Hive starts while the data is seeded (it takes a while to load on a busy machine).
+  const subgraphUrls = Object.fromEntries(
+    Object.entries(stack.serviceUrls)
+      .filter(([name]) =>
+        ["identity", "catalogue", "ordering", "inventory", "payments"].includes(name),
+      )
+      .map(([name, base]) => [name, `${base}/graphql`]),
+  );
+  hive = spawn(process.execPath, ["--import", "tsx", "gateway/bench/hive-gateway.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      HIVE_PORT: String(HIVE_PORT),
+      HIVE_SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
+      INTERNAL_AUTH_PRIVATE_KEY: JSON.stringify(internalKeys.privateKey),
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const tag = unique("GWB").toUpperCase();
   const warehouseId = await createBenchWarehouse(url, tag);
   // A few products at a time: the catalogue's write pool is small (a burst answers 503).
@@ -88,30 +107,13 @@ try {
     );
   }
 
-  const subgraphUrls = Object.fromEntries(
-    Object.entries(stack.serviceUrls)
-      .filter(([name]) =>
-        ["identity", "catalogue", "ordering", "inventory", "payments"].includes(name),
-      )
-      .map(([name, base]) => [name, `${base}/graphql`]),
-  );
-  hive = spawn(process.execPath, ["--import", "tsx", "gateway/bench/hive-gateway.ts"], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      HIVE_PORT: String(HIVE_PORT),
-      HIVE_SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
-      INTERNAL_AUTH_PRIVATE_KEY: JSON.stringify(internalKeys.privateKey),
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
   const hiveUrl = `http://127.0.0.1:${HIVE_PORT}/graphql`;
   const gateways = { ours: url, hive: hiveUrl } as const;
 
   // Both must answer, and answer the same page, before anything is timed.
   const answers: Record<string, string> = {};
   for (const [name, target] of Object.entries(gateways)) {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 180_000;
     for (;;) {
       const result = await graphql(target, STOREFRONT_QUERY).catch((e: Error) => ({
         errors: [{ message: e.message }],
@@ -180,6 +182,11 @@ try {
     ].join("\n"),
   );
 } finally {
-  hive?.kill();
+  // Hive goes first: stopped subgraphs would make it log every request it still had open.
+  if (hive && hive.exitCode === null) {
+    const exited = once(hive, "exit");
+    hive.kill();
+    await exited;
+  }
   await stack.stop();
 }
