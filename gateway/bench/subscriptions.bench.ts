@@ -13,17 +13,25 @@
  * WebSocket sends add on top of it.
  *
  * Runs its own stack on real PostgreSQL (databases `shopstream_bench_*`) and Redis on ports
- * 25000+. Knobs: BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (20), BENCH_SECONDS (15).
+ * BENCH_PORT_BASE (25000)+. Knobs: BENCH_SUBSCRIBERS (1000), BENCH_RATE events/s (20), BENCH_SECONDS (15).
  */
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { readDevKey, signDevToken } from "@shopstream/auth";
 import { liveChannel, liveStreamKey, parseLiveEntry } from "@shopstream/live";
 import { DEFAULT_DEV_KEY_FILE, startStack } from "@shopstream/stack";
-import { graphql, TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
-import { type TestPrincipal, tokens } from "@shopstream/testing/tokens";
+import { TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
 import { Redis } from "ioredis";
 import { collect, liveClient } from "../test/live-client.ts";
+import {
+  activateBenchProduct,
+  createBenchProduct,
+  createBenchWarehouse,
+  initializeBenchStock,
+  percentile,
+  receiveBenchStock,
+  sleep,
+} from "./bench-kit.ts";
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -35,26 +43,10 @@ const rssMiB = (pid: number) => {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kb / 1024;
 };
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** One operation as `who` (catalogue work as the catalogue manager, stock as the inventory manager). */
-async function ok<T>(
-  who: TestPrincipal,
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-) {
-  const result = await graphql<T>(url, query, variables, await tokens.headers(who));
-  if (result.errors) throw new Error(JSON.stringify(result.errors));
-  return result.data as T;
-}
-
 const PREFIX = "shopstream-bench";
 const lines: string[] = [];
 const stack = await startStack({
-  portBase: 25000,
+  portBase: Number(process.env.BENCH_PORT_BASE ?? 25000),
   databaseUrl: TEST_SERVER_URL,
   namespace: "bench",
   redisUrl: TEST_REDIS_URL,
@@ -72,60 +64,13 @@ const gatewayPid = stack.pids.gateway!;
 try {
   // A product with 10 variants, each stocked in a warehouse of the benchmark's own.
   const tag = unique("BENCH").toUpperCase();
-  const { createProduct } = await ok<{ createProduct: { id: string } }>(
-    "catalogue_manager",
-    url,
-    `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
-    { input: { sku: tag, title: `Bench ${tag}` } },
-  );
-  const variants: string[] = [];
-  for (let i = 0; i < VARIANTS; i++) {
-    const { addProductVariant } = await ok<{ addProductVariant: { id: string } }>(
-      "catalogue_manager",
-      url,
-      `mutation($id: ID!, $input: AddProductVariantInput!) { addProductVariant(productId: $id, input: $input) { id } }`,
-      {
-        id: createProduct.id,
-        input: { variantSku: `${tag}-${i}`, price: { amount: 1000 + i, currency: "EUR" } },
-      },
-    );
-    variants.push(addProductVariant.id);
-  }
-  await ok("catalogue_manager", url, `mutation($id: ID!) { activateProduct(id: $id) { id } }`, {
-    id: createProduct.id,
-  });
-  const { createWarehouse } = await ok<{ createWarehouse: { id: string } }>(
-    "inventory_manager",
-    url,
-    `mutation($input: CreateWarehouseInput!) { createWarehouse(input: $input) { id } }`,
-    {
-      input: {
-        name: `Bench ${tag}`,
-        address: { street: "1 Main St", city: "Leeds", postalCode: "LS1 1AA", country: "GB" },
-        capacity: 1_000_000,
-        zones: ["REGULAR"],
-      },
-    },
-  );
+  const { productId, variantIds: variants } = await createBenchProduct(url, tag, VARIANTS, 1000);
+  await activateBenchProduct(url, productId);
+  const warehouseId = await createBenchWarehouse(url, tag);
   const stockItems: string[] = [];
-  for (const variantId of variants) {
-    const { initializeStock } = await ok<{ initializeStock: { id: string } }>(
-      "inventory_manager",
-      url,
-      `mutation($input: InitializeStockInput!) { initializeStock(input: $input) { id } }`,
-      { input: { variantId, warehouseId: createWarehouse.id } },
-    );
-    stockItems.push(initializeStock.id);
-  }
-  const receive = (i: number) =>
-    ok(
-      "inventory_manager",
-      url,
-      `mutation($id: ID!) { receiveStock(stockItemId: $id, quantity: 1) { onHand } }`,
-      {
-        id: stockItems[i % VARIANTS],
-      },
-    );
+  for (const variantId of variants)
+    stockItems.push(await initializeBenchStock(url, variantId, warehouseId));
+  const receive = (i: number) => receiveBenchStock(url, stockItems[i % VARIANTS]!, 1);
 
   await sleep(1000);
   const baselineMiB = rssMiB(gatewayPid);
@@ -149,7 +94,7 @@ try {
         cursor event occurredAt current { onHand available }
         variant { variantSku price { amount currency } availability { available } }
       } }`,
-      { v: variants[i % VARIANTS], w: createWarehouse.id },
+      { v: variants[i % VARIANTS], w: warehouseId },
     ),
   );
   for (const s of subs) {

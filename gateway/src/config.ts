@@ -104,6 +104,16 @@ const schema = z
     WS_IDLE_TIMEOUT_MS: env.int(60_000, 100, 86_400_000),
     WS_KEEPALIVE_MS: env.int(30_000, 100, 3_600_000),
     WS_MAX_BUFFERED_EVENTS: env.int(10_000, 10, 1_000_000),
+    /** Anonymous catalogue and inventory answers kept until their context changes (read-cache.ts). */
+    READ_CACHE_ENABLED: z
+      .enum(["true", "false"], { message: "must be true or false" })
+      .default("true"),
+    READ_CACHE_MAX_ENTRIES: env.int(1000, 1, 1_000_000),
+    READ_CACHE_TTL_MS: env.int(60_000, 1, 86_400_000),
+    /** Identical subgraph queries in flight at once are sent once (read-cache.ts). */
+    READ_COLLAPSE_ENABLED: z
+      .enum(["true", "false"], { message: "must be true or false" })
+      .default("true"),
   })
   .superRefine((c, ctx) => {
     if (c.AUTH_MODE === "dev" && c.NODE_ENV === "production") {
@@ -140,6 +150,7 @@ export interface GatewayConfig extends ServiceConfig {
   auth: ClientAuthConfig;
   /** The private half of the internal key pair: signs gateway → subgraph tokens. */
   internalPrivateKey: JWK;
+  reads: { cache: boolean; collapse: boolean; maxEntries: number; ttlMs: number };
 }
 
 export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
@@ -190,5 +201,11 @@ export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
           }
         : { mode: "dev", devKeyFile: c.AUTH_DEV_KEY_FILE },
     internalPrivateKey: c.INTERNAL_AUTH_PRIVATE_KEY,
+    reads: {
+      cache: c.READ_CACHE_ENABLED === "true",
+      collapse: c.READ_COLLAPSE_ENABLED === "true",
+      maxEntries: c.READ_CACHE_MAX_ENTRIES,
+      ttlMs: c.READ_CACHE_TTL_MS,
+    },
   };
 }

@@ -17,6 +17,7 @@ import {
 } from "./limits.ts";
 import type { GatewayExecutor } from "./live/entity-fetch.ts";
 import { policyPrecheckPlugin } from "./policy-check.ts";
+import { isQueryOperation, type SubgraphReadCache } from "./read-cache.ts";
 
 /**
  * Apollo requires graphql's CommonJS build. Under Node and tsx our `import "graphql"` gets that
@@ -39,6 +40,67 @@ type Fetcher = NonNullable<
  */
 export const subgraphFetcher: Fetcher = (url, init) =>
   fetch(url, init as RequestInit) as unknown as ReturnType<Fetcher>;
+
+/** A subgraph's answer as the read cache keeps it: immutable, each caller parses its own. */
+export interface StoredAnswer {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+export type GatewayReadCache = SubgraphReadCache<StoredAnswer>;
+
+/**
+ * The fetcher of one subgraph with the read cache in front (read-cache.ts). A request is public
+ * when it carries exactly the anonymous principal's internal token for this subgraph and no
+ * guest cart token; its credentials are part of the collapsing key either way. A write (any
+ * non-query operation) empties the subgraph's public answers once it is answered.
+ */
+function cachingFetcher(
+  subgraph: string,
+  cache: GatewayReadCache,
+  signer: InternalSigner | undefined,
+): Fetcher {
+  return async (url, init) => {
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    const body = JSON.parse(String(init?.body ?? "{}")) as {
+      query?: string;
+      variables?: Record<string, unknown>;
+    };
+    const query = body.query ?? "";
+    if (!isQueryOperation(query)) {
+      try {
+        return await subgraphFetcher(url, init);
+      } finally {
+        cache.invalidate(subgraph);
+      }
+    }
+    const authorization = headers.authorization ?? headers.Authorization;
+    const cartToken = headers["x-cart-token"];
+    const anonymous =
+      signer !== undefined &&
+      cartToken === undefined &&
+      authorization === `Bearer ${await signer.sign(ANONYMOUS, subgraph)}`;
+    const answer = await cache.read(
+      {
+        subgraph,
+        query,
+        variables: body.variables,
+        credentials: [authorization, cartToken],
+        anonymous,
+      },
+      async () => {
+        const res = (await subgraphFetcher(url, init)) as unknown as Response;
+        return { status: res.status, headers: [...res.headers], body: await res.text() };
+      },
+      // Only a clean 200 is kept: no GraphQL errors, nothing partial.
+      (a) => a.status === 200 && !("errors" in (JSON.parse(a.body) as object)),
+    );
+    return new Response(answer.body, {
+      status: answer.status,
+      headers: answer.headers,
+    }) as unknown as ReturnType<Fetcher>;
+  };
+}
 
 /** A gateway request's context: who is calling, as the client authenticator found. */
 export interface GatewayContext extends RequestContext {
@@ -94,6 +156,8 @@ export function createGateway(options: {
   production?: boolean;
   /** Signs the internal token of every subgraph request; none is sent without one (tests). */
   internalSigner?: InternalSigner;
+  /** Collapses identical in-flight subgraph queries and caches public reads (read-cache.ts). */
+  readCache?: GatewayReadCache;
 }) {
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const production = options.production ?? false;
@@ -108,7 +172,12 @@ export function createGateway(options: {
     supergraphSdl,
     buildService: ({ name, url }) =>
       new ForwardingDataSource(
-        { url: urls[name] ?? url, fetcher: subgraphFetcher },
+        {
+          url: urls[name] ?? url,
+          fetcher: options.readCache
+            ? cachingFetcher(name, options.readCache, options.internalSigner)
+            : subgraphFetcher,
+        },
         name,
         options.internalSigner,
       ),

@@ -10,7 +10,8 @@ import {
   registrationForgetsMissPlugin,
 } from "./auth/index.ts";
 import { loadGatewayConfig } from "./config.ts";
-import { createGateway } from "./gateway.ts";
+import { createGateway, type GatewayReadCache } from "./gateway.ts";
+import { PUBLIC_READ_SUBGRAPHS, SubgraphReadCache } from "./read-cache.ts";
 import { serveGateway } from "./serve.ts";
 
 const config = loadConfigOrExit("gateway", () => loadGatewayConfig());
@@ -20,7 +21,11 @@ await requireRedis("gateway", config.redisUrl);
 await runService(logger, async () => {
   const internalSigner = createInternalSigner(config.internalPrivateKey);
   const registry = createMetricsRegistry("gateway");
-  const gateway = createGateway({ ...config, logger, internalSigner });
+  const readCache: GatewayReadCache = new SubgraphReadCache({
+    ...config.reads,
+    cachedSubgraphs: PUBLIC_READ_SUBGRAPHS,
+  });
+  const gateway = createGateway({ ...config, logger, internalSigner, readCache });
   const { server, subgraphUrls } = gateway;
   server.addPlugin(graphqlMetricsPlugin(new GraphqlMetrics(registry)));
   const identityUrl = subgraphUrls.identity;
@@ -53,5 +58,6 @@ await runService(logger, async () => {
     authenticator,
     readiness,
     metrics: registry,
+    readCache,
   });
 });

@@ -7,11 +7,12 @@ import {
   requestAuthenticator,
 } from "./auth/index.ts";
 import type { GatewayConfig } from "./config.ts";
-import type { createGateway } from "./gateway.ts";
+import type { createGateway, GatewayReadCache } from "./gateway.ts";
 import { graphiqlRoutes } from "./graphiql.ts";
 import { LiveHub } from "./live/hub.ts";
 import { startSubscriptionServer } from "./live/subscription-server.ts";
 import { createRateLimiter } from "./rate-limit.ts";
+import { PUBLIC_READ_SUBGRAPHS } from "./read-cache.ts";
 
 /**
  * Serves a gateway: Apollo over HTTP (GraphiQL's routes, authentication, then the rate limiter
@@ -28,6 +29,8 @@ export async function serveGateway(options: {
   metrics?: Registry;
   /** Key prefix of the live streams and the rate budgets (default the config's). */
   prefix?: string;
+  /** The gateway's read cache: emptied per subgraph by its context's live events. */
+  readCache?: GatewayReadCache;
 }) {
   const { config, gateway, logger } = options;
   const prefix = options.prefix ?? config.livePrefix;
@@ -63,6 +66,12 @@ export async function serveGateway(options: {
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const hub = new LiveHub({ subscriber, reader, prefix, logger });
+  const { readCache } = options;
+  if (readCache?.caching) {
+    // Every event of a cached context empties that subgraph's public answers.
+    for (const subgraph of PUBLIC_READ_SUBGRAPHS)
+      await hub.listen(subgraph, () => readCache.invalidate(subgraph));
+  }
   const subscriptions = startSubscriptionServer({
     server: http.server,
     path: "/graphql",
