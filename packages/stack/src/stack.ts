@@ -213,16 +213,23 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const prefix = `\x1b[${COLORS[index % COLORS.length]}m[${spec.name}]\x1b[0m`;
       const start = (): ChildProcess => {
         // Plain node on the bundle: no TypeScript compiled, no loader hooks in the service.
-        const child = spawn(process.execPath, ["--enable-source-maps", bundles[spec.entry]!], {
-          cwd: REPO_ROOT,
-          env,
-          // The IPC channel is only a lifeline: a service stops itself when it closes, so no
-          // service outlives an orchestrator that was killed outright.
-          stdio: ["ignore", "pipe", "pipe", "ipc"],
-          // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
-          // the services in order instead of racing their own signal handlers.
-          detached: true,
-        });
+        const profile = process.env.START_PROFILE_DIR
+          ? ["--cpu-prof", `--cpu-prof-dir=${process.env.START_PROFILE_DIR}`]
+          : [];
+        const child = spawn(
+          process.execPath,
+          [...profile, "--enable-source-maps", bundles[spec.entry]!],
+          {
+            cwd: REPO_ROOT,
+            env,
+            // The IPC channel is only a lifeline: a service stops itself when it closes, so no
+            // service outlives an orchestrator that was killed outright.
+            stdio: ["ignore", "pipe", "pipe", "ipc"],
+            // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
+            // the services in order instead of racing their own signal handlers.
+            detached: true,
+          },
+        );
         for (const stream of [child.stdout, child.stderr]) {
           if (stream)
             createInterface({ input: stream }).on("line", (line) =>
