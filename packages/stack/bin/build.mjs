@@ -40,10 +40,9 @@ const hashFile = (file, cache) => {
   return hash;
 };
 
-function loadEsbuild(root) {
-  // esbuild is a dependency of @shopstream/stack; resolve it from there (pnpm keeps it private).
-  const require = createRequire(join(root, "packages/stack/package.json"));
-  return require("esbuild");
+function loadEsbuild() {
+  // esbuild is a dependency of @shopstream/stack, this file's package (pnpm keeps it private).
+  return createRequire(import.meta.url)("esbuild");
 }
 
 function environmentKey(root, esbuild) {
@@ -51,7 +50,7 @@ function environmentKey(root, esbuild) {
   try {
     installStamp = readFileSync(join(root, "node_modules/.shopstream-install"), "utf8").trim();
   } catch {}
-  return `${FORMAT_VERSION}|${esbuild.version}|${process.version}|${installStamp}`;
+  return `${FORMAT_VERSION}|${root}|${esbuild.version}|${process.version}|${installStamp}`;
 }
 
 function isFresh(root, entry, envKey, cache) {
@@ -91,12 +90,12 @@ function sourceLocationPlugin() {
         if (resolved.external || !resolved.path.startsWith("/")) return { external: true };
         return { path: pathToFileURL(resolved.path).href, external: true };
       });
-      build.onLoad({ filter: /\.ts$/ }, (args) => {
+      build.onLoad({ filter: /\.m?[tj]s$/ }, (args) => {
         const source = readFileSync(args.path, "utf8");
         const url = JSON.stringify(pathToFileURL(args.path).href);
         return {
           contents: source.replaceAll("import.meta.url", url),
-          loader: "ts",
+          loader: args.path.endsWith(".ts") ? "ts" : "js",
           resolveDir: dirname(args.path),
         };
       });
@@ -109,7 +108,7 @@ function sourceLocationPlugin() {
  * ones in one esbuild run. Returns the absolute bundle path of each entry, and what it built.
  */
 export async function ensureBuilt(root, entries, options = {}) {
-  const esbuild = loadEsbuild(root);
+  const esbuild = loadEsbuild();
   const envKey = environmentKey(root, esbuild);
   const cache = new Map();
   const stale = entries.filter((entry) => !isFresh(root, entry, envKey, cache));
