@@ -18,9 +18,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
-import { pathToFileURL } from "node:url";
-
-const FORMAT_VERSION = "1";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** Where the bundle of `entry` (a path relative to the repository root) is written. */
 export function bundlePath(root, entry) {
@@ -50,7 +48,11 @@ function environmentKey(root, esbuild) {
   try {
     installStamp = readFileSync(join(root, "node_modules/.shopstream-install"), "utf8").trim();
   } catch {}
-  return `${FORMAT_VERSION}|${root}|${esbuild.version}|${process.version}|${installStamp}`;
+  // This file is the build's configuration: a change to it rebuilds everything.
+  const self = createHash("sha1")
+    .update(readFileSync(fileURLToPath(import.meta.url)))
+    .digest("hex");
+  return `${root}|${self}|${esbuild.version}|${process.version}|${installStamp}`;
 }
 
 function isFresh(root, entry, envKey, cache) {
@@ -94,7 +96,8 @@ function sourceLocationPlugin() {
         const source = readFileSync(args.path, "utf8");
         const url = JSON.stringify(pathToFileURL(args.path).href);
         return {
-          contents: source.replaceAll("import.meta.url", url),
+          // Not after a quote or a dot: the words inside a string (this file has some) stay.
+          contents: source.replace(/(?<![\w$."'`])import\.meta\.url\b/g, url),
           loader: args.path.endsWith(".ts") ? "ts" : "js",
           resolveDir: dirname(args.path),
         };

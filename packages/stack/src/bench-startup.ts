@@ -59,7 +59,8 @@ async function firstAnswer(child: ChildProcess, port: number, label: string) {
   if (child.pid) process.kill(-child.pid, "SIGINT");
   const code = await exited;
   if (answeredMs === undefined) {
-    console.error(`${label}: no answer within 180 s\n${output}`);
+    const why = code === null ? "no answer within 180 s" : `exited with code ${code}`;
+    console.error(`${label}: ${why}\n${output}`);
     process.exitCode = 1;
     return undefined;
   }
