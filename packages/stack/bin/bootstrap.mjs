@@ -91,7 +91,7 @@ if (stamp === fingerprint && clientsPresent()) {
 // builds the services' bundles itself), sparing a pnpm and a tsx start-up. `test` runs pnpm.
 let command;
 let args;
-if (task === "start") {
+if (task === "start" && process.env.START_WITH_TSX !== "1") {
   const { ensureBuilt } = await import("./build.mjs");
   const cli = "packages/stack/src/cli.ts";
   const { bundles } = await ensureBuilt(root, [cli], { log: (line) => console.log(line) });

@@ -216,20 +216,22 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         const profile = process.env.START_PROFILE_DIR
           ? ["--cpu-prof", `--cpu-prof-dir=${process.env.START_PROFILE_DIR}`]
           : [];
-        const child = spawn(
-          process.execPath,
-          [...profile, "--enable-source-maps", bundles[spec.entry]!],
-          {
-            cwd: REPO_ROOT,
-            env,
-            // The IPC channel is only a lifeline: a service stops itself when it closes, so no
-            // service outlives an orchestrator that was killed outright.
-            stdio: ["ignore", "pipe", "pipe", "ipc"],
-            // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
-            // the services in order instead of racing their own signal handlers.
-            detached: true,
-          },
-        );
+        // START_WITH_TSX=1: the sources through tsx, as before the build step (the bench's
+        // reference, and a way to rule the bundles out when something looks wrong).
+        const program =
+          process.env.START_WITH_TSX === "1"
+            ? ["--import", "tsx", spec.entry]
+            : ["--enable-source-maps", bundles[spec.entry]!];
+        const child = spawn(process.execPath, [...profile, ...program], {
+          cwd: REPO_ROOT,
+          env,
+          // The IPC channel is only a lifeline: a service stops itself when it closes, so no
+          // service outlives an orchestrator that was killed outright.
+          stdio: ["ignore", "pipe", "pipe", "ipc"],
+          // Own process group: a terminal Ctrl-C reaches only the orchestrator, which then stops
+          // the services in order instead of racing their own signal handlers.
+          detached: true,
+        });
         for (const stream of [child.stdout, child.stderr]) {
           if (stream)
             createInterface({ input: stream }).on("line", (line) =>
