@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Entry point (packages/stack/bin/bootstrap.mjs) of `npm start` and `npm test` on a fresh clone: needs only Node 20 and npm.
 // Finds pnpm 10 (or runs it through npx), installs the workspace when anything it depends on
-// changed (the install also generates the Prisma clients), then runs `pnpm dev` or
-// `pnpm test:all` (`start` runs the bundled orchestrator straight on node). Plain JS with no dependencies, because nothing is installed yet when it runs.
+// changed (the install also generates the Prisma clients), then runs the start command's bundle
+// (what `pnpm dev` runs, built by ./build.mjs) or `pnpm test:all`. Plain JS with no
+// dependencies, because nothing is installed yet when it runs.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
