@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Entry point (packages/stack/bin/bootstrap.mjs) of `npm start` and `npm test` on a fresh clone: needs only Node 20 and npm.
 // Finds pnpm 10 (or runs it through npx), installs the workspace when anything it depends on
-// changed (the install also generates the Prisma clients), then runs `pnpm dev` or
-// `pnpm test:all`. Plain JS with no dependencies, because nothing is installed yet when it runs.
+// changed (the install also generates the Prisma clients), then runs the start command's bundle
+// (what `pnpm dev` runs, built by ./build.mjs) or `pnpm test:all`. Plain JS with no
+// dependencies, because nothing is installed yet when it runs.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -35,9 +36,14 @@ function pnpmCommand() {
   return [isWindows ? "npx.cmd" : "npx", "--yes", "pnpm@10"];
 }
 
-const pnpm = pnpmCommand();
+let pnpmFound;
+const pnpm = () => {
+  pnpmFound ??= pnpmCommand();
+  return pnpmFound;
+};
 const run = (args) => {
-  const result = spawnSync(pnpm[0], [...pnpm.slice(1), ...args], { cwd: root, stdio: "inherit" });
+  const [command, ...rest] = pnpm();
+  const result = spawnSync(command, [...rest, ...args], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
@@ -82,10 +88,21 @@ if (stamp === fingerprint && clientsPresent()) {
   writeFileSync(STAMP, `${fingerprint}\n`);
 }
 
+// `start` runs the orchestrator as a bundle on plain node (built now if the sources changed; it
+// builds the services' bundles itself), sparing a pnpm and a tsx start-up. `test` runs pnpm.
+let command;
+let args;
+if (task === "start" && process.env.START_WITH_TSX !== "1") {
+  const { ensureBuilt } = await import("./build.mjs");
+  const cli = "packages/stack/src/cli.ts";
+  const { bundles } = await ensureBuilt(root, [cli], { log: (line) => console.log(line) });
+  [command, args] = [process.execPath, ["--enable-source-maps", bundles[cli]]];
+} else {
+  const [pnpmCommandName, ...rest] = pnpm();
+  [command, args] = [pnpmCommandName, [...rest, "run", "--silent", scripts[task]]];
+}
+
 // The long-running task: let it own Ctrl-C (the terminal signals the whole process group).
-const child = spawn(pnpm[0], [...pnpm.slice(1), "run", "--silent", scripts[task]], {
-  cwd: root,
-  stdio: "inherit",
-});
+const child = spawn(command, args, { cwd: root, stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

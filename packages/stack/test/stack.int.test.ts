@@ -49,7 +49,8 @@ describe("startStack", () => {
     } finally {
       await stack.stop();
     }
-  }, 120_000);
+    // Five in-memory PGlites run initdb at start: over a minute on a loaded 2-core machine.
+  }, 240_000);
 
   it("refuses a Redis that may evict keys, saying how to fix it", async () => {
     const port = await freePortRange(1);
