@@ -11,6 +11,8 @@ export interface OrdersBenchOptions {
   pgbenchClients: number;
   /** Extra environment for every service of the stack (`--env KEY=VALUE`). */
   env: Record<string, string>;
+  /** A directory: every service is CPU-profiled during the sustained run, profiles land there. */
+  profile: string | null;
 }
 
 /** `pnpm bench:orders` arguments (see orders.bench.ts); a bad one throws with its name. */
@@ -26,6 +28,7 @@ export function benchOptions(args: string[]): OrdersBenchOptions {
       "no-pgbench": { type: "boolean", default: false },
       "pgbench-clients": { type: "string", default: "16" },
       env: { type: "string", multiple: true, default: [] },
+      profile: { type: "string" },
     },
   });
   const int = (name: string, value: string, min: number) => {
@@ -50,5 +53,6 @@ export function benchOptions(args: string[]): OrdersBenchOptions {
     pgbench: !values["no-pgbench"],
     pgbenchClients: int("pgbench-clients", values["pgbench-clients"], 1),
     env,
+    profile: values.profile ?? null,
   };
 }

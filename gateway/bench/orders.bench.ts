@@ -14,7 +14,8 @@
  *
  * Runs its own stack on real PostgreSQL (`DATABASE_URL`, databases `shopstream_<namespace>_*`)
  * and Redis (`REDIS_URL`). Options: --duration 30, --concurrency 32, --burst, --port-base 25000,
- * --namespace bench, --pgbench-clients 16, --no-pgbench; `--env KEY=VALUE` (repeatable) reaches
+ * --namespace bench, --pgbench-clients 16, --no-pgbench, --profile <dir> (CPU profiles of
+ * every service over the sustained run); `--env KEY=VALUE` (repeatable) reaches
  * every service (pool sizes, limits). Prints figures; asserts only the burst's invariants.
  */
 import { execFile } from "node:child_process";
@@ -22,6 +23,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { applyMigrations, contextDatabaseUrl, contextPaths, ensureDatabase } from "@shopstream/db";
 import { startStack } from "@shopstream/stack";
@@ -68,7 +70,16 @@ const stack = await startStack({
   redisUrl: TEST_REDIS_URL,
   embedded: { dataDir: "", basePort: 0 },
   logLevel: "warn",
-  env: { QUEUE_PREFIX: `shopstream-${opts.namespace}`, ...opts.env },
+  env: {
+    QUEUE_PREFIX: `shopstream-${opts.namespace}`,
+    ...(opts.profile
+      ? {
+          NODE_OPTIONS: `--import ${fileURLToPath(new URL("./cpu-profile.mjs", import.meta.url))}`,
+          CPU_PROFILE_DIR: opts.profile,
+        }
+      : {}),
+    ...opts.env,
+  },
   log: (line) => lines.push(line),
 }).catch((error: unknown) => {
   console.error(lines.join("\n"));
@@ -142,6 +153,7 @@ process.exit(failed ? 1 : 0);
 
 async function sustained(placeOne: () => Promise<Outcome>) {
   const tally = new Map<string, number>();
+  if (opts.profile) for (const pid of Object.values(stack.pids)) process.kill(pid, "SIGUSR2");
   const cpuBefore = cpuOf(stack.pids);
   const pidsBefore = { ...stack.pids };
   const started = performance.now();
@@ -156,6 +168,10 @@ async function sustained(placeOne: () => Promise<Outcome>) {
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuOf(stack.pids);
+  if (opts.profile) {
+    for (const pid of Object.values(stack.pids)) process.kill(pid, "SIGUSR2");
+    await new Promise((r) => setTimeout(r, 3000));
+  }
   const placed = tally.get("OK") ?? 0;
   const errors = [...tally].filter(([code]) => code !== "OK");
   const restarted = Object.keys(pidsBefore).filter((s) => pidsBefore[s] !== stack.pids[s]);
