@@ -1,15 +1,16 @@
-import { createAggregate } from "@shopstream/commands";
-import { uniqueViolationFields } from "@shopstream/db";
+import { nowOf } from "@shopstream/commands";
+import { sqlPoolOf, uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
-import { type EventMetadata, newId } from "@shopstream/outbox";
+import { type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
 import { assertUuids } from "@shopstream/rules";
 import type { OrderingDeps } from "../context.ts";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
 import type { CustomerView } from "../customers/customer-view.ts";
 import type { OrderingDb } from "../db.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
+import type { VariantPrice } from "../pricing/price-view.ts";
 import { resolveCoupon } from "./coupons.ts";
-import { findOrderByIdempotencyKey, newOrderStore } from "./order.repository.ts";
+import { findOrderByIdempotencyKey } from "./order.repository.ts";
 import type { Order } from "./order.ts";
 import type { OrderDecision } from "./order-events.ts";
 import {
@@ -17,6 +18,7 @@ import {
   type PlaceOrderCommand,
   repeatPlacement,
 } from "./order-placement.ts";
+import { insertPlacedOrder, readPlacementInputs } from "./order-placement.sql.ts";
 import type { LineRequest } from "./order-pricing.ts";
 
 export interface PlaceOrderInput {
@@ -33,11 +35,12 @@ export async function knownCustomer(
   field = "customerId",
 ): Promise<CustomerView> {
   const customer = await findCustomerView(db, customerId);
-  if (!customer) {
-    throw DomainError.validation([{ field, message: "is not a customer known to ordering (yet)" }]);
-  }
+  if (!customer) throw unknownCustomer(field);
   return customer;
 }
+
+const unknownCustomer = (field: string) =>
+  DomainError.validation([{ field, message: "is not a customer known to ordering (yet)" }]);
 
 /**
  * Prices requested lines from the price view for the customer's tier and decides the placement
@@ -56,6 +59,21 @@ export async function decidePlacement(
   idempotencyKey: string | null,
 ): Promise<OrderDecision> {
   const variants = await findVariantPrices(db, [...new Set(request.lines.map((l) => l.variantId))]);
+  return decidePricedPlacement(customer, variants, request, idempotencyKey);
+}
+
+/** `decidePlacement` once the variants' prices are read (pure). */
+export function decidePricedPlacement(
+  customer: CustomerView,
+  variants: VariantPrice[],
+  request: {
+    orderId: string;
+    lines: LineRequest[];
+    couponCode: string | null;
+    cartId?: string | null;
+  },
+  idempotencyKey: string | null,
+): OrderDecision {
   const base: PlaceOrderCommand = {
     orderId: request.orderId,
     customer: { id: customer.customerId, status: customer.status, tier: customer.tier },
@@ -121,20 +139,33 @@ export async function placeOrder(
   };
   const lostRace = (error: unknown) =>
     uniqueViolationFields(error)?.some((f) => f.includes("idempotency")) ?? false;
-  return placeOnce(
-    repeat,
-    () =>
-      createAggregate(
-        deps,
-        newOrderStore,
-        async ({ tx }) => {
-          const customer = await knownCustomer(tx, input.customerId);
-          const lines = input.lines.map((l) => ({ lineId: newId(), ...l }));
-          const couponCode = input.couponCode ?? null;
-          return decidePlacement(tx, customer, { orderId: newId(), lines, couponCode }, key);
-        },
-        metadata,
-      ),
-    lostRace,
+  return placeOnce(repeat, () => placeNewOrder(deps, input, metadata), lostRace);
+}
+
+/**
+ * Reads the customer and prices, decides, and writes the order with its lines and events in one
+ * statement (see order-placement.sql.ts for why not an interactive transaction).
+ */
+async function placeNewOrder(
+  deps: OrderingDeps,
+  input: PlaceOrderInput,
+  metadata: EventMetadata,
+): Promise<Order> {
+  const pool = sqlPoolOf(deps.prisma);
+  const now = nowOf(deps);
+  const variantIds = [...new Set(input.lines.map((l) => l.variantId))];
+  const { customer, variants } = await readPlacementInputs(pool, input.customerId, variantIds);
+  if (!customer) throw unknownCustomer("customerId");
+  const lines = input.lines.map((l) => ({ lineId: newId(), ...l }));
+  const couponCode = input.couponCode ?? null;
+  const request = { orderId: newId(), lines, couponCode };
+  const { state, events } = decidePricedPlacement(
+    customer,
+    variants,
+    request,
+    input.idempotencyKey ?? null,
   );
+  const envelopes = events.map((e) => toEnvelope(e, metadata, now));
+  await insertPlacedOrder(pool, state, envelopes, now);
+  return state;
 }
