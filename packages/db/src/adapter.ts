@@ -46,11 +46,21 @@ export function createPgPool(connectionString: string, opts: PoolOptions = {}): 
  * The Prisma driver adapter every context uses, for real PostgreSQL and embedded PGlite alike
  * (PGlite is reached over TCP through pglite-socket, so the same `pg` path is exercised).
  */
-export function createPgAdapter(connectionString: string, opts: PoolOptions = {}): PrismaPg {
-  return new PrismaPg(createPgPool(connectionString, opts), { disposeExternalPool: true });
+export function createPgAdapter(source: string | pg.Pool, opts: PoolOptions = {}): PrismaPg {
+  const pool = typeof source === "string" ? createPgPool(source, opts) : source;
+  return new PrismaPg(pool, { disposeExternalPool: true });
 }
 
 const pools = new WeakMap<object, pg.Pool>();
+
+/**
+ * Records that `client` runs on `pool` (its adapter's), for `sqlPoolOf`. `prismaClientFactory`
+ * does it; a test that builds a client itself (with Prisma's query log, say) does it too.
+ */
+export function attachSqlPool<C extends object>(client: C, pool: pg.Pool): C {
+  pools.set(client, pool);
+  return client;
+}
 
 /**
  * The pg pool under a client made by `prismaClientFactory`. For a hot path that does its job in
@@ -61,7 +71,8 @@ const pools = new WeakMap<object, pg.Pool>();
  */
 export function sqlPoolOf(client: object): pg.Pool {
   const pool = pools.get(client);
-  if (!pool) throw new Error("sqlPoolOf: the client was not made by prismaClientFactory");
+  if (!pool)
+    throw new Error("sqlPoolOf: no pool attached (make the client with prismaClientFactory)");
   return pool;
 }
 
@@ -74,10 +85,6 @@ export function prismaClientFactory<C extends object>(
       max: opts.poolSize,
       acquireTimeoutMs: opts.acquireTimeoutMs,
     });
-    const client = new PrismaClient({
-      adapter: new PrismaPg(pool, { disposeExternalPool: true }),
-    });
-    pools.set(client, pool);
-    return client;
+    return attachSqlPool(new PrismaClient({ adapter: createPgAdapter(pool) }), pool);
   };
 }

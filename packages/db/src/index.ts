@@ -1,4 +1,5 @@
 export {
+  attachSqlPool,
   createPgAdapter,
   createPgPool,
   DEFAULT_ACQUIRE_TIMEOUT_MS,

@@ -13,12 +13,12 @@ import { resolveCoupon } from "./coupons.ts";
 import { findOrderByIdempotencyKey } from "./order.repository.ts";
 import type { Order } from "./order.ts";
 import type { OrderDecision } from "./order-events.ts";
+import { insertPlacedOrder, readPlacementInputs } from "./order-placement.sql.ts";
 import {
   placeOrder as decide,
   type PlaceOrderCommand,
   repeatPlacement,
 } from "./order-placement.ts";
-import { insertPlacedOrder, readPlacementInputs } from "./order-placement.sql.ts";
 import type { LineRequest } from "./order-pricing.ts";
 
 export interface PlaceOrderInput {
@@ -167,5 +167,14 @@ async function placeNewOrder(
   );
   const envelopes = events.map((e) => toEnvelope(e, metadata, now));
   await insertPlacedOrder(pool, state, envelopes, now);
+  placedAt.set(state, now);
   return state;
 }
+
+const placedAt = new WeakMap<Order, Date>();
+
+/**
+ * When `order` was placed, if `placeOrder` just inserted it (not for a repeat of an idempotency
+ * key, which returns the order stored earlier): the mutation then answers from `placedRows`.
+ */
+export const justPlacedAt = (order: Order): Date | undefined => placedAt.get(order);
