@@ -20,15 +20,18 @@ export const DEFAULT_POOL_SIZE = 6;
 export const POOL_IDLE_TIMEOUT_MS = 2_000;
 
 /**
- * How long a query outside an interactive transaction waits for a free connection
- * (`DATABASE_ACQUIRE_TIMEOUT_MS`) before it fails as "database busy" (SERVICE_UNAVAILABLE, retryable),
- * the same bound as a transaction's `maxWait`. pg's own default is to wait forever, which turns a
- * burst into an unbounded queue of requests that time out at the client instead of being refused.
+ * How long a subgraph's query outside an interactive transaction waits for a free connection
+ * (`DATABASE_ACQUIRE_TIMEOUT_MS`) before it fails as "database busy" (SERVICE_UNAVAILABLE,
+ * retryable), the same bound as a transaction's `maxWait`. pg's own default is to wait forever,
+ * which turns a burst into an unbounded queue of requests that time out at the client instead of
+ * being refused. Only request paths set it (`runSubgraph`): a pool without `acquireTimeoutMs`
+ * (the workers' consumers, scripts, tests) waits as pg does, its queue bounded by its callers.
  */
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 2_000;
 
 export interface PoolOptions {
   max?: number;
+  /** See DEFAULT_ACQUIRE_TIMEOUT_MS; absent: wait as long as it takes. */
   acquireTimeoutMs?: number;
 }
 
@@ -38,7 +41,7 @@ export function createPgPool(connectionString: string, opts: PoolOptions = {}): 
     connectionString,
     max: opts.max ?? DEFAULT_POOL_SIZE,
     idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
-    connectionTimeoutMillis: opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
+    ...(opts.acquireTimeoutMs ? { connectionTimeoutMillis: opts.acquireTimeoutMs } : {}),
   });
 }
 
