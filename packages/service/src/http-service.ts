@@ -109,11 +109,23 @@ function sendError(
 /** Seconds a refused client is told to wait (`Retry-After`) when the service is saturated. */
 const ADMISSION_RETRY_AFTER_SECONDS = 1;
 
-/** Holds a slot of `admission` for each request until its response is finished or abandoned. */
+/**
+ * Holds a slot of `admission` for each request until its response is finished or abandoned. The
+ * `close` listener comes first: a client that went away while queued releases its slot at once
+ * when admitted, instead of holding it for ever.
+ */
 function admissionMiddleware(admission: Admission): RequestHandler {
-  return (req, res, next) => {
+  return (_req, res, next) => {
+    let closed = false;
+    let held = false;
+    // `close` follows `finish`, and also comes when the client went away first.
+    res.once("close", () => {
+      closed = true;
+      if (held) admission.release();
+    });
     admission.acquire().then((admitted) => {
       if (!admitted) {
+        if (closed) return;
         const code: ErrorCode = "SERVICE_UNAVAILABLE";
         res.setHeader("retry-after", String(ADMISSION_RETRY_AFTER_SECONDS));
         sendError(res, 503, {
@@ -122,8 +134,11 @@ function admissionMiddleware(admission: Admission): RequestHandler {
         });
         return;
       }
-      // `close` follows `finish`, and also comes when the client went away first.
-      res.once("close", () => admission.release());
+      if (closed) {
+        admission.release();
+        return;
+      }
+      held = true;
       next();
     }, next);
   };
