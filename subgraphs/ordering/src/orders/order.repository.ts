@@ -90,36 +90,29 @@ const lineRows = (order: Order) =>
 export function placedRows(order: Order, now: Date) {
   return {
     order: {
-      id: order.id,
-      customerId: order.customerId,
-      idempotencyKey: order.idempotencyKey,
-      placementFingerprint: order.placementFingerprint,
-      customerTier: order.customerTier,
-      cartId: order.cartId,
-      createdAt: now,
-      updatedAt: now,
-      ...stateColumns(order),
+      ...newOrderColumns(order, now),
       shipments: order.shipments as unknown as Prisma.JsonValue,
     },
     lines: lineRows(order),
   };
 }
 
+/** Every column of a new order's row. */
+const newOrderColumns = (order: Order, now: Date) => ({
+  id: order.id,
+  customerId: order.customerId,
+  idempotencyKey: order.idempotencyKey,
+  placementFingerprint: order.placementFingerprint,
+  customerTier: order.customerTier,
+  cartId: order.cartId,
+  createdAt: now,
+  updatedAt: now,
+  ...stateColumns(order),
+});
+
 /** Inserts a new order and its lines (a unique idempotency key or cart id may reject it). */
 async function insertOrder(tx: Tx, order: Order, now: Date): Promise<void> {
-  await tx.order.create({
-    data: {
-      id: order.id,
-      customerId: order.customerId,
-      idempotencyKey: order.idempotencyKey,
-      placementFingerprint: order.placementFingerprint,
-      customerTier: order.customerTier,
-      cartId: order.cartId,
-      createdAt: now,
-      updatedAt: now,
-      ...stateColumns(order),
-    },
-  });
+  await tx.order.create({ data: newOrderColumns(order, now) });
   await tx.orderLine.createMany({ data: lineRows(order) });
 }
 

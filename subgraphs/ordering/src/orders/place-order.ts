@@ -42,6 +42,14 @@ export async function knownCustomer(
 const unknownCustomer = (field: string) =>
   DomainError.validation([{ field, message: "is not a customer known to ordering (yet)" }]);
 
+/** What a placement asks for: the new order's id, its lines, a coupon, the cart it converts. */
+interface PlacementRequest {
+  orderId: string;
+  lines: LineRequest[];
+  couponCode: string | null;
+  cartId?: string | null;
+}
+
 /**
  * Prices requested lines from the price view for the customer's tier and decides the placement
  * (pure). A coupon code is resolved against the subtotal of the priced lines, so the decision is
@@ -50,12 +58,7 @@ const unknownCustomer = (field: string) =>
 export async function decidePlacement(
   db: OrderingDb,
   customer: CustomerView,
-  request: {
-    orderId: string;
-    lines: LineRequest[];
-    couponCode: string | null;
-    cartId?: string | null;
-  },
+  request: PlacementRequest,
   idempotencyKey: string | null,
 ): Promise<OrderDecision> {
   const variants = await findVariantPrices(db, [...new Set(request.lines.map((l) => l.variantId))]);
@@ -66,12 +69,7 @@ export async function decidePlacement(
 export function decidePricedPlacement(
   customer: CustomerView,
   variants: VariantPrice[],
-  request: {
-    orderId: string;
-    lines: LineRequest[];
-    couponCode: string | null;
-    cartId?: string | null;
-  },
+  request: PlacementRequest,
   idempotencyKey: string | null,
 ): OrderDecision {
   const base: PlaceOrderCommand = {
