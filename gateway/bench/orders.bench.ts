@@ -136,7 +136,12 @@ try {
       const code = json.errors?.[0]?.extensions?.code ?? (json.data?.placeOrder ? "OK" : "NO_DATA");
       return { status: res.status, code, retryAfter: res.headers.get("retry-after") };
     } catch (error) {
-      return { status: 0, code: `FETCH_FAILED ${(error as Error).message}`, retryAfter: null };
+      const cause = (error as Error & { cause?: { code?: string } }).cause?.code ?? "";
+      return {
+        status: 0,
+        code: `FETCH_FAILED ${(error as Error).message} ${cause}`,
+        retryAfter: null,
+      };
     }
   };
 
