@@ -2,11 +2,26 @@ import { fileURLToPath } from "node:url";
 import { DEV_KEY_FILE } from "@shopstream/auth";
 import type { Env, ServiceConfig } from "@shopstream/config";
 import { env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
+import type { AdmissionLimits } from "@shopstream/service";
 import type { JWK } from "jose";
 import { ASYMMETRIC_ALGORITHMS, type ClientAuthConfig } from "./auth/index.ts";
 import { DEFAULT_OPERATION_LIMITS } from "./limits.ts";
 import type { SubscriptionLimits } from "./live/subscription-server.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from "./rate-limit.ts";
+
+/**
+ * The gateway's bound on HTTP operations worked on at once (`GATEWAY_MAX_IN_FLIGHT`), the queue
+ * behind it (`GATEWAY_MAX_QUEUED`) and how long a request may wait there
+ * (`GATEWAY_QUEUE_TIMEOUT_MS`) before it is refused with 503 + Retry-After. 64 in flight keeps
+ * every subgraph's pool (6 connections, 2 s wait) busy without making requests wait out that
+ * 2 s inside a resolver; the queue holds about what the stack places in a second at its target
+ * pace (300 orders/s), so a request that waited there still has its turn within the wait.
+ */
+export const DEFAULT_ADMISSION: AdmissionLimits = {
+  maxInFlight: 64,
+  maxQueued: 256,
+  queueTimeoutMs: 1_000,
+};
 
 /** Largest request: an HTTP body or a WebSocket message (1 MiB). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -98,6 +113,9 @@ const schema = z
       .default(DEFAULT_RATE_LIMITS.enabled ? "true" : "false"),
     RATE_LIMIT_PER_MINUTE: env.int(DEFAULT_RATE_LIMITS.perMinute, 1, 10_000_000),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: env.int(DEFAULT_RATE_LIMITS.anonymousPerMinute, 1, 10_000_000),
+    GATEWAY_MAX_IN_FLIGHT: env.int(DEFAULT_ADMISSION.maxInFlight, 1, 100_000),
+    GATEWAY_MAX_QUEUED: env.int(DEFAULT_ADMISSION.maxQueued, 0, 1_000_000),
+    GATEWAY_QUEUE_TIMEOUT_MS: env.int(DEFAULT_ADMISSION.queueTimeoutMs, 0, 60_000),
     /** Comma-separated origins (`https://shop.example`) a browser may open WebSockets from. */
     WS_ALLOWED_ORIGINS: z.string().optional(),
     WS_MAX_SUBSCRIPTIONS: env.int(25, 1, 10_000),
@@ -145,6 +163,8 @@ export interface GatewayConfig extends ServiceConfig {
   /** NODE_ENV=production: introspection, GraphiQL and validation suggestions are off. */
   production: boolean;
   rateLimit: RateLimitConfig;
+  /** Bound on HTTP operations at once, and the brief queue behind it (see DEFAULT_ADMISSION). */
+  admission: AdmissionLimits;
   /** Origins allowed to open a WebSocket; null: any (the variable is unset). */
   allowedOrigins: string[] | null;
   auth: ClientAuthConfig;
@@ -183,6 +203,11 @@ export function loadGatewayConfig(source: Env = process.env): GatewayConfig {
       enabled: c.RATE_LIMIT_ENABLED === "true",
       perMinute: c.RATE_LIMIT_PER_MINUTE,
       anonymousPerMinute: c.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    },
+    admission: {
+      maxInFlight: c.GATEWAY_MAX_IN_FLIGHT,
+      maxQueued: c.GATEWAY_MAX_QUEUED,
+      queueTimeoutMs: c.GATEWAY_QUEUE_TIMEOUT_MS,
     },
     allowedOrigins: c.WS_ALLOWED_ORIGINS
       ? c.WS_ALLOWED_ORIGINS.split(",")

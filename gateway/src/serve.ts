@@ -52,6 +52,7 @@ export async function serveGateway(options: {
     host: config.host,
     logger,
     apollo: gateway.server,
+    admission: config.admission,
     // The HTTP service authenticates every /graphql request before Apollo (a refused token is
     // answered 401); rate limits are charged after, to the principal found.
     ...(authenticator ? { authenticate: requestAuthenticator(authenticator) } : {}),

@@ -1,4 +1,4 @@
-import { createPgAdapter } from "@shopstream/db";
+import { attachSqlPool, createPgAdapter, createPgPool } from "@shopstream/db";
 import {
   InventoryPrismaClient,
   createContext as inventoryContext,
@@ -28,10 +28,12 @@ import { type InProcessSupergraph, logger, startSupergraph } from "./in-process-
 
 const counts = { ordering: 0, payments: 0, inventory: 0 };
 const log = [{ emit: "event" as const, level: "query" as const }];
-const ordering = new OrderingPrismaClient({
-  adapter: createPgAdapter(testDatabaseUrl("ordering")),
-  log,
-});
+// placeOrder runs its statements on the client's pg pool (sqlPoolOf): attached as the factory does.
+const orderingPool = createPgPool(testDatabaseUrl("ordering"));
+const ordering = attachSqlPool(
+  new OrderingPrismaClient({ adapter: createPgAdapter(orderingPool), log }),
+  orderingPool,
+);
 const payments = new PaymentsPrismaClient({
   adapter: createPgAdapter(testDatabaseUrl("payments")),
   log,

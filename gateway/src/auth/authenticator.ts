@@ -6,6 +6,7 @@ import {
   type Principal,
   principalOf,
   type Role,
+  VerifiedTokens,
 } from "@shopstream/auth";
 import { DomainError } from "@shopstream/errors";
 import {
@@ -139,24 +140,14 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Cl
   if (bad.length > 0 || algorithms.length === 0) {
     throw new Error(`not accepted as token algorithms: ${bad.join(", ") || "(none)"}`);
   }
+  // The signature check only: the customer id is looked up on every request (its own cache
+  // remembers found ids only), so a customer who just registered is known at their next request.
+  const verified = new VerifiedTokens<JWTPayload>();
   async function session(authorization: string | null | undefined): Promise<ClientSession> {
     const token = bearerOf(authorization);
     if (token === null) return { principal: ANONYMOUS, expiresAt: null };
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, options.keys, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms,
-        requiredClaims: ["sub", "exp"],
-        clockTolerance: options.clockTolerance ?? 30,
-      }));
-    } catch (error) {
-      if (keysUnavailable(error)) {
-        throw new DomainError("SERVICE_UNAVAILABLE", "The token keys could not be loaded");
-      }
-      throw refused(reasonOf(error));
-    }
+    let payload: JWTPayload | undefined = verified.get(token);
+    if (!payload) payload = await verify(token);
     const sub = payload.sub;
     if (typeof sub !== "string" || sub.length === 0 || sub.length > 255) {
       throw refused('its "sub" claim is not accepted');
@@ -166,6 +157,25 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Cl
       roles.includes("customer") && options.customerIds ? await options.customerIds(sub) : null;
     // `exp` is a required claim: jose has checked that it is a number.
     return { principal: principalOf(sub, roles, customerId), expiresAt: payload.exp! * 1000 };
+  }
+  async function verify(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, options.keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms,
+        requiredClaims: ["sub", "exp"],
+        clockTolerance: options.clockTolerance ?? 30,
+      });
+      // `exp` is a required claim: jose has checked that it is a number.
+      verified.set(token, payload, payload.exp! * 1000);
+      return payload;
+    } catch (error) {
+      if (keysUnavailable(error)) {
+        throw new DomainError("SERVICE_UNAVAILABLE", "The token keys could not be loaded");
+      }
+      throw refused(reasonOf(error));
+    }
   }
   return {
     session,

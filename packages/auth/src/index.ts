@@ -32,3 +32,4 @@ export {
   STAFF_ROLES,
   type StaffRole,
 } from "./principal.ts";
+export { VerifiedTokens } from "./verified-tokens.ts";

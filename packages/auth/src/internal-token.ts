@@ -8,6 +8,7 @@ import {
   SignJWT,
 } from "jose";
 import { isRole, type Principal, type PrincipalKind } from "./principal.ts";
+import { VerifiedTokens } from "./verified-tokens.ts";
 
 /**
  * Gateway → subgraph credentials. The gateway verifies the client's token once, then sends each
@@ -94,8 +95,11 @@ export function createInternalVerifier(publicJwks: JWK[], audience: string) {
   const keys = new Map(
     publicJwks.map((jwk) => [jwk.kid ?? "", importJWK(jwk, INTERNAL_ALGORITHM)] as const),
   );
+  const verified = new VerifiedTokens<Principal>();
   return {
     async verify(token: string): Promise<Principal> {
+      const known = verified.get(token);
+      if (known) return known;
       try {
         const { payload } = await jwtVerify<PrincipalClaims>(
           token,
@@ -107,12 +111,14 @@ export function createInternalVerifier(publicJwks: JWK[], audience: string) {
           { issuer: INTERNAL_ISSUER, audience, algorithms: [INTERNAL_ALGORITHM] },
         );
         if (!KINDS.includes(payload.kind)) throw new InvalidInternalToken("unknown principal kind");
-        return {
+        const principal: Principal = {
           kind: payload.kind,
           sub: payload.sub ?? null,
           customerId: typeof payload.cid === "string" ? payload.cid : null,
           roles: Array.isArray(payload.roles) ? payload.roles.filter(isRole) : [],
         };
+        verified.set(token, principal, payload.exp === undefined ? null : payload.exp * 1000);
+        return principal;
       } catch (error) {
         if (error instanceof InvalidInternalToken) throw error;
         throw new InvalidInternalToken(error instanceof Error ? error.message : String(error));

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 
 /**
  * Connections one process may open to one context's database (`DATABASE_POOL_SIZE`). The stack's
@@ -19,21 +20,74 @@ export const DEFAULT_POOL_SIZE = 6;
 export const POOL_IDLE_TIMEOUT_MS = 2_000;
 
 /**
- * The Prisma driver adapter every context uses, for real PostgreSQL and embedded PGlite alike
- * (PGlite is reached over TCP through pglite-socket, so the same `pg` path is exercised).
+ * How long a subgraph's query outside an interactive transaction waits for a free connection
+ * (`DATABASE_ACQUIRE_TIMEOUT_MS`) before it fails as "database busy" (SERVICE_UNAVAILABLE,
+ * retryable), the same bound as a transaction's `maxWait`. pg's own default is to wait forever,
+ * which turns a burst into an unbounded queue of requests that time out at the client instead of
+ * being refused. Only request paths set it (`runSubgraph`): a pool without `acquireTimeoutMs`
+ * (the workers' consumers, scripts, tests) waits as pg does, its queue bounded by its callers.
  */
-export function createPgAdapter(connectionString: string, opts: { max?: number } = {}): PrismaPg {
-  return new PrismaPg({
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 2_000;
+
+export interface PoolOptions {
+  max?: number;
+  /** See DEFAULT_ACQUIRE_TIMEOUT_MS; absent: wait as long as it takes. */
+  acquireTimeoutMs?: number;
+}
+
+/** The pg pool every context's Prisma client runs on (and its one-statement hot paths). */
+export function createPgPool(connectionString: string, opts: PoolOptions = {}): pg.Pool {
+  return new pg.Pool({
     connectionString,
     max: opts.max ?? DEFAULT_POOL_SIZE,
     idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
+    ...(opts.acquireTimeoutMs ? { connectionTimeoutMillis: opts.acquireTimeoutMs } : {}),
   });
 }
 
+/**
+ * The Prisma driver adapter every context uses, for real PostgreSQL and embedded PGlite alike
+ * (PGlite is reached over TCP through pglite-socket, so the same `pg` path is exercised).
+ */
+export function createPgAdapter(source: string | pg.Pool, opts: PoolOptions = {}): PrismaPg {
+  const pool = typeof source === "string" ? createPgPool(source, opts) : source;
+  return new PrismaPg(pool, { disposeExternalPool: true });
+}
+
+const pools = new WeakMap<object, pg.Pool>();
+
+/**
+ * Records that `client` runs on `pool` (its adapter's), for `sqlPoolOf`. `prismaClientFactory`
+ * does it; a test that builds a client itself (with Prisma's query log, say) does it too.
+ */
+export function attachSqlPool<C extends object>(client: C, pool: pg.Pool): C {
+  pools.set(client, pool);
+  return client;
+}
+
+/**
+ * The pg pool under a client made by `prismaClientFactory`. For a hot path that does its job in
+ * one SQL statement (a named, prepared one): it shares the client's connections — one bound on
+ * the process's connections, not two — and skips Prisma's per-query work (query compilation and
+ * interpretation, an interactive transaction's BEGIN/COMMIT round trips), which the profile of
+ * `placeOrder` showed as most of the ordering subgraph's CPU.
+ */
+export function sqlPoolOf(client: object): pg.Pool {
+  const pool = pools.get(client);
+  if (!pool)
+    throw new Error("sqlPoolOf: no pool attached (make the client with prismaClientFactory)");
+  return pool;
+}
+
 /** How a context's Prisma client is made: its generated class over the shared adapter. */
-export function prismaClientFactory<C>(
+export function prismaClientFactory<C extends object>(
   PrismaClient: new (options: { adapter: PrismaPg }) => C,
-): (databaseUrl: string, opts?: { poolSize?: number }) => C {
-  return (databaseUrl, opts = {}) =>
-    new PrismaClient({ adapter: createPgAdapter(databaseUrl, { max: opts.poolSize }) });
+): (databaseUrl: string, opts?: { poolSize?: number; acquireTimeoutMs?: number }) => C {
+  return (databaseUrl, opts = {}) => {
+    const pool = createPgPool(databaseUrl, {
+      max: opts.poolSize,
+      acquireTimeoutMs: opts.acquireTimeoutMs,
+    });
+    return attachSqlPool(new PrismaClient({ adapter: createPgAdapter(pool) }), pool);
+  };
 }

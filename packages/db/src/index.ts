@@ -1,8 +1,13 @@
 export {
+  attachSqlPool,
   createPgAdapter,
+  createPgPool,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
   DEFAULT_POOL_SIZE,
   POOL_IDLE_TIMEOUT_MS,
+  type PoolOptions,
   prismaClientFactory,
+  sqlPoolOf,
 } from "./adapter.ts";
 export {
   CONTEXTS,

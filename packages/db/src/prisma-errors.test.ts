@@ -24,6 +24,14 @@ describe("classifying database errors", () => {
     expect(isRetryableTransactionError(timeout)).toBe(false);
   });
 
+  it("tells a pool wait that ran out (pg's connectionTimeoutMillis), raw or under Prisma", () => {
+    const raw = new Error("timeout exceeded when trying to connect");
+    for (const error of [raw, Object.assign(new Error("driver adapter error"), { cause: raw })]) {
+      expect(isTransactionStartTimeout(error)).toBe(true);
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    }
+  });
+
   it("tells a database that is away or refusing connections", () => {
     for (const error of [
       adapterError({ originalCode: "57P01", kind: "postgres" }),

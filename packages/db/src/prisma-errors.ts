@@ -39,6 +39,7 @@ export function uniqueViolationFields(error: unknown): string[] | null {
   for (const e of chain(error)) {
     if (
       e.code === "P2002" ||
+      e.code === "23505" ||
       e.kind === "UniqueConstraintViolation" ||
       e.originalCode === "23505"
     ) {
@@ -65,13 +66,19 @@ export function isRetryableTransactionError(error: unknown): boolean {
 }
 
 /**
- * No connection (or no transaction slot) came free within the transaction's `maxWait`: the
- * database is busy or away, not the request wrong. Prisma reports it as P2028.
+ * No connection (or no transaction slot) came free within the transaction's `maxWait` or the
+ * pool's acquire timeout: the database is busy or away, not the request wrong. Prisma reports
+ * the former as P2028, pg's pool the latter with its own message.
  */
 export function isTransactionStartTimeout(error: unknown): boolean {
   for (const e of chain(error)) {
     if (e.code === "P2028") return true;
-    if (typeof e.message === "string" && e.message.includes("Unable to start a transaction"))
+    if (
+      typeof e.message === "string" &&
+      // Prisma's maxWait, or pg's pool wait (`connectionTimeoutMillis`, see createPgPool).
+      (e.message.includes("Unable to start a transaction") ||
+        e.message.includes("timeout exceeded when trying to connect"))
+    )
       return true;
   }
   return false;

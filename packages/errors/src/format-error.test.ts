@@ -30,6 +30,27 @@ describe("createErrorFormatter", () => {
     expect(logged.at(-1)).toMatchObject({ correlationId, error: expect.stringMatching(/orders/) });
   });
 
+  it("answers a failure the caller calls unavailable as SERVICE_UNAVAILABLE, retryable", () => {
+    const busy = new Error("timeout exceeded when trying to connect");
+    const withBusy = createErrorFormatter(
+      { error: (message, d) => void logged.push({ message, ...d }) },
+      { unavailable: (e) => e === busy },
+    );
+    const before = logged.length;
+    expect(
+      withBusy({ message: busy.message, path: ["placeOrder"] }, { originalError: busy }),
+    ).toEqual({
+      message: "The database is busy; retry shortly",
+      path: ["placeOrder"],
+      extensions: { code: "SERVICE_UNAVAILABLE", retryAfterSeconds: 1 },
+    });
+    expect(logged.length).toBe(before);
+    const other = new Error("boom");
+    expect(withBusy({ message: "boom" }, { originalError: other }).extensions?.code).toBe(
+      "INTERNAL_SERVER_ERROR",
+    );
+  });
+
   it("passes on an internal error already answered upstream (its correlation id kept)", () => {
     const relayed = {
       message: "Internal error (correlation id abc)",

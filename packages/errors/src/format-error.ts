@@ -23,9 +23,27 @@ const APOLLO_CLIENT_CODES = new Set([
  * else is logged with a correlation id and replaced by a generic message, so internals
  * (SQL, stack traces, hostnames) never reach a client.
  */
-export function createErrorFormatter(logger: ErrorLogger) {
+export function createErrorFormatter(
+  logger: ErrorLogger,
+  opts: {
+    /**
+     * Recognises a failure that means "busy or away, retry" (the database's pool wait ran out,
+     * the server restarts): answered SERVICE_UNAVAILABLE with `retryAfterSeconds` instead of an
+     * internal error, wherever it was thrown (a read outside any command, say).
+     */
+    unavailable?: (error: unknown) => boolean;
+  } = {},
+) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrap(error);
+    if (!isDomainError(original) && opts.unavailable?.(original)) {
+      const code: ErrorCode = "SERVICE_UNAVAILABLE";
+      return {
+        message: "The database is busy; retry shortly",
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions: { code, retryAfterSeconds: 1 },
+      };
+    }
     if (isDomainError(original)) {
       return {
         message: original.message,

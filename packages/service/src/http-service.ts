@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { ApolloServer, BaseContext } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
-import { isDomainError, unexpectedError } from "@shopstream/errors";
+import { type ErrorCode, isDomainError, unexpectedError } from "@shopstream/errors";
 import { type Registry, renderMetrics } from "@shopstream/metrics";
 import express, {
   type ErrorRequestHandler,
@@ -13,6 +13,7 @@ import express, {
   type RequestHandler,
   type Response,
 } from "express";
+import { Admission, type AdmissionLimits } from "./admission.ts";
 import type { Logger } from "./logger.ts";
 
 /** Per-request context every resolver receives. */
@@ -53,6 +54,12 @@ export interface HttpServiceOptions<TContext extends RequestContext> {
    * every request is anonymous. `/health`, `/ready` and the `routes` are never behind it.
    */
   authenticate?: Authenticate;
+  /**
+   * Bounds the `/graphql` requests worked on at once, before authentication; beyond the bound
+   * they queue briefly, then are refused with 503, `Retry-After` and SERVICE_UNAVAILABLE.
+   * Without it there is no bound.
+   */
+  admission?: AdmissionLimits;
   /** Extra context built from the request (on top of correlation id and principal). */
   context?: (base: RequestContext, req: Request) => Promise<TContext> | TContext;
   /** Each named check must resolve for `/ready` to answer 200. */
@@ -97,6 +104,44 @@ function sendError(
     .status(status)
     .type("application/json")
     .send(JSON.stringify({ errors: [error] }));
+}
+
+/** Seconds a refused client is told to wait (`Retry-After`) when the service is saturated. */
+const ADMISSION_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Holds a slot of `admission` for each request until its response is finished or abandoned. The
+ * `close` listener comes first: a client that went away while queued releases its slot at once
+ * when admitted, instead of holding it for ever.
+ */
+function admissionMiddleware(admission: Admission): RequestHandler {
+  return (_req, res, next) => {
+    let closed = false;
+    let held = false;
+    // `close` follows `finish`, and also comes when the client went away first.
+    res.once("close", () => {
+      closed = true;
+      if (held) admission.release();
+    });
+    admission.acquire().then((admitted) => {
+      if (!admitted) {
+        if (closed) return;
+        const code: ErrorCode = "SERVICE_UNAVAILABLE";
+        res.setHeader("retry-after", String(ADMISSION_RETRY_AFTER_SECONDS));
+        sendError(res, 503, {
+          message: "The service is at capacity; retry shortly",
+          extensions: { code, retryAfterSeconds: ADMISSION_RETRY_AFTER_SECONDS },
+        });
+        return;
+      }
+      if (closed) {
+        admission.release();
+        return;
+      }
+      held = true;
+      next();
+    }, next);
+  };
 }
 
 /** Where `authenticate`'s principal waits for Apollo's context function. */
@@ -245,6 +290,7 @@ export async function startHttpService<TContext extends RequestContext>(
     await apollo.start();
     app.use(
       "/graphql",
+      ...(options.admission ? [admissionMiddleware(new Admission(options.admission))] : []),
       ...(options.authenticate ? [authenticationMiddleware(options.authenticate, logger)] : []),
       express.json({ limit: options.bodyLimit ?? "1mb" }),
       expressMiddleware(apollo, {

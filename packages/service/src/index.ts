@@ -1,4 +1,5 @@
 export { ANONYMOUS, actorOf, type Principal } from "@shopstream/auth";
+export { Admission, type AdmissionLimits } from "./admission.ts";
 export { graphqlMetricsPlugin } from "./graphql-metrics.ts";
 export {
   type Authenticate,

@@ -23,7 +23,7 @@ interface PrismaLike {
  */
 export async function runSubgraph<P extends PrismaLike, C extends RequestContext>(opts: {
   context: ContextName;
-  createPrisma: (databaseUrl: string, opts: { poolSize: number }) => P;
+  createPrisma: (databaseUrl: string, opts: { poolSize: number; acquireTimeoutMs: number }) => P;
   createServer: (logger: Logger) => ApolloServer<C>;
   createContext: (prisma: P, base: RequestContext) => C;
   routes?: (app: Express, prisma: P, config: SubgraphConfig) => void;
@@ -31,7 +31,10 @@ export async function runSubgraph<P extends PrismaLike, C extends RequestContext
   const config = loadConfigOrExit(opts.context, () => loadRunnableSubgraphConfig(opts.context));
   const logger = createLogger(opts.context, config.logLevel);
   await runService(logger, async () => {
-    const prisma = opts.createPrisma(config.databaseUrl, { poolSize: config.databasePoolSize });
+    const prisma = opts.createPrisma(config.databaseUrl, {
+      poolSize: config.databasePoolSize,
+      acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+    });
     const registry = createMetricsRegistry(opts.context);
     const apollo = opts.createServer(logger);
     apollo.addPlugin(graphqlMetricsPlugin(new GraphqlMetrics(registry)));

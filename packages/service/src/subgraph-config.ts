@@ -1,6 +1,11 @@
 import type { Env, LogLevel, ServiceConfig } from "@shopstream/config";
 import { ConfigError, env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
-import { type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
+import {
+  type ContextName,
+  contextDatabaseUrl,
+  DEFAULT_ACQUIRE_TIMEOUT_MS,
+  DEFAULT_POOL_SIZE,
+} from "@shopstream/db";
 import {
   INTERNAL_AUTH_PUBLIC_KEYS,
   type InternalPublicKey,
@@ -21,6 +26,8 @@ export interface SubgraphConfig extends ServiceConfig {
   databaseUrl: string;
   /** Connections this subgraph may open to its database (see DEFAULT_POOL_SIZE for the budget). */
   databasePoolSize: number;
+  /** How long a query waits for a free connection before "database busy" (SERVICE_UNAVAILABLE). */
+  databaseAcquireTimeoutMs: number;
   /**
    * The gateway's public keys (`INTERNAL_AUTH_PUBLIC_KEYS`) its internal tokens are verified
    * with; null when unset. `runSubgraph` refuses to start without them.
@@ -37,6 +44,7 @@ const subgraphSchema = (context: ContextName) =>
     [contextDatabaseEnv(context)]: env.postgresUrl().optional(),
     DATABASE_URL: env.postgresUrl().optional(),
     DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
+    DATABASE_ACQUIRE_TIMEOUT_MS: env.int(DEFAULT_ACQUIRE_TIMEOUT_MS, 1, 60_000),
     [INTERNAL_AUTH_PUBLIC_KEYS]: z.string().optional(),
   });
 
@@ -58,6 +66,7 @@ export function loadSubgraphConfig(
     HOST: string;
     DATABASE_URL?: string;
     DATABASE_POOL_SIZE: number;
+    DATABASE_ACQUIRE_TIMEOUT_MS: number;
     LOG_LEVEL: LogLevel;
   } & Record<string, string | undefined>;
   const databaseUrl =
@@ -73,6 +82,7 @@ export function loadSubgraphConfig(
     context,
     databaseUrl,
     databasePoolSize: c.DATABASE_POOL_SIZE,
+    databaseAcquireTimeoutMs: c.DATABASE_ACQUIRE_TIMEOUT_MS,
     internalAuthPublicKeys: keys === undefined ? null : parseInternalPublicKeys(keys),
   };
 }

@@ -5,6 +5,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
 import { buildSubgraphSchema, type GraphQLResolverMap } from "@apollo/subgraph";
+import { isDatabaseUnavailable } from "@shopstream/db";
 import { createErrorFormatter } from "@shopstream/errors";
 import { parse } from "graphql";
 import type { RequestContext } from "./http-service.ts";
@@ -34,7 +35,8 @@ export function createSubgraphServer<TContext extends RequestContext>(options: {
       ]),
       options.owners,
     ),
-    formatError: createErrorFormatter(options.logger),
+    // A pool wait that ran out or a database restarting is a retryable refusal, never internal.
+    formatError: createErrorFormatter(options.logger, { unavailable: isDatabaseUnavailable }),
     // No Apollo Studio here: inline traces would only add weight to every subgraph response.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,

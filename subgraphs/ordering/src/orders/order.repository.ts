@@ -81,21 +81,38 @@ const lineRows = (order: Order) =>
     position,
   }));
 
+/**
+ * The rows a placement just wrote (`insertPlacedOrder`), shaped as the request's loaders hold
+ * them, so the mutation answers without reading them back: under a burst that read could be
+ * refused for want of a connection after the order had committed, and a client told to retry
+ * would place it twice.
+ */
+export function placedRows(order: Order, now: Date) {
+  return {
+    order: {
+      ...newOrderColumns(order, now),
+      shipments: order.shipments as unknown as Prisma.JsonValue,
+    },
+    lines: lineRows(order),
+  };
+}
+
+/** Every column of a new order's row. */
+const newOrderColumns = (order: Order, now: Date) => ({
+  id: order.id,
+  customerId: order.customerId,
+  idempotencyKey: order.idempotencyKey,
+  placementFingerprint: order.placementFingerprint,
+  customerTier: order.customerTier,
+  cartId: order.cartId,
+  createdAt: now,
+  updatedAt: now,
+  ...stateColumns(order),
+});
+
 /** Inserts a new order and its lines (a unique idempotency key or cart id may reject it). */
 async function insertOrder(tx: Tx, order: Order, now: Date): Promise<void> {
-  await tx.order.create({
-    data: {
-      id: order.id,
-      customerId: order.customerId,
-      idempotencyKey: order.idempotencyKey,
-      placementFingerprint: order.placementFingerprint,
-      customerTier: order.customerTier,
-      cartId: order.cartId,
-      createdAt: now,
-      updatedAt: now,
-      ...stateColumns(order),
-    },
-  });
+  await tx.order.create({ data: newOrderColumns(order, now) });
   await tx.orderLine.createMany({ data: lineRows(order) });
 }
 

@@ -1,17 +1,19 @@
-import { createAggregate } from "@shopstream/commands";
-import { uniqueViolationFields } from "@shopstream/db";
+import { nowOf } from "@shopstream/commands";
+import { sqlPoolOf, uniqueViolationFields } from "@shopstream/db";
 import { DomainError } from "@shopstream/errors";
-import { type EventMetadata, newId } from "@shopstream/outbox";
+import { type EventMetadata, newId, toEnvelope } from "@shopstream/outbox";
 import { assertUuids } from "@shopstream/rules";
 import type { OrderingDeps } from "../context.ts";
 import { findCustomerView } from "../customers/customer-view.repository.ts";
 import type { CustomerView } from "../customers/customer-view.ts";
 import type { OrderingDb } from "../db.ts";
 import { findVariantPrices } from "../pricing/price-view.repository.ts";
+import type { VariantPrice } from "../pricing/price-view.ts";
 import { resolveCoupon } from "./coupons.ts";
-import { findOrderByIdempotencyKey, newOrderStore } from "./order.repository.ts";
+import { findOrderByIdempotencyKey } from "./order.repository.ts";
 import type { Order } from "./order.ts";
 import type { OrderDecision } from "./order-events.ts";
+import { insertPlacedOrder, readPlacementInputs } from "./order-placement.sql.ts";
 import {
   placeOrder as decide,
   type PlaceOrderCommand,
@@ -33,10 +35,19 @@ export async function knownCustomer(
   field = "customerId",
 ): Promise<CustomerView> {
   const customer = await findCustomerView(db, customerId);
-  if (!customer) {
-    throw DomainError.validation([{ field, message: "is not a customer known to ordering (yet)" }]);
-  }
+  if (!customer) throw unknownCustomer(field);
   return customer;
+}
+
+const unknownCustomer = (field: string) =>
+  DomainError.validation([{ field, message: "is not a customer known to ordering (yet)" }]);
+
+/** What a placement asks for: the new order's id, its lines, a coupon, the cart it converts. */
+interface PlacementRequest {
+  orderId: string;
+  lines: LineRequest[];
+  couponCode: string | null;
+  cartId?: string | null;
 }
 
 /**
@@ -47,15 +58,20 @@ export async function knownCustomer(
 export async function decidePlacement(
   db: OrderingDb,
   customer: CustomerView,
-  request: {
-    orderId: string;
-    lines: LineRequest[];
-    couponCode: string | null;
-    cartId?: string | null;
-  },
+  request: PlacementRequest,
   idempotencyKey: string | null,
 ): Promise<OrderDecision> {
   const variants = await findVariantPrices(db, [...new Set(request.lines.map((l) => l.variantId))]);
+  return decidePricedPlacement(customer, variants, request, idempotencyKey);
+}
+
+/** `decidePlacement` once the variants' prices are read (pure). */
+export function decidePricedPlacement(
+  customer: CustomerView,
+  variants: VariantPrice[],
+  request: PlacementRequest,
+  idempotencyKey: string | null,
+): OrderDecision {
   const base: PlaceOrderCommand = {
     orderId: request.orderId,
     customer: { id: customer.customerId, status: customer.status, tier: customer.tier },
@@ -121,20 +137,42 @@ export async function placeOrder(
   };
   const lostRace = (error: unknown) =>
     uniqueViolationFields(error)?.some((f) => f.includes("idempotency")) ?? false;
-  return placeOnce(
-    repeat,
-    () =>
-      createAggregate(
-        deps,
-        newOrderStore,
-        async ({ tx }) => {
-          const customer = await knownCustomer(tx, input.customerId);
-          const lines = input.lines.map((l) => ({ lineId: newId(), ...l }));
-          const couponCode = input.couponCode ?? null;
-          return decidePlacement(tx, customer, { orderId: newId(), lines, couponCode }, key);
-        },
-        metadata,
-      ),
-    lostRace,
-  );
+  return placeOnce(repeat, () => placeNewOrder(deps, input, metadata), lostRace);
 }
+
+/**
+ * Reads the customer and prices, decides, and writes the order with its lines and events in one
+ * statement (see order-placement.sql.ts for why not an interactive transaction).
+ */
+async function placeNewOrder(
+  deps: OrderingDeps,
+  input: PlaceOrderInput,
+  metadata: EventMetadata,
+): Promise<Order> {
+  const pool = sqlPoolOf(deps.prisma);
+  const now = nowOf(deps);
+  const variantIds = [...new Set(input.lines.map((l) => l.variantId))];
+  const { customer, variants } = await readPlacementInputs(pool, input.customerId, variantIds);
+  if (!customer) throw unknownCustomer("customerId");
+  const lines = input.lines.map((l) => ({ lineId: newId(), ...l }));
+  const couponCode = input.couponCode ?? null;
+  const request = { orderId: newId(), lines, couponCode };
+  const { state, events } = decidePricedPlacement(
+    customer,
+    variants,
+    request,
+    input.idempotencyKey ?? null,
+  );
+  const envelopes = events.map((e) => toEnvelope(e, metadata, now));
+  await insertPlacedOrder(pool, state, envelopes, now);
+  placedAt.set(state, now);
+  return state;
+}
+
+const placedAt = new WeakMap<Order, Date>();
+
+/**
+ * When `order` was placed, if `placeOrder` just inserted it (not for a repeat of an idempotency
+ * key, which returns the order stored earlier): the mutation then answers from `placedRows`.
+ */
+export const justPlacedAt = (order: Order): Date | undefined => placedAt.get(order);

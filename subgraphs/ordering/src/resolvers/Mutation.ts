@@ -3,7 +3,8 @@ import * as carts from "../carts/change-cart.ts";
 import { checkoutCart } from "../carts/checkout-cart.ts";
 import { metadataOf, type OrderingContext, type OrderingDeps } from "../context.ts";
 import * as orders from "../orders/change-order.ts";
-import { type PlaceOrderInput, placeOrder } from "../orders/place-order.ts";
+import { placedRows } from "../orders/order.repository.ts";
+import { justPlacedAt, type PlaceOrderInput, placeOrder } from "../orders/place-order.ts";
 
 type Ctx = OrderingContext;
 type Id = { id: string };
@@ -71,7 +72,13 @@ export const Mutation = {
       ctx.deps,
       { ...a.input, idempotencyKey: a.idempotencyKey ?? null },
       metadataOf(ctx, a.idempotencyKey ?? null),
-    ).then(order(ctx)),
+    ).then((placed) => {
+      const at = justPlacedAt(placed);
+      if (!at) return order(ctx)(placed);
+      const rows = placedRows(placed, at);
+      ctx.loaders.linesByOrder.clear(placed.id).prime(placed.id, rows.lines);
+      return ctx.loaders.order.clear(placed.id).prime(placed.id, rows.order).load(placed.id);
+    }),
   addOrderItem: (_: unknown, a: { orderId: string; input: Item }, ctx: Ctx) =>
     orders.addOrderItem(ctx.deps, a.orderId, a.input, metadataOf(ctx)).then(order(ctx)),
   removeOrderItem: (_: unknown, a: { orderId: string; lineId: string }, ctx: Ctx) =>
