@@ -195,6 +195,7 @@ export function widgetConsumer(db: PipelineDb, options: WidgetConsumerOptions = 
       },
     },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
   return { consumer, disconnect: () => prisma.$disconnect() };
 }

@@ -1,0 +1,116 @@
+import { isDatabaseUnavailable } from "@shopstream/db";
+import {
+  type ApplyOutcome,
+  applyEvents,
+  type BatchResult,
+  type EventConsumer,
+} from "@shopstream/events";
+import type { DomainEvent } from "@shopstream/outbox";
+
+export interface EventBatcherOptions {
+  /** Transactions this consumer may hold open at once: its share of the database pool. */
+  transactions: number;
+  /** Most events applied in one transaction. */
+  maxBatch: number;
+}
+
+interface Pending {
+  event: DomainEvent;
+  key: string;
+  resolve(outcome: ApplyOutcome): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for one consumer: the queue worker hands each job's event to `submit`, and the
+ * batcher applies whatever has gathered meanwhile in one transaction (applyEvents), with at most
+ * `transactions` of them open at once. When the consumer keeps up, an event goes alone and at
+ * once; under load the queue grows while transactions run, and the next transaction takes up to
+ * `maxBatch` events — so the cost per event falls as the rate rises instead of the pool running
+ * out (BullMQ's open-source worker has no batches, hence this small layer).
+ *
+ * An aggregate with events in a running transaction is not put in another one until it ends:
+ * its next version would only find the checkpoint locked and arrive out of order.
+ */
+export class EventBatcher {
+  private queue: Pending[] = [];
+  private running = 0;
+  private busy = new Set<string>();
+
+  constructor(
+    private readonly consumer: EventConsumer,
+    private readonly options: EventBatcherOptions,
+  ) {}
+
+  submit(event: DomainEvent): Promise<ApplyOutcome> {
+    return new Promise<ApplyOutcome>((resolve, reject) => {
+      this.queue.push({
+        event,
+        key: `${event.aggregateType}\u0000${event.aggregateId}`,
+        resolve,
+        reject,
+      });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.options.transactions && this.queue.length > 0) {
+      const batch: Pending[] = [];
+      const taken = new Set<string>();
+      const rest: Pending[] = [];
+      for (const p of this.queue) {
+        const free = !this.busy.has(p.key) || taken.has(p.key);
+        if (free && batch.length < this.options.maxBatch) {
+          batch.push(p);
+          taken.add(p.key);
+        } else rest.push(p);
+      }
+      if (batch.length === 0) return;
+      this.queue = rest;
+      for (const key of taken) this.busy.add(key);
+      this.running++;
+      void this.flush(batch).finally(() => {
+        this.running--;
+        for (const key of taken) this.busy.delete(key);
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    let results: BatchResult[];
+    try {
+      results = await applyEvents(
+        this.consumer,
+        batch.map((p) => p.event),
+      );
+    } catch (error) {
+      if (batch.length === 1 || isDatabaseUnavailable(error)) {
+        for (const p of batch) p.reject(error);
+        return;
+      }
+      // One event's handler failed and took the batch's transaction with it: apply each event on
+      // its own, in order, so that only the faulty one fails (and retries or dead-letters).
+      const inVersionOrder = [...batch].sort(
+        (a, b) => a.event.aggregateVersion - b.event.aggregateVersion,
+      );
+      for (const p of inVersionOrder) {
+        try {
+          const [result] = await applyEvents(this.consumer, [p.event]);
+          settle(p, result);
+        } catch (single) {
+          p.reject(single);
+        }
+      }
+      return;
+    }
+    for (const [i, p] of batch.entries()) settle(p, results[i]);
+  }
+}
+
+function settle(p: Pending, result: BatchResult | undefined): void {
+  if (!result) p.reject(new Error(`no result for event ${p.event.id}`));
+  else if ("error" in result) p.reject(result.error);
+  else p.resolve(result.outcome);
+}
