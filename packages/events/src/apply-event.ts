@@ -1,5 +1,6 @@
 import type { DomainEvent } from "@shopstream/outbox";
 import type { ConsumerTransaction, EventConsumer } from "./index.ts";
+import { inboxKeeps } from "./prune-inbox.ts";
 
 /** The event is ahead of the consumer's checkpoint: an earlier version has not been applied yet. */
 export class OutOfOrderError extends Error {
@@ -43,7 +44,7 @@ interface Run {
 
 // One statement that locks the batch's checkpoint rows, reads each one's version, and advances
 // it to `hi` where the run continues it (`old` between lo-1 and hi-1); a missing row is created
-// when the run starts at version 1. Being one statement, it is atomic on its own: a batch without
+// (see `ins`). Being one statement, it is atomic on its own: a batch without
 // handlers needs no transaction around it. `old` is read under FOR UPDATE, so concurrent batches
 // of one aggregate (other workers processes) queue here, as the single-event path did.
 const ADVANCE_CHECKPOINTS = `
@@ -60,17 +61,22 @@ WITH u AS (
   FROM u JOIN old ON old.t = u.t AND old.id = u.id
   WHERE c.consumer = $1 AND c.aggregate_type = u.t AND c.aggregate_id = u.id
     AND old.version BETWEEN u.lo - 1 AND u.hi - 1
-  RETURNING c.aggregate_type
+  RETURNING c.aggregate_type AS t, c.aggregate_id AS id
 ), ins AS (
-  INSERT INTO consumer_checkpoint (consumer, aggregate_type, aggregate_id, version)
-  SELECT $1, u.t, u.id, u.hi FROM u
-  WHERE u.lo = 1 AND NOT EXISTS (SELECT 1 FROM old WHERE old.t = u.t AND old.id = u.id)
-  ON CONFLICT DO NOTHING
-  RETURNING aggregate_type AS t, aggregate_id AS id
+  -- A missing row is created (at the run's end when it starts at version 1, else at 0). When a
+  -- concurrent delivery creates it first, DO UPDATE waits for that one to commit and returns the
+  -- version it left (xmax <> 0: not inserted here), as the single-event upsert used to.
+  INSERT INTO consumer_checkpoint AS c (consumer, aggregate_type, aggregate_id, version)
+  SELECT $1, u.t, u.id, CASE WHEN u.lo = 1 THEN u.hi ELSE 0 END FROM u
+  WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.t = u.t AND old.id = u.id)
+  ON CONFLICT (consumer, aggregate_type, aggregate_id) DO UPDATE SET version = c.version
+  RETURNING c.aggregate_type AS t, c.aggregate_id AS id, c.version, (c.xmax = 0) AS inserted
 )
-SELECT u.t, u.id, old.version AS old,
-       EXISTS (SELECT 1 FROM ins WHERE ins.t = u.t AND ins.id = u.id) AS inserted
-FROM u LEFT JOIN old ON old.t = u.t AND old.id = u.id`;
+SELECT u.t, u.id,
+       CASE WHEN ins.inserted THEN NULL ELSE coalesce(old.version, ins.version) END AS old,
+       coalesce(ins.inserted AND u.lo = 1, false)
+         OR EXISTS (SELECT 1 FROM upd WHERE upd.t = u.t AND upd.id = u.id) AS advanced
+FROM u LEFT JOIN old ON old.t = u.t AND old.id = u.id LEFT JOIN ins ON ins.t = u.t AND ins.id = u.id`;
 
 const RECORD_INBOX = `INSERT INTO inbox (consumer, event_id)
 SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id::text AS id`;
@@ -135,7 +141,7 @@ export async function applyEvents<Tx extends ConsumerTransaction>(
   const handled = events.some((e) => inRun.has(e) && consumer.handlers[e.type]);
   const advance = async (db: ConsumerTransaction) => {
     const rows = await db.$queryRawUnsafe<
-      { t: string; id: string; old: number | null; inserted: boolean }[]
+      { t: string; id: string; old: number | null; advanced: boolean }[]
     >(
       ADVANCE_CHECKPOINTS,
       consumer.name,
@@ -153,11 +159,9 @@ export async function applyEvents<Tx extends ConsumerTransaction>(
       const run = byKey.get(aggregateKey({ aggregateType: row.t, aggregateId: row.id }));
       if (!run) continue;
       const before = row.old ?? 0;
-      const advanced =
-        row.inserted || (row.old !== null && before >= run.lo - 1 && before < run.hi);
       state.set(aggregateKey({ aggregateType: run.type, aggregateId: run.id }), {
         before,
-        applied: advanced ? run.hi : before,
+        applied: row.advanced ? run.hi : before,
       });
     }
     return state;
@@ -166,7 +170,15 @@ export async function applyEvents<Tx extends ConsumerTransaction>(
     events.map((e, i): { result: BatchResult; apply: boolean } => {
       const s = state.get(aggregateKey(e)) ?? { before: 0, applied: 0 };
       const repeat = events.findIndex((o) => o.id === e.id) !== i;
-      if (repeat || e.aggregateVersion <= s.before)
+      if (repeat || e.aggregateVersion < s.before)
+        return { result: { outcome: "skipped-duplicate" }, apply: false };
+      // At the checkpoint's own version the inbox decides (a replay under a new id passes it, and
+      // the handler's idempotency holds) — only while the inbox can still hold this event's row:
+      // older events' rows may be pruned, and for them the checkpoint alone says "duplicate".
+      if (
+        e.aggregateVersion === s.before &&
+        !(consumer.handlers[e.type] && inboxKeeps(e.id, Date.now()))
+      )
         return { result: { outcome: "skipped-duplicate" }, apply: false };
       if (!inRun.has(e) || e.aggregateVersion > s.applied)
         return { result: { error: new OutOfOrderError(s.applied + 1, e) }, apply: false };
