@@ -16,10 +16,10 @@
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { pruneInbox } from "@shopstream/events";
 import { createRedis } from "@shopstream/redis";
 import { TEST_REDIS_URL } from "@shopstream/testing";
 import { waitFor } from "@shopstream/testing/kit";
-import { pruneInbox } from "@shopstream/events";
 import { Queue, Worker } from "bullmq";
 import { startRelay } from "../src/pipeline/relay.ts";
 import {
