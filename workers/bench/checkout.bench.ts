@@ -12,20 +12,44 @@
  * BENCH_SECONDS (20), BENCH_PORT_BASE (25100), BENCH_NAMESPACE (bench_checkout).
  */
 import { performance } from "node:perf_hooks";
+import { CONTEXTS, contextDatabaseUrl } from "@shopstream/db";
 import { createRedis } from "@shopstream/redis";
 import { startStack } from "@shopstream/stack";
 import { TEST_REDIS_URL, TEST_SERVER_URL, unique } from "@shopstream/testing";
 import { e2eShop } from "@shopstream/testing/e2e-shop";
 import { Queue } from "bullmq";
+import pg from "pg";
 import { DEAD_LETTER_QUEUE } from "../src/pipeline/names.ts";
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 300);
 const AT_ONCE = Number(process.env.BENCH_AT_ONCE ?? 30);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PORT_BASE = Number(process.env.BENCH_PORT_BASE ?? 25100);
-const NAMESPACE = process.env.BENCH_NAMESPACE ?? "bench_checkout";
+// A namespace (databases) and queue prefix of this run's own, dropped at the end: events left
+// from an earlier run must not queue ahead of this one's.
+const NAMESPACE = `${process.env.BENCH_NAMESPACE ?? "bench_checkout"}_${Date.now().toString(36)}`;
 const DEADLINE_MS = 30_000;
 const QUEUE_PREFIX = `shopstream-${NAMESPACE}`;
+
+async function dropRunData() {
+  const admin = new pg.Client({ connectionString: TEST_SERVER_URL });
+  await admin.connect();
+  for (const context of CONTEXTS) {
+    const name = new URL(
+      contextDatabaseUrl(TEST_SERVER_URL, context, { namespace: NAMESPACE }),
+    ).pathname.slice(1);
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+  await admin.end();
+  const redis = createRedis(TEST_REDIS_URL);
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${QUEUE_PREFIX}:*`, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== "0");
+  redis.disconnect();
+}
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -122,8 +146,9 @@ try {
   // Wait for the saga: every order PAID, or the deadline.
   let paid = 0;
   let lastPaidAt = lastConfirmed;
+  let statuses: string[] = [];
   while (performance.now() - lastConfirmed < DEADLINE_MS) {
-    const statuses: string[] = [];
+    statuses = [];
     for (let i = 0; i < placed.length; i += 50) {
       const batch = await shop.orders<{ status: string }>(
         placed.slice(i, i + 50),
@@ -175,9 +200,22 @@ try {
     `consumer outcomes:           ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(", ")}`,
   );
 
+  const waits = new Map<string, number>();
+  for (const line of lines.filter((l) => l.includes("event will be retried"))) {
+    const error = /"error":"([^"]{0,120})/.exec(line)?.[1] ?? line.slice(0, 160);
+    waits.set(error, (waits.get(error) ?? 0) + 1);
+  }
+  for (const [error, n] of [...waits].sort((a, b) => b[1] - a[1]).slice(0, 3))
+    console.log(`  waited ${n}× on: ${error}`);
+
   const withinDeadline = paid === ORDERS && lastPaidAt - lastConfirmed <= DEADLINE_MS;
   console.log(
     `PAID:                        ${paid}/${ORDERS}, the last ${((lastPaidAt - lastConfirmed) / 1000).toFixed(1)} s after the last confirmation (target: all within ${DEADLINE_MS / 1000} s)`,
+  );
+  const byStatus = new Map<string, number>();
+  for (const st of statuses) byStatus.set(st, (byStatus.get(st) ?? 0) + 1);
+  console.log(
+    `  order statuses at the end: ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(", ")}`,
   );
   console.log(
     `confirm → PAID:              p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? Number.NaN).toFixed(0)} ms (${latencies.length} orders)`,
@@ -187,5 +225,6 @@ try {
   console.log(failed ? "FAILED" : "target met");
 } finally {
   await stack.stop();
+  await dropRunData();
 }
 process.exit(failed ? 1 : 0);

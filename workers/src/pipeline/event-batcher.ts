@@ -1,4 +1,3 @@
-import { isDatabaseUnavailable } from "@shopstream/db";
 import {
   type ApplyOutcome,
   applyEvents,
@@ -12,6 +11,11 @@ export interface EventBatcherOptions {
   transactions: number;
   /** Most events applied in one transaction. */
   maxBatch: number;
+  /**
+   * A transaction should take about this long at most (default 500 ms): the batch size adapts to
+   * it, well inside Prisma's interactive-transaction timeout (5 s) whatever the handlers cost.
+   */
+  targetMs?: number;
 }
 
 interface Pending {
@@ -36,6 +40,8 @@ export class EventBatcher {
   private queue: Pending[] = [];
   private running = 0;
   private busy = new Set<string>();
+  /** Events the next transaction may take: doubles while transactions stay short, halves else. */
+  private cap = 4;
 
   constructor(
     private readonly consumer: EventConsumer,
@@ -61,7 +67,7 @@ export class EventBatcher {
       const rest: Pending[] = [];
       for (const p of this.queue) {
         const free = !this.busy.has(p.key) || taken.has(p.key);
-        if (free && batch.length < this.options.maxBatch) {
+        if (free && batch.length < this.cap) {
           batch.push(p);
           taken.add(p.key);
         } else rest.push(p);
@@ -78,20 +84,32 @@ export class EventBatcher {
     }
   }
 
+  /** Grows the batch while transactions finish well inside the target, shrinks it past it. */
+  private adapt(ms: number, size: number): void {
+    const target = this.options.targetMs ?? 500;
+    if (ms > target) this.cap = Math.max(1, Math.floor(this.cap / 2));
+    else if (ms < target / 2 && size >= this.cap)
+      this.cap = Math.min(this.options.maxBatch, this.cap * 2);
+  }
+
   private async flush(batch: Pending[]): Promise<void> {
     let results: BatchResult[];
+    const started = performance.now();
     try {
       results = await applyEvents(
         this.consumer,
         batch.map((p) => p.event),
       );
+      this.adapt(performance.now() - started, batch.length);
     } catch (error) {
-      if (batch.length === 1 || isDatabaseUnavailable(error)) {
+      this.adapt(performance.now() - started, batch.length);
+      if (batch.length === 1) {
         for (const p of batch) p.reject(error);
         return;
       }
-      // One event's handler failed and took the batch's transaction with it: apply each event on
-      // its own, in order, so that only the faulty one fails (and retries or dead-letters).
+      // One event's handler failed, or the batch outlived its transaction, and took the batch's
+      // transaction with it: apply each event on its own, in order, so that only a faulty one
+      // fails (and retries or dead-letters) and a slow batch does not fail again as a whole.
       const inVersionOrder = [...batch].sort(
         (a, b) => a.event.aggregateVersion - b.event.aggregateVersion,
       );
