@@ -58,7 +58,8 @@ describe("applying events in batches (real PostgreSQL)", () => {
       source: "identity",
       aggregateTypes: ["Widget"],
       handlers: {},
-      transaction: () => Promise.reject(new Error("an unhandled event opened a transaction")),
+      transaction: <T>(): Promise<T> =>
+        Promise.reject(new Error("an unhandled event opened a transaction")),
       client: prisma,
     });
     const [a, b] = ["agg-a", "agg-b"];
