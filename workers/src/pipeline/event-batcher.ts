@@ -12,8 +12,9 @@ export interface EventBatcherOptions {
   /** Most events applied in one transaction. */
   maxBatch: number;
   /**
-   * A transaction should take about this long at most (default 500 ms): the batch size adapts to
-   * it, well inside Prisma's interactive-transaction timeout (5 s) whatever the handlers cost.
+   * A transaction should take this long at most (default 2 s): the batch halves past it and
+   * doubles under half of it, inside Prisma's interactive-transaction timeout (5 s) whatever the
+   * handlers cost, on a loaded machine too.
    */
   targetMs?: number;
 }
@@ -86,7 +87,7 @@ export class EventBatcher {
 
   /** Grows the batch while transactions finish well inside the target, shrinks it past it. */
   private adapt(ms: number, size: number): void {
-    const target = this.options.targetMs ?? 500;
+    const target = this.options.targetMs ?? 2_000;
     if (ms > target) this.cap = Math.max(1, Math.floor(this.cap / 2));
     else if (ms < target / 2 && size >= this.cap)
       this.cap = Math.min(this.options.maxBatch, this.cap * 2);
