@@ -1,6 +1,6 @@
 import type { Env, ServiceConfig } from "@shopstream/config";
 import { ConfigError, env, loadConfig, serviceConfig, serviceEnv, z } from "@shopstream/config";
-import { CONTEXTS, type ContextName, contextDatabaseUrl, DEFAULT_POOL_SIZE } from "@shopstream/db";
+import { CONTEXTS, type ContextName, contextDatabaseUrl } from "@shopstream/db";
 
 const schema = z.object({
   ...serviceEnv(4010),
@@ -23,8 +23,11 @@ const schema = z.object({
   QUEUE_PREFIX: env.queuePrefix(),
   RELAY_POLL_MS: env.int(500, 10, 60_000),
   RELAY_BATCH_SIZE: env.int(500, 1, 5_000),
-  CONSUMER_CONCURRENCY: env.int(16, 1, 1_000),
-  DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
+  CONSUMER_CONCURRENCY: env.int(64, 1, 1_000),
+  CONSUMER_TRANSACTIONS: z.coerce.number().int().min(1).max(100).optional(),
+  CONSUMER_MAX_BATCH: env.int(64, 1, 1_000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).optional(),
+  INBOX_RETENTION_MINUTES: z.coerce.number().min(0).default(60),
   CONSUMER_ATTEMPTS: env.int(8, 1, 100),
   OUTBOX_RETENTION_HOURS: z.coerce.number().min(0).default(168),
   LIVE_HISTORY: env.int(10_000, 100),
@@ -43,12 +46,19 @@ export interface WorkersConfig extends ServiceConfig {
   queuePrefix: string;
   relayPollMs: number;
   relayBatchSize: number;
+  /** Jobs each consumer takes at once (applied in batches by its transactions). */
   consumerConcurrency: number;
   /**
-   * Connections the consumers may open to each context's database: bounded on its own, not by
-   * the concurrency (jobs beyond it wait for a connection; see DEFAULT_POOL_SIZE).
+   * Transactions each consumer holds open at once, and the connections of the workers' pool on
+   * each context's database: derived from one another when one is unset, checked when both are
+   * (see planPools in pipeline/pool-plan.ts).
    */
-  databasePoolSize: number;
+  consumerTransactions?: number;
+  databasePoolSize?: number;
+  /** Most events one consumer applies in one transaction. */
+  consumerMaxBatch: number;
+  /** Inbox rows of events older than this are pruned (the checkpoints still stop redeliveries). */
+  inboxRetentionMs: number;
   consumerAttempts: number;
   outboxRetentionMs: number;
   liveHistory: number;
@@ -86,7 +96,10 @@ export function loadWorkersConfig(source: Env = process.env): WorkersConfig {
     relayPollMs: c.RELAY_POLL_MS,
     relayBatchSize: c.RELAY_BATCH_SIZE,
     consumerConcurrency: c.CONSUMER_CONCURRENCY,
+    consumerTransactions: c.CONSUMER_TRANSACTIONS,
     databasePoolSize: c.DATABASE_POOL_SIZE,
+    consumerMaxBatch: c.CONSUMER_MAX_BATCH,
+    inboxRetentionMs: c.INBOX_RETENTION_MINUTES * 60_000,
     consumerAttempts: c.CONSUMER_ATTEMPTS,
     outboxRetentionMs: c.OUTBOX_RETENTION_HOURS * 3600 * 1000,
     liveHistory: c.LIVE_HISTORY,

@@ -5,7 +5,7 @@ import { pingRedis, requireRedis } from "@shopstream/redis";
 import { createLogger, runService, startHttpService } from "@shopstream/service";
 import pg from "pg";
 import { loadWorkersConfig } from "./config.ts";
-import { createRegistry } from "./consumers.ts";
+import { consumerPoolPlans, createRegistry } from "./consumers.ts";
 import { startConsumerRunner } from "./pipeline/consumer-runner.ts";
 import { startPipelineMetrics } from "./pipeline/metrics.ts";
 import { startRelay } from "./pipeline/relay.ts";
@@ -16,7 +16,12 @@ import { startScheduler } from "./pipeline/scheduler.ts";
  * (WORKER_ROLES picks which), plus `/health` and `/ready`. Any number of these processes may run:
  * relays elect one leader per context, consumers share their queues.
  */
-const config = loadConfigOrExit("workers", () => loadWorkersConfig());
+const config = loadConfigOrExit("workers", () => {
+  const c = loadWorkersConfig();
+  // Refuse to start when the pool size and the consumers' transactions disagree (ConfigError).
+  consumerPoolPlans({ poolSize: c.databasePoolSize, transactions: c.consumerTransactions });
+  return c;
+});
 const logger = createLogger("workers", config.logLevel);
 await requireRedis("workers", config.redisUrl, { pipeline: true });
 
@@ -48,6 +53,8 @@ await runService(
 
     const registry = createRegistry(config.databaseUrls, {
       poolSize: config.databasePoolSize,
+      transactions: config.consumerTransactions,
+      inboxRetentionMs: config.inboxRetentionMs,
       reservationExpiryEveryMs: config.reservationExpiryEveryMs,
       paymentProviderUrl: config.paymentProviderUrl,
     });
@@ -83,10 +90,13 @@ await runService(
           consumers: registry.consumers,
           logger,
           concurrency: config.consumerConcurrency,
+          transactions: registry.transactions,
+          maxBatch: config.consumerMaxBatch,
           attempts: config.consumerAttempts,
           metrics: observed.metrics,
         })
       : undefined;
+    await runner?.ready();
     const scheduler = config.roles.scheduler
       ? await startScheduler({
           redisUrl: config.redisUrl,
@@ -98,6 +108,7 @@ await runService(
     logger.info("workers started", {
       relays: relays.length,
       consumers: runner ? registry.consumers.map((c) => c.name) : [],
+      pools: registry.plans,
       scheduled: scheduler ? registry.tasks.map((t) => t.name) : [],
     });
     const http = await startHttpService({

@@ -153,11 +153,13 @@ export interface WidgetConsumerOptions {
   /** Fail as a pool with no connection free does (Prisma's P2028) instead of as the handler. */
   unavailable?: boolean;
   handlerDelayMs?: number;
+  /** Connections of the consumer's pool (default 24). */
+  poolSize?: number;
 }
 
 /** A consumer following `Widget` events whose projection depends on applying them in order. */
 export function widgetConsumer(db: PipelineDb, options: WidgetConsumerOptions = {}) {
-  const prisma = createIdentityPrisma(db.url, { poolSize: 24 });
+  const prisma = createIdentityPrisma(db.url, { poolSize: options.poolSize ?? 24 });
   const name = options.name ?? "test.widget-projection";
   const consumer = defineConsumer({
     name,
@@ -195,6 +197,7 @@ export function widgetConsumer(db: PipelineDb, options: WidgetConsumerOptions = 
       },
     },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
   return { consumer, disconnect: () => prisma.$disconnect() };
 }

@@ -33,6 +33,12 @@ export interface EventConsumer<Tx extends ConsumerTransaction = ConsumerTransact
   handlers: Record<string, EventHandler<Tx>>;
   /** Runs `fn` in one transaction on the consuming context's database. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * The same database outside a transaction (the Prisma client itself): the runner advances the
+   * checkpoint over events without a handler in one statement here, so they cost no transaction.
+   * Without it, such events take a transaction of their own.
+   */
+  client?: ConsumerTransaction;
 }
 
 /** An event that can never be applied (bad payload, violated invariant): dead-lettered at once. */
@@ -61,7 +67,15 @@ export function parsePayload<T>(schema: z.ZodType<T>, event: DomainEvent): T {
   return parsed.data;
 }
 
-export { type ApplyOutcome, applyEvent, OutOfOrderError } from "./apply-event.ts";
+export {
+  type ApplyOutcome,
+  applyEvent,
+  applyEvents,
+  type BatchResult,
+  OutOfOrderError,
+  planRuns,
+} from "./apply-event.ts";
+export { inboxLowWaterMark, pruneInbox } from "./prune-inbox.ts";
 
 /**
  * A job a context wants run periodically (releasing expired reservations, abandoning idle carts),

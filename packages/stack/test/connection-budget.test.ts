@@ -1,6 +1,7 @@
 import { CONTEXTS } from "@shopstream/db";
 import { loadSubgraphConfig } from "@shopstream/service";
 import { loadWorkersConfig } from "@shopstream/workers/config";
+import { consumerPoolPlans } from "@shopstream/workers/consumers";
 import { describe, expect, it } from "vitest";
 import { SUBGRAPH_SPECS } from "../src/services.ts";
 
@@ -16,8 +17,6 @@ const POSTGRES_DEFAULT_MAX_CONNECTIONS = 100;
 const RELAY_POOL = 2; // relay.ts: claims and cleanup
 const RELAY_LISTENER = 1; // relay.ts: LISTEN outbox_inserted
 const READINESS_POOL = 1; // main.ts: /ready checks
-/** Contexts the consumers write to (workers/src/consumers.ts: all but catalogue). */
-const CONSUMER_CONTEXTS = 4;
 
 function stackConnections(env: Record<string, string>): number {
   const subgraphs = SUBGRAPH_SPECS.reduce(
@@ -25,9 +24,14 @@ function stackConnections(env: Record<string, string>): number {
     0,
   );
   const workers = loadWorkersConfig(env);
+  // The consumers' pools: one per context they write to, sized with their transactions.
+  const plans = consumerPoolPlans({
+    poolSize: workers.databasePoolSize,
+    transactions: workers.consumerTransactions,
+  });
   return (
     subgraphs +
-    CONSUMER_CONTEXTS * workers.databasePoolSize +
+    Object.values(plans).reduce((sum, p) => sum + p.poolSize, 0) +
     CONTEXTS.length * (RELAY_POOL + RELAY_LISTENER + READINESS_POOL)
   );
 }
@@ -43,10 +47,14 @@ describe("the stack's database connection budget", () => {
   });
 
   it("is set with DATABASE_POOL_SIZE, per process and database", () => {
-    const env = { DATABASE_URL: SERVER, DATABASE_POOL_SIZE: "3" };
-    expect(loadSubgraphConfig("ordering", env).databasePoolSize).toBe(3);
-    expect(loadWorkersConfig(env).databasePoolSize).toBe(3);
-    expect(stackConnections(env)).toBe(5 * 3 + 4 * 3 + 5 * 4);
+    const env = { DATABASE_URL: SERVER, DATABASE_POOL_SIZE: "11" };
+    expect(loadSubgraphConfig("ordering", env).databasePoolSize).toBe(11);
+    expect(loadWorkersConfig(env).databasePoolSize).toBe(11);
+    expect(stackConnections(env)).toBe(5 * 11 + 4 * 11 + 5 * 4);
+    // Too small for the five payments consumers to have a transaction each: refused, not queued.
+    expect(() => stackConnections({ DATABASE_URL: SERVER, DATABASE_POOL_SIZE: "3" })).toThrow(
+      /payments's database/,
+    );
     expect(() => loadWorkersConfig({ DATABASE_URL: SERVER, DATABASE_POOL_SIZE: "0" })).toThrow(
       /DATABASE_POOL_SIZE/,
     );

@@ -1,6 +1,6 @@
 import { isDatabaseUnavailable } from "@shopstream/db";
 import {
-  applyEvent,
+  applyEvents,
   type EventConsumer,
   OutOfOrderError,
   PermanentEventError,
@@ -12,6 +12,7 @@ import type { Logger } from "@shopstream/service";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { backoffDelay } from "./backoff.ts";
 import { type DeadLetter, deadLetterJobId } from "./dead-letters.ts";
+import { EventBatcher } from "./event-batcher.ts";
 import { DEFAULT_ATTEMPTS } from "./job-options.ts";
 import { consumerQueueName, DEAD_LETTER_QUEUE } from "./names.ts";
 
@@ -21,8 +22,18 @@ export interface ConsumerRunnerOptions {
   prefix: string;
   consumers: EventConsumer[];
   logger: Logger;
-  /** Jobs processed at once per consumer (events of one aggregate still apply in order). */
+  /**
+   * Jobs taken at once per consumer (events of one aggregate still apply in order); they are
+   * applied in batches by at most `transactions` transactions.
+   */
   concurrency?: number;
+  /**
+   * Transactions each consumer may hold open at once, by consumer name or one number for all
+   * (default 2): its share of its database's pool, so a job never waits for a connection.
+   */
+  transactions?: number | Record<string, number>;
+  /** Most events applied in one transaction (default 64). */
+  maxBatch?: number;
   /** Attempts before an event is dead-lettered. */
   attempts?: number;
   backoff?: { baseMs: number; capMs: number };
@@ -49,6 +60,10 @@ export interface ConsumerRunner {
   stop(deadlineMs?: number): Promise<void>;
 }
 
+export const DEFAULT_TRANSACTIONS = 2;
+export const DEFAULT_MAX_BATCH = 64;
+export const DEFAULT_CONCURRENCY = 64;
+
 /** Starts one BullMQ worker per consumer, each on the consumer's own queue. */
 export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRunner {
   const attempts = options.attempts ?? DEFAULT_ATTEMPTS;
@@ -60,7 +75,22 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
   });
   const log = options.logger;
 
+  const transactionsOf = (consumer: EventConsumer) =>
+    typeof options.transactions === "number"
+      ? options.transactions
+      : (options.transactions?.[consumer.name] ?? DEFAULT_TRANSACTIONS);
+  const batchers = new Map(
+    options.consumers.map((c) => [
+      c.name,
+      new EventBatcher(c, {
+        transactions: transactionsOf(c),
+        maxBatch: options.maxBatch ?? DEFAULT_MAX_BATCH,
+      }),
+    ]),
+  );
+
   const workers = options.consumers.map((consumer) => {
+    const batcher = batchers.get(consumer.name)!;
     const worker = new Worker<DomainEvent>(
       consumerQueueName(consumer.name),
       async (job: Job<DomainEvent>, token?: string) => {
@@ -69,7 +99,7 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
         const count = (outcome: Parameters<PipelineMetrics["consumed"]>[1]) =>
           options.metrics?.consumed(consumer.name, outcome, (performance.now() - started) / 1000);
         try {
-          const outcome = await applyEvent(consumer, event);
+          const outcome = await batcher.submit(event);
           log.debug("event consumed", { consumer: consumer.name, eventId: event.id, outcome });
           count(
             outcome === "applied"
@@ -148,7 +178,7 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
       {
         connection: createRedis(options.redisUrl),
         prefix: options.prefix,
-        concurrency: options.concurrency ?? 16,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
         ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
         ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
         settings: {
@@ -165,6 +195,13 @@ export function startConsumerRunner(options: ConsumerRunnerOptions): ConsumerRun
   return {
     async ready() {
       await Promise.all(workers.map((w) => w.waitUntilReady()));
+      // Open each consumer's connections and run its statements once before the first event, so
+      // connecting and Prisma's first-query work do not show up as lag on the first events.
+      await Promise.all(
+        options.consumers.flatMap((c) =>
+          Array.from({ length: transactionsOf(c) }, () => applyEvents(c, [])),
+        ),
+      );
     },
     async stop(deadlineMs = 10_000) {
       const closing = Promise.all(workers.map((w) => w.close()));

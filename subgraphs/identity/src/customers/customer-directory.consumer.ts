@@ -31,5 +31,6 @@ export function createCustomerDirectoryConsumer(
     aggregateTypes: ["Customer"],
     handlers,
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }

@@ -75,5 +75,6 @@ export function createOrderStockConsumer(prisma: InventoryPrisma, opts: { now?: 
     },
     // A flash sale queues many orders on one stock row: wait for it instead of timing out.
     transaction: (fn) => prisma.$transaction(fn, TX_OPTIONS),
+    client: prisma,
   });
 }

@@ -29,5 +29,6 @@ export function createVariantStockConsumer(
       },
     },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }

@@ -79,6 +79,7 @@ function sagaConsumer(
     ...consumer,
     handlers: handlers(react),
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }
 

@@ -23,5 +23,6 @@ export function createCustomerViewConsumer(
     aggregateTypes: ["Customer"],
     handlers: Object.fromEntries(CUSTOMER_VIEW_EVENTS.map((type) => [type, handle])),
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }

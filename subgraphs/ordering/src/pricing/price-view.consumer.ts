@@ -20,5 +20,6 @@ export function createPriceViewConsumer(prisma: OrderingPrisma, opts: { now?: ()
     aggregateTypes: ["ProductVariant", "Product"],
     handlers: Object.fromEntries(PRICE_VIEW_EVENTS.map((type) => [type, handle])),
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }

@@ -44,5 +44,6 @@ export function createInvoiceSettlementConsumer(
       },
     },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }

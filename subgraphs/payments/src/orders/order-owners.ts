@@ -35,6 +35,7 @@ export function createOrderOwnersConsumer(prisma: PaymentsPrisma) {
     aggregateTypes: ["Order"],
     handlers: { OrderPlaced: record },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }
 

@@ -51,5 +51,6 @@ export function createCheckoutConsumer(prisma: PaymentsPrisma, opts: ConsumerOpt
     aggregateTypes: ["Order"],
     handlers: { OrderPaymentPending: initiateCheckoutPayment },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }

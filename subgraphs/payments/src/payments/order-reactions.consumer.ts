@@ -42,5 +42,6 @@ export function createOrderReactionsConsumer(prisma: PaymentsPrisma, opts: Consu
     aggregateTypes: ["Order"],
     handlers: { OrderCancelled: refundCancellation, OrderReturned: refundReturn },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }

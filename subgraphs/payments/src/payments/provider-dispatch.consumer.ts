@@ -56,5 +56,6 @@ export function createProviderDispatchConsumer(prisma: PaymentsPrisma, providerU
       },
     },
     transaction: (fn) => prisma.$transaction(fn),
+    client: prisma,
   });
 }
