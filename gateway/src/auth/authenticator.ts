@@ -67,6 +67,12 @@ export interface TokenAuthenticatorOptions {
   customerIds?: CustomerIdLookup;
   /** Seconds of clock skew tolerated on `exp`/`nbf`. */
   clockTolerance?: number;
+  /**
+   * Longest a verified token is honoured without checking its signature again (default 60 s).
+   * Never longer than the keys that verified it are trusted: a key the provider retires must
+   * stop being honoured when the key set would be fetched again.
+   */
+  verifiedMaxAgeMs?: number;
 }
 
 const refused = (reason: string) =>
@@ -142,7 +148,7 @@ export function createTokenAuthenticator(options: TokenAuthenticatorOptions): Cl
   }
   // The signature check only: the customer id is looked up on every request (its own cache
   // remembers found ids only), so a customer who just registered is known at their next request.
-  const verified = new VerifiedTokens<JWTPayload>();
+  const verified = new VerifiedTokens<JWTPayload>(10_000, options.verifiedMaxAgeMs ?? 60_000);
   async function session(authorization: string | null | undefined): Promise<ClientSession> {
     const token = bearerOf(authorization);
     if (token === null) return { principal: ANONYMOUS, expiresAt: null };
@@ -217,8 +223,9 @@ export interface OidcOptions {
  * without a restart: a new key is accepted, a removed one refused.
  */
 export function createOidcAuthenticator(options: OidcOptions): ClientAuthenticator {
+  const keysMaxAgeMs = options.jwksCacheMaxAgeMs ?? 10 * 60_000;
   const keys = createRemoteJWKSet(new URL(options.jwksUrl), {
-    cacheMaxAge: options.jwksCacheMaxAgeMs ?? 10 * 60_000,
+    cacheMaxAge: keysMaxAgeMs,
     cooldownDuration: options.jwksCooldownMs ?? 30_000,
     timeoutDuration: 5_000,
   });
@@ -228,6 +235,7 @@ export function createOidcAuthenticator(options: OidcOptions): ClientAuthenticat
     audience: options.audience,
     algorithms: options.algorithms,
     rolesClaim: options.rolesClaim,
+    verifiedMaxAgeMs: Math.min(60_000, keysMaxAgeMs),
     ...(options.customerIds ? { customerIds: options.customerIds } : {}),
   });
 }
