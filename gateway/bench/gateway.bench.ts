@@ -186,7 +186,12 @@ try {
   if (hive && hive.exitCode === null) {
     const exited = once(hive, "exit");
     hive.kill();
-    await exited;
+    // Hive drains its keep-alive connections on SIGTERM and can take minutes; it has had 5 s.
+    const drained = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+    if (!drained) {
+      hive.kill("SIGKILL");
+      await exited;
+    }
   }
   await stack.stop();
 }

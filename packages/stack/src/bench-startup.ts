@@ -60,6 +60,9 @@ async function firstAnswer(child: ChildProcess, port: number, label: string) {
   // The start command's own process group: Ctrl-C in a terminal reaches npm and all it started.
   if (child.pid) process.kill(-child.pid, "SIGINT");
   const code = await exited;
+  // npm exits before what it started has stopped: the stop ends when the whole process group is
+  // gone (else the next start's first query would be answered by this stack's gateway).
+  if (child.pid) await groupGone(child.pid);
   if (answeredMs === undefined) {
     const why = code === null ? "no answer within 300 s" : `exited with code ${code}`;
     console.error(`${label}: ${why}\n${output}`);
@@ -68,6 +71,23 @@ async function firstAnswer(child: ChildProcess, port: number, label: string) {
   }
   const stopMs = performance.now() - stopAt;
   return { answeredS: answeredMs / 1000, stopS: stopMs / 1000, code } satisfies Measurement;
+}
+
+/** Resolves once no process of the group `pgid` is left (SIGKILLs it after 60 s). */
+async function groupGone(pgid: number) {
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = performance.now() + 60_000;
+  while (alive()) {
+    if (performance.now() > deadline) process.kill(-pgid, "SIGKILL");
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** `npm start`, as a user types it, with the given environment. */
