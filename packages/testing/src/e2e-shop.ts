@@ -142,11 +142,24 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
   function as(principal: TestPrincipal): ShopClient {
     type Vars = Record<string, unknown>;
     type Headers = Record<string, string>;
-    const send = async <T>(query: string, variables: Vars = {}, headers: Headers = {}) =>
-      graphql<T>(gatewayUrl, query, variables, {
-        ...headers,
-        ...(await tokens.headers(principal)),
-      }) as Promise<GraphQLResult<T>>;
+    /*
+     * As the README tells clients to: an answer refused only as retryable (every error
+     * SERVICE_UNAVAILABLE, nothing done — a burst beyond the pools on a busy machine) is sent
+     * again after its `retryAfterSeconds`, for up to 30 s. Tests of the refusal itself call
+     * `graphql` directly.
+     */
+    const send = async <T>(query: string, variables: Vars = {}, headers: Headers = {}) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const result = (await graphql<T>(gatewayUrl, query, variables, {
+          ...headers,
+          ...(await tokens.headers(principal)),
+        })) as GraphQLResult<T>;
+        const retryAfter = retryableRefusal(result);
+        if (retryAfter === null || Date.now() + retryAfter > deadline) return result;
+        await new Promise((resolve) => setTimeout(resolve, retryAfter));
+      }
+    };
     const ok = async <T>(query: string, variables: Vars = {}, headers: Headers = {}): Promise<T> =>
       dataOf(query, await send<T>(query, variables, headers), principal);
     /*
@@ -489,3 +502,16 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
 }
 
 export type E2eShop = ReturnType<typeof e2eShop>;
+
+/**
+ * How long to wait before sending again when `result` is a retryable refusal (no data, every
+ * error SERVICE_UNAVAILABLE), in ms; null for any other answer.
+ */
+function retryableRefusal(result: GraphQLResult<unknown>): number | null {
+  const { data, errors } = result;
+  if (!errors || errors.length === 0) return null;
+  if (data && Object.values(data).some((v) => v !== null)) return null;
+  if (!errors.every((e) => e.extensions?.code === "SERVICE_UNAVAILABLE")) return null;
+  const seconds = Math.max(1, ...errors.map((e) => Number(e.extensions?.retryAfterSeconds) || 0));
+  return seconds * 1000;
+}
