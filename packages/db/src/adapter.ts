@@ -20,14 +20,16 @@ export const DEFAULT_POOL_SIZE = 6;
 export const POOL_IDLE_TIMEOUT_MS = 2_000;
 
 /**
- * How long a subgraph's query outside an interactive transaction waits for a free connection
- * (`DATABASE_ACQUIRE_TIMEOUT_MS`) before it fails as "database busy" (SERVICE_UNAVAILABLE,
- * retryable), the same bound as a transaction's `maxWait`. pg's own default is to wait forever,
- * which turns a burst into an unbounded queue of requests that time out at the client instead of
- * being refused. Only request paths set it (`runSubgraph`): a pool without `acquireTimeoutMs`
- * (the workers' consumers, scripts, tests) waits as pg does, its queue bounded by its callers.
+ * How long a subgraph's query outside an interactive transaction may wait for a free connection
+ * (`DATABASE_ACQUIRE_TIMEOUT_MS`) before it fails as "database busy" (SERVICE_UNAVAILABLE). Off
+ * (0: wait as pg does) by default, because the same pool serves the read that answers a mutation
+ * AFTER its command committed: refusing that read as retryable told the client "nothing was done"
+ * about a write that was done (seen: a retried confirmOrder found its order already CONFIRMED,
+ * and a retried receiveStock would add the stock twice). Bursts are bounded before any write
+ * instead: by the gateway's admission control and by each command transaction's `maxWait`.
+ * Set it only where every mutation answers from what it wrote (as placeOrder does).
  */
-export const DEFAULT_ACQUIRE_TIMEOUT_MS = 2_000;
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 0;
 
 export interface PoolOptions {
   max?: number;

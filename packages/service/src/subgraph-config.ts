@@ -44,7 +44,7 @@ const subgraphSchema = (context: ContextName) =>
     [contextDatabaseEnv(context)]: env.postgresUrl().optional(),
     DATABASE_URL: env.postgresUrl().optional(),
     DATABASE_POOL_SIZE: env.poolSize(DEFAULT_POOL_SIZE),
-    DATABASE_ACQUIRE_TIMEOUT_MS: env.int(DEFAULT_ACQUIRE_TIMEOUT_MS, 1, 60_000),
+    DATABASE_ACQUIRE_TIMEOUT_MS: env.int(DEFAULT_ACQUIRE_TIMEOUT_MS, 0, 60_000),
     [INTERNAL_AUTH_PUBLIC_KEYS]: z.string().optional(),
   });
 
