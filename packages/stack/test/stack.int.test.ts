@@ -45,7 +45,10 @@ describe("startStack", () => {
         },
         me,
       );
-      expect(read).toEqual({ data: { customer: { email: `${id}@example.com` } } });
+      // The stack's warnings and errors say why when this fails.
+      expect(read, lines.join("\n")).toEqual({
+        data: { customer: { email: `${id}@example.com` } },
+      });
     } finally {
       await stack.stop();
     }
