@@ -145,8 +145,10 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
     /*
      * As the README tells clients to: an answer refused only as retryable (every error
      * SERVICE_UNAVAILABLE, nothing done — a burst beyond the pools on a busy machine) is sent
-     * again after its `retryAfterSeconds`, for up to 30 s. Tests of the refusal itself call
-     * `graphql` directly.
+     * again after its `retryAfterSeconds`, for up to 30 s, plus up to as much again at random:
+     * fifty buyers refused together and retrying exactly a second later meet the same full pool
+     * again (seen on a machine loaded by four suites). Tests of the refusal itself call `graphql`
+     * directly.
      */
     const send = async <T>(query: string, variables: Vars = {}, headers: Headers = {}) => {
       const deadline = Date.now() + 30_000;
@@ -156,8 +158,10 @@ export function e2eShop(gatewayUrl: string, serviceUrls: Record<string, string>)
           ...(await tokens.headers(principal)),
         })) as GraphQLResult<T>;
         const retryAfter = retryableRefusal(result);
-        if (retryAfter === null || Date.now() + retryAfter > deadline) return result;
-        await new Promise((resolve) => setTimeout(resolve, retryAfter));
+        if (retryAfter === null) return result;
+        const wait = retryAfter * (1 + Math.random());
+        if (Date.now() + wait > deadline) return result;
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     };
     const ok = async <T>(query: string, variables: Vars = {}, headers: Headers = {}): Promise<T> =>
